@@ -1,0 +1,85 @@
+import type { ResourceKind } from '../model/resources.js';
+import type { NodeView } from '../model/node.js';
+import type { PodView } from '../model/pod.js';
+import type { Rng } from './rng.js';
+
+/**
+ * Outcome codes of filters, as in kube-scheduler. Expected outcomes are codes, never exceptions.
+ * - `Unschedulable`: may fit later (resources free up).
+ * - `UnschedulableAndUnresolvable`: will not fit whatever happens (no SGX, taint, selector).
+ */
+export type StatusCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error';
+
+/** Why a node was rejected: structured at the source so that messages, metrics and reports share it. */
+export type Reason =
+  | {
+      readonly kind: 'insufficient';
+      readonly resource: ResourceKind;
+      readonly requested: number;
+      /** What the node counts as used: max(measured, requested) for measured-usage profiles. */
+      readonly used: number;
+      /** Capacity times tolerance. */
+      readonly capacity: number;
+    }
+  | { readonly kind: 'no-sgx' }
+  | { readonly kind: 'node-unschedulable' }
+  | { readonly kind: 'taint-not-tolerated'; readonly taint: string }
+  | { readonly kind: 'node-selector-mismatch'; readonly label: string }
+  | { readonly kind: 'other'; readonly message: string };
+
+export interface Status {
+  readonly code: StatusCode;
+  readonly reasons: readonly Reason[];
+}
+
+/** Per-node account of a decision, built on demand (`explain`), never on the hot path. */
+export interface NodeVerdict {
+  readonly node: string;
+  readonly status: Status;
+  /** Weighted total over the profile's scorers, present for feasible nodes. */
+  readonly score?: number;
+  readonly scores?: Readonly<Record<string, number>>;
+}
+
+/** Rejections grouped by reason, e.g. "2 nodes: insufficient EPC (...); 3 nodes: no SGX". */
+export interface ReasonSummary {
+  readonly reason: Reason;
+  readonly nodes: number;
+}
+
+export interface Decision {
+  /** Chosen node, or undefined when the pod cannot be placed now. */
+  readonly node: string | undefined;
+  /** When no node was chosen: why, grouped (cheap: computed from the indexes). */
+  readonly unschedulable: readonly ReasonSummary[];
+  /** True when every rejection is unresolvable (no point retrying until the cluster changes shape). */
+  readonly unresolvable: boolean;
+  /** Notes for the decision trace, e.g. measured usage stale on N nodes, requests used instead. */
+  readonly notes: readonly string[];
+}
+
+/** Context of one scheduling cycle. The core has no clock: `now` comes from the caller. */
+export interface ScheduleContext {
+  readonly rng: Rng;
+  /** Current time in the same unit as `MeasuredUsage.epcAt`. */
+  readonly now: number;
+}
+
+// ---- Plugin interfaces (one method each, as kube-scheduler's extension points). ----
+
+export interface PreFilterPlugin {
+  readonly name: string;
+  preFilter(pod: PodView): Status;
+}
+
+export interface FilterPlugin {
+  readonly name: string;
+  filter(pod: PodView, node: NodeView, ctx: ScheduleContext): Status;
+}
+
+export interface ScorePlugin {
+  readonly name: string;
+  /** Raw score of a feasible node; the runner normalises (if `normalize` is set) and checks 0..100. */
+  score(pod: PodView, node: NodeView, ctx: ScheduleContext): number;
+  normalize?(scores: Float64Array): void;
+}
