@@ -56,6 +56,11 @@ export interface Decision {
   readonly unresolvable: boolean;
   /** Notes for the decision trace, e.g. measured usage stale on N nodes, requests used instead. */
   readonly notes: readonly string[];
+  /**
+   * Set when a plugin misbehaved (e.g. a score outside 0..100): the cycle failed with status
+   * `Error`, `node` is undefined, and this says which plugin and node. Not a pod problem.
+   */
+  readonly error?: string;
 }
 
 /** Context of one scheduling cycle. The core has no clock: `now` comes from the caller. */

@@ -1,0 +1,26 @@
+import type { FilterPlugin, ScorePlugin } from './types.js';
+import type { ProfileConfig } from './profile-config.js';
+
+/**
+ * How a profile picks among feasible nodes.
+ * - `first-by-name`: binpack, through the name-ordered index;
+ * - `least-used`: spread, through the usage index;
+ * - `random`: a uniformly random feasible node, through the index counts;
+ * - `highest-score`: the kube-style scorers, weighted by the runner, over every feasible node.
+ */
+export type Selection = 'first-by-name' | 'least-used' | 'random' | 'highest-score';
+
+export interface WeightedScorer {
+  readonly plugin: ScorePlugin;
+  readonly weight: number;
+}
+
+/** A built profile: its config plus the plugins that implement it. Immutable, reusable. */
+export interface Profile {
+  readonly config: ProfileConfig;
+  readonly selection: Selection;
+  /** Every filter, in order; `explain` and `filterNode` run them one by one. */
+  readonly filters: readonly FilterPlugin[];
+  /** Scorers of a `highest-score` profile (empty for the indexed policies). */
+  readonly scorers: readonly WeightedScorer[];
+}
