@@ -1,0 +1,199 @@
+import type { IssueLog, IssueReason } from '../issues.js';
+import { quoteRaw } from '../issues.js';
+
+/** Fields beyond this many are counted but not located (no trace table has more than 20). */
+export const MAX_FIELDS = 64;
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * One line of a CSV file, as byte offsets into the buffer that holds it. The scanner reuses a single
+ * instance for every line, so a consumer must copy out what it keeps. Field numbers in this API are
+ * 0-based; messages print them 1-based, as the official schema numbers them.
+ *
+ * Parsing works on bytes, without building strings: `int` and `float` read digits directly and give
+ * exactly what `Number(text)` gives (a mantissa of at most 15 digits divided by an exact power of ten
+ * is one correctly rounded division); anything unusual (exponents, long mantissas) falls back to
+ * `Number` on the text.
+ */
+export class CsvRow {
+  buf: Uint8Array = new Uint8Array(0);
+  /** Start and end (exclusive) byte offset of each field in `buf`. */
+  readonly starts = new Int32Array(MAX_FIELDS);
+  readonly ends = new Int32Array(MAX_FIELDS);
+  /** Number of fields on the line (may exceed MAX_FIELDS; only the first MAX_FIELDS are located). */
+  fieldCount = 0;
+  /** Offsets of the whole line (without its line terminator). */
+  lineStart = 0;
+  lineEnd = 0;
+  /** File being read and 1-based line number in it. */
+  file = '';
+  line = 0;
+
+  isEmpty(i: number): boolean {
+    return this.starts[i] === this.ends[i];
+  }
+
+  /** The field as text (latin1 is enough for numbers and the trace's base64 hashes; UTF-8 for names). */
+  text(i: number): string {
+    if (i >= this.fieldCount || i >= MAX_FIELDS) return '';
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength).toString(
+      'utf8',
+      this.starts[i],
+      this.ends[i],
+    );
+  }
+
+  /** The whole line as text, for messages. */
+  lineText(): string {
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength).toString(
+      'utf8',
+      this.lineStart,
+      this.lineEnd,
+    );
+  }
+
+  /** An integer with an optional leading '-'; NaN when empty or not an integer. */
+  int(i: number): number {
+    let p = this.starts[i]!;
+    const e = this.ends[i]!;
+    if (p === e) return NaN;
+    const b = this.buf;
+    let negative = false;
+    if (b[p] === 45) {
+      negative = true;
+      p++;
+      if (p === e) return NaN;
+    }
+    let v = 0;
+    const digitsFrom = p;
+    for (; p < e; p++) {
+      const d = b[p]! - 48;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    // Beyond 15 digits the running sum may round differently from Number(text) (2^63-1 does).
+    if (e - digitsFrom > 15) return Number(this.text(i));
+    return negative ? -v : v;
+  }
+
+  /** A decimal number (`12`, `-0.5`, `.25`, `1e-5`); NaN when empty or not a number. */
+  float(i: number): number {
+    let p = this.starts[i]!;
+    const e = this.ends[i]!;
+    if (p === e) return NaN;
+    const b = this.buf;
+    let negative = false;
+    const first = b[p];
+    if (first === 45 || first === 43) {
+      negative = first === 45;
+      p++;
+    }
+    let mantissa = 0;
+    let sawDigit = false;
+    let digits = 0;
+    let fractionDigits = 0;
+    let seenDot = false;
+    for (; p < e; p++) {
+      const c = b[p]!;
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        mantissa = mantissa * 10 + d;
+        sawDigit = true;
+        if (mantissa !== 0) digits++;
+        if (seenDot) fractionDigits++;
+      } else if (c === 46 && !seenDot) {
+        seenDot = true;
+      } else {
+        return this.slowFloat(i);
+      }
+    }
+    if (!sawDigit) return NaN; // a lone sign or dot
+    if (digits > 15 || fractionDigits > 15) return this.slowFloat(i);
+    const v = fractionDigits === 0 ? mantissa : mantissa / POW10[fractionDigits]!;
+    return negative ? -v : v;
+  }
+
+  private slowFloat(i: number): number {
+    const t = this.text(i).trim();
+    if (t.length === 0) return NaN;
+    const v = Number(t);
+    return Number.isFinite(v) ? v : NaN;
+  }
+
+  // --- validation helpers: read a field or report it to the log and return NaN -------------------
+
+  /** A mandatory integer >= min. Reports and returns NaN when absent or invalid. */
+  needInt(
+    i: number,
+    log: IssueLog,
+    what = 'an integer',
+    min = -Infinity,
+    belowMin: IssueReason = 'out-of-range',
+  ): number {
+    if (this.isEmpty(i)) return this.fail(log, 'missing-field', i, what);
+    const v = this.int(i);
+    if (Number.isNaN(v)) return this.fail(log, 'not-a-number', i, what);
+    if (v < min) return this.fail(log, belowMin, i, what);
+    return v;
+  }
+
+  /** A mandatory number >= min. Reports and returns NaN when absent or invalid. */
+  needFloat(
+    i: number,
+    log: IssueLog,
+    what = 'a number',
+    min = -Infinity,
+    belowMin: IssueReason = 'out-of-range',
+  ): number {
+    if (this.isEmpty(i)) return this.fail(log, 'missing-field', i, what);
+    const v = this.float(i);
+    if (Number.isNaN(v)) return this.fail(log, 'not-a-number', i, what);
+    if (v < min) return this.fail(log, belowMin, i, what);
+    return v;
+  }
+
+  /** An optional number: `fallback` when empty, NaN (reported) when present but not a number or < min. */
+  optFloat(i: number, log: IssueLog, fallback: number, what = 'a number', min = -Infinity): number {
+    if (this.isEmpty(i)) return fallback;
+    const v = this.float(i);
+    if (Number.isNaN(v)) return this.fail(log, 'not-a-number', i, what);
+    if (v < min) return this.fail(log, 'out-of-range', i, what);
+    return v;
+  }
+
+  /** An optional integer: `fallback` when empty, NaN (reported) when present but not an integer. */
+  optInt(i: number, log: IssueLog, fallback: number, what = 'an integer'): number {
+    if (this.isEmpty(i)) return fallback;
+    const v = this.int(i);
+    if (Number.isNaN(v)) return this.fail(log, 'not-a-number', i, what);
+    return v;
+  }
+
+  /** Reports a problem with field i (0-based) and returns NaN, so callers can `if (isNaN(x)) return`. */
+  fail(log: IssueLog, reason: IssueReason, i: number, expected: string, got?: string): number {
+    log.report({
+      reason,
+      file: this.file,
+      line: this.line,
+      field: i + 1,
+      expected,
+      got: got ?? quoteRaw(this.text(i)),
+    });
+    return NaN;
+  }
+
+  /** Checks the field count; reports and returns false when it differs from `expected`. */
+  expectFields(log: IssueLog, expected: number, atLeast = false): boolean {
+    const n = this.fieldCount;
+    if (n === expected || (atLeast && n > expected)) return true;
+    log.report({
+      reason: 'column-count',
+      file: this.file,
+      line: this.line,
+      expected: `${atLeast ? 'at least ' : ''}${expected} comma-separated fields`,
+      got: `${n} in ${quoteRaw(this.lineText())}`,
+    });
+    return false;
+  }
+}

@@ -1,0 +1,130 @@
+import { statSync } from 'node:fs';
+import { GzipStreamError, openBytes } from '../io/bytes.js';
+import type { IssueLog } from '../issues.js';
+import { TraceInputError } from '../issues.js';
+import type { CsvRow } from './csv-row.js';
+import { LineScanner } from './line-scanner.js';
+
+/** Progress of a multi-file read, for a progress line on a terminal. */
+export interface ScanProgress {
+  readonly file: string;
+  readonly fileIndex: number;
+  readonly fileCount: number;
+  /** Bytes read from disk so far over all files (compressed bytes for gzip), and their total size. */
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
+}
+
+export interface ScanHooks {
+  /** Called before the first chunk of each file. */
+  readonly onFile?: (file: string, index: number) => void;
+  /** Called after the last line of each file, with the number of lines it had (blank ones included). */
+  readonly onFileEnd?: (file: string, index: number, lines: number) => void;
+  /** Called after each chunk. */
+  readonly onProgress?: (progress: ScanProgress) => void;
+}
+
+/**
+ * Reads CSV files in order and calls `onRow` for every non-empty line, then yields once per chunk so
+ * that a caller can hand out what `onRow` collected (see `readRows`) or simply drain it (`scanRows`).
+ *
+ * Blank lines are reported as `blank-line`. A truncated or corrupt gzip stream is reported (the
+ * partial last line goes with it) and reading goes on with the next file; in strict mode it throws.
+ * A file without a single non-empty line is an error.
+ */
+export async function* scanCsvFiles(
+  files: readonly string[],
+  onRow: (row: CsvRow) => void,
+  log: IssueLog,
+  hooks: ScanHooks = {},
+): AsyncGenerator<void> {
+  const sizes = hooks.onProgress !== undefined ? files.map((f) => safeSize(f)) : [];
+  const bytesTotal = sizes.reduce((a, b) => a + b, 0);
+  let bytesBefore = 0;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index]!;
+    hooks.onFile?.(file, index);
+    let rows = 0;
+    const scanner = new LineScanner(
+      file,
+      (row) => {
+        rows++;
+        onRow(row);
+      },
+      (line) =>
+        log.report({ reason: 'blank-line', file, line, expected: 'a data line', got: 'an empty line' }),
+    );
+    const progress = { fileBytesRead: 0 };
+    try {
+      for await (const chunk of openBytes(file, progress)) {
+        scanner.push(chunk);
+        hooks.onProgress?.({
+          file,
+          fileIndex: index,
+          fileCount: files.length,
+          bytesRead: bytesBefore + progress.fileBytesRead,
+          bytesTotal,
+        });
+        yield;
+      }
+      scanner.finish();
+    } catch (err) {
+      if (!(err instanceof GzipStreamError)) throw err;
+      scanner.discardPartial();
+      log.report({
+        reason: err.kind,
+        file,
+        line: scanner.lines + 1,
+        expected: 'a complete gzip stream',
+        got: `${err.message}; the rest of the file is lost`,
+      });
+    }
+    bytesBefore += sizes[index] ?? 0;
+    if (rows === 0 && scanner.lines === 0 && scanner.bytesRead === 0) {
+      throw new TraceInputError(`${file}: the file is empty`);
+    }
+    if (rows === 0) throw new TraceInputError(`${file}: the file holds no data line`);
+    hooks.onFileEnd?.(file, index, scanner.lines);
+    yield;
+  }
+}
+
+function safeSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Reads every row of the files through `onRow`; resolves when done. */
+export async function scanRows(
+  files: readonly string[],
+  onRow: (row: CsvRow) => void,
+  log: IssueLog,
+  hooks: ScanHooks = {},
+): Promise<void> {
+  for await (const _ of scanCsvFiles(files, onRow, log, hooks)) {
+    // the rows were handled by onRow
+  }
+}
+
+/**
+ * Adapts a row callback that produces values into an async iterable of those values: `decode` pushes
+ * zero or more values per row into `out`, and each chunk's values are yielded in order.
+ */
+export async function* readRows<T>(
+  files: readonly string[],
+  decode: (row: CsvRow, out: T[]) => void,
+  log: IssueLog,
+  hooks: ScanHooks = {},
+): AsyncGenerator<T> {
+  let batch: T[] = [];
+  for await (const _ of scanCsvFiles(files, (row) => decode(row, batch), log, hooks)) {
+    if (batch.length > 0) {
+      const ready = batch;
+      batch = [];
+      yield* ready;
+    }
+  }
+}
