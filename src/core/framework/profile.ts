@@ -1,5 +1,7 @@
 import type { FilterPlugin, ScorePlugin } from './types.js';
 import type { ProfileConfig } from './profile-config.js';
+import type { UsageParams } from './fit.js';
+import type { IndexedPolicy } from './policy.js';
 
 /**
  * How a profile picks among feasible nodes.
@@ -19,8 +21,12 @@ export interface WeightedScorer {
 export interface Profile {
   readonly config: ProfileConfig;
   readonly selection: Selection;
+  /** How usage is counted and compared (derived from the config). */
+  readonly params: UsageParams;
   /** Every filter, in order; `explain` and `filterNode` run them one by one. */
   readonly filters: readonly FilterPlugin[];
   /** Scorers of a `highest-score` profile (empty for the indexed policies). */
   readonly scorers: readonly WeightedScorer[];
+  /** The indexed policy of `first-by-name`, `least-used` and `random` profiles. */
+  readonly policy: IndexedPolicy | undefined;
 }

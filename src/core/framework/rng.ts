@@ -49,3 +49,11 @@ export function shuffle<T>(items: T[], rng: Rng): T[] {
   }
   return items;
 }
+
+/**
+ * Index of the winner among `count` tied candidates (0 when there is only one, without drawing).
+ * Every tie-break in the core goes through here, so the indexed and scanning paths draw alike.
+ */
+export function pickIndex(count: number, rng: Rng): number {
+  return count === 1 ? 0 : rng.int(count);
+}

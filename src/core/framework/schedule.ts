@@ -1,12 +1,154 @@
+/**
+ * The seam every scheduler calls: `schedule` (indexed), plus the pieces the extender and the
+ * "why is my pod pending" tooling need: `filterNode`, `filterCandidates`, `scoreCandidates`,
+ * `explain`, and `scheduleByScan`, the plain O(nodes) definition the indexed path must agree with.
+ */
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
+import type { NodeEntry } from '../snapshot/node-entry.js';
+import type { UsageIndex } from '../snapshot/usage-index.js';
+import type { GroupTree, TreeQuery } from '../snapshot/group-tree.js';
 import type { NodeView } from '../model/node.js';
 import type { PodView } from '../model/pod.js';
 import type { Profile } from './profile.js';
-import type { Decision, NodeVerdict, ScheduleContext, Status } from './types.js';
+import type { Decision, NodeVerdict, Reason, ScheduleContext, Status } from './types.js';
+import type { UsedOf } from './policy.js';
+import { SUCCESS, staticRejection } from '../policies/filters.js';
+import {
+  admissionBound,
+  amountOf,
+  DIM_KIND,
+  DIMS,
+  hasStaleMeasurement,
+  requestedDims,
+  usedAmount,
+} from './fit.js';
+import { pickIndex } from './rng.js';
+import { ReasonGrouper } from './summary.js';
+
+/** Node groups searched together, in order: 0 = standard nodes, 1 = SGX nodes. */
+type Tier = readonly (0 | 1)[];
+
+const SGX_ONLY: readonly Tier[] = [[1]];
+const STANDARD_FIRST: readonly Tier[] = [[0], [1]];
+const ALL_TOGETHER: readonly Tier[] = [[0, 1]];
+
+/** SGX pods go to SGX nodes; standard pods to standard nodes first when the profile says so. */
+function tiersFor(pod: PodView, profile: Profile): readonly Tier[] {
+  if (pod.sgx) return SGX_ONLY;
+  return profile.config.keepStandardPodsOffSgx ? STANDARD_FIRST : ALL_TOGETHER;
+}
+
+function groupOf(node: NodeView): 0 | 1 {
+  return node.sgx ? 1 : 0;
+}
+
+function hasSelector(pod: PodView): boolean {
+  for (const _ in pod.nodeSelector) return true;
+  return false;
+}
+
+function makeQuery(snapshot: ClusterSnapshot, pod: PodView): TreeQuery {
+  const r = pod.request;
+  return {
+    dims: requestedDims(pod),
+    req: [r.cpuMillis, r.memoryBytes, r.epcBytes],
+    checkEveryLeaf: hasSelector(pod),
+    leafOk: (slot) => staticRejection(snapshot.entryAt(slot)!.spec, pod) === undefined,
+    nameOf: (slot) => snapshot.entryAt(slot)!.spec.name,
+  };
+}
+
+/** A node's status computed from the index arrays (same result as the filter plugins on its view). */
+function entryStatus(e: NodeEntry, pod: PodView, index: UsageIndex, profile: Profile): Status {
+  const rejected = staticRejection(e.spec, pod);
+  if (rejected !== undefined) return rejected;
+  let reasons: Reason[] | undefined;
+  for (const d of DIMS) {
+    const requested = amountOf(pod.request, d);
+    if (requested > 0 && !(requested < index.free[d][e.slot]!)) {
+      (reasons ??= []).push({
+        kind: 'insufficient',
+        resource: DIM_KIND[d]!,
+        requested,
+        used: index.used[d][e.slot]!,
+        capacity: admissionBound(amountOf(e.spec.allocatable, d), profile.params),
+      });
+    }
+  }
+  return reasons === undefined ? SUCCESS : { code: 'Unschedulable', reasons };
+}
+
+function staleNotes(profile: Profile, staleNodes: number): string[] {
+  if (!profile.params.measured || staleNodes === 0) return [];
+  return [
+    `measured usage older than ${profile.params.maxAge} on ${staleNodes} ${staleNodes === 1 ? 'node' : 'nodes'}: requests used there instead`,
+  ];
+}
+
+function placed(node: string, notes: string[]): Decision {
+  return { node, unschedulable: [], unresolvable: false, notes };
+}
+
+function notPlaced(grouper: ReasonGrouper, notes: string[]): Decision {
+  return {
+    node: undefined,
+    unschedulable: grouper.summaries(),
+    unresolvable: grouper.allUnresolvable(),
+    notes,
+  };
+}
+
+function failed(error: string, notes: string[]): Decision {
+  return { node: undefined, unschedulable: [], unresolvable: false, notes, error };
+}
+
+type ScoreOutcome = { readonly best: number; readonly totals: number[] } | { readonly error: string };
+
+/**
+ * The profile runner for scored profiles: every scorer on every feasible node, `normalize` if the
+ * plugin has one, range check (an out-of-range score is an error, not a crash), weights, then the
+ * highest total with ties broken by the rng (candidate order, as the scan defines it).
+ */
+function runScorers(
+  profile: Profile,
+  pod: PodView,
+  feasible: readonly NodeView[],
+  ctx: ScheduleContext,
+): ScoreOutcome {
+  const totals = new Array<number>(feasible.length).fill(0);
+  for (const { plugin, weight } of profile.scorers) {
+    const raw = new Float64Array(feasible.length);
+    for (let i = 0; i < feasible.length; i++) raw[i] = plugin.score(pod, feasible[i]!, ctx);
+    plugin.normalize?.(raw);
+    for (let i = 0; i < feasible.length; i++) {
+      const s = raw[i]!;
+      if (!Number.isInteger(s) || s < 0 || s > 100) {
+        return {
+          error: `score plugin ${plugin.name} gave ${s} for node ${feasible[i]!.name} (expected an integer 0..100)`,
+        };
+      }
+      totals[i]! += weight * s;
+    }
+  }
+  return { best: -1, totals };
+}
+
+function pickHighest(totals: readonly number[], ctx: ScheduleContext): number {
+  let max = -Infinity;
+  for (const t of totals) if (t > max) max = t;
+  const ties: number[] = [];
+  totals.forEach((t, i) => {
+    if (t === max) ties.push(i);
+  });
+  return ties.length === 0 ? -1 : ties[pickIndex(ties.length, ctx.rng)]!;
+}
 
 /**
  * THE seam: picks a node for `pod` (or none, with reasons). Pure: it reads the snapshot and draws
- * from `ctx.rng`, and the caller applies the decision (e.g. `snapshot.assume(pod, decision.node)`).
+ * from `ctx.rng`; the caller applies the decision (e.g. `snapshot.assume(pod, decision.node)`).
+ * Binpack, spread and random select through the snapshot's indexes; the kube-style scorers score
+ * every feasible node of the first tier that has one. When nothing fits, the grouped reasons are
+ * computed with one pass over the nodes' index entries.
  */
 export function schedule(
   snapshot: ClusterSnapshot,
@@ -14,13 +156,44 @@ export function schedule(
   profile: Profile,
   ctx: ScheduleContext,
 ): Decision {
-  void [snapshot, pod, profile, ctx];
-  throw new Error('not implemented');
+  const index = snapshot.usageIndex(profile.params, ctx.now);
+  const notes = staleNotes(profile, index.staleCount);
+  const q = makeQuery(snapshot, pod);
+  const tiers = tiersFor(pod, profile);
+  const policy = profile.policy;
+  for (const tier of tiers) {
+    const trees: GroupTree[] = tier.map((g) => index.trees[g]);
+    if (policy !== undefined) {
+      const pick = policy.selectIndexed(trees, q, pod, ctx.rng);
+      if (pick !== undefined) return placed(q.nameOf(pick.tree.slots[pick.pos]!), notes);
+      continue;
+    }
+    const feasible: NodeView[] = [];
+    for (const tree of trees) {
+      for (let pos = 0; pos < tree.length; pos++) {
+        if (tree.feasibleAt(pos, q)) feasible.push(snapshot.entryAt(tree.slots[pos]!)!.view());
+      }
+    }
+    if (feasible.length === 0) continue;
+    const outcome = runScorers(profile, pod, feasible, ctx);
+    if ('error' in outcome) return failed(outcome.error, notes);
+    return placed(feasible[pickHighest(outcome.totals, ctx)]!.name, notes);
+  }
+  const grouper = new ReasonGrouper();
+  const [standard, sgx] = snapshot.groupEntries();
+  for (const group of [standard, sgx])
+    for (const e of group) grouper.add(entryStatus(e, pod, index, profile));
+  return notPlaced(grouper, notes);
+}
+
+function usedOfFor(profile: Profile, now: number): UsedOf {
+  return (node, d) => usedAmount(d, amountOf(node.requested, d), node.measured, profile.params, now);
 }
 
 /**
- * The same decision computed by scanning every node (no index): the reference the indexed path is
- * tested against, and the definition of what `schedule` must return. O(nodes) per call.
+ * The same decision computed by scanning every node with the filter plugins (no index): the
+ * reference the indexed path is tested against, and the definition of what `schedule` returns.
+ * O(nodes) per call.
  */
 export function scheduleByScan(
   snapshot: ClusterSnapshot,
@@ -28,26 +201,43 @@ export function scheduleByScan(
   profile: Profile,
   ctx: ScheduleContext,
 ): Decision {
-  void [snapshot, pod, profile, ctx];
-  throw new Error('not implemented');
+  const nodes = snapshot.nodes();
+  const statuses = nodes.map((n) => filterNode(n, pod, profile, ctx));
+  const stale = nodes.filter((n) => hasStaleMeasurement(n.measured, profile.params, ctx.now)).length;
+  const notes = staleNotes(profile, stale);
+  const usedOf = usedOfFor(profile, ctx.now);
+  for (const tier of tiersFor(pod, profile)) {
+    const feasible: NodeView[] = [];
+    for (const g of tier)
+      nodes.forEach((n, i) => groupOf(n) === g && statuses[i]!.code === 'Success' && feasible.push(n));
+    if (feasible.length === 0) continue;
+    if (profile.policy !== undefined) {
+      const i = profile.policy.selectByScan(feasible, pod, usedOf, ctx.rng);
+      if (i >= 0) return placed(feasible[i]!.name, notes);
+      continue;
+    }
+    const outcome = runScorers(profile, pod, feasible, ctx);
+    if ('error' in outcome) return failed(outcome.error, notes);
+    return placed(feasible[pickHighest(outcome.totals, ctx)]!.name, notes);
+  }
+  const grouper = new ReasonGrouper();
+  for (const s of statuses) grouper.add(s);
+  return notPlaced(grouper, notes);
 }
 
-/** Runs every filter of the profile on one node; Success or the first failing status's reasons. */
+/** Runs the profile's filters on one node: Success, or the first failing filter's status. */
 export function filterNode(node: NodeView, pod: PodView, profile: Profile, ctx: ScheduleContext): Status {
-  void [node, pod, profile, ctx];
-  throw new Error('not implemented');
+  for (const f of profile.filters) {
+    const s = f.filter(pod, node, ctx);
+    if (s.code !== 'Success') return s;
+  }
+  return SUCCESS;
 }
 
-/** Per-node account (status for every node, scores for feasible ones), built on demand. O(nodes). */
-export function explain(
-  snapshot: ClusterSnapshot,
-  pod: PodView,
-  profile: Profile,
-  ctx: ScheduleContext,
-): NodeVerdict[] {
-  void [snapshot, pod, profile, ctx];
-  throw new Error('not implemented');
-}
+const UNKNOWN_NODE: Status = Object.freeze({
+  code: 'Unschedulable',
+  reasons: Object.freeze([{ kind: 'other', message: 'node not (yet) known to the scheduler' } as const]),
+});
 
 export interface CandidateFailure {
   readonly node: string;
@@ -69,8 +259,16 @@ export function filterCandidates(
   ctx: ScheduleContext,
   nodeNames: readonly string[],
 ): CandidateFilterResult {
-  void [snapshot, pod, profile, ctx, nodeNames];
-  throw new Error('not implemented');
+  const index = snapshot.usageIndex(profile.params, ctx.now);
+  const feasible: string[] = [];
+  const failures: CandidateFailure[] = [];
+  for (const name of nodeNames) {
+    const e = snapshot.entryOf(name);
+    const status = e === undefined ? UNKNOWN_NODE : entryStatus(e, pod, index, profile);
+    if (status.code === 'Success') feasible.push(name);
+    else failures.push({ node: name, status });
+  }
+  return { feasible, failed: failures };
 }
 
 export interface CandidateScore {
@@ -80,9 +278,49 @@ export interface CandidateScore {
 }
 
 /**
+ * Per-node scores of feasible nodes, tier by tier: the first tier holding a feasible node is the
+ * active one (its nodes are scored by the policy); other tiers' nodes score 0. Returns scores
+ * aligned with `feasible`, and the active tier's number.
+ */
+function tieredScores(
+  profile: Profile,
+  pod: PodView,
+  feasible: readonly NodeView[],
+  ctx: ScheduleContext,
+): { scores: number[]; tiers: number[] } {
+  const scores = new Array<number>(feasible.length).fill(0);
+  const tierOf = new Array<number>(feasible.length).fill(-1);
+  const tiers = tiersFor(pod, profile);
+  const usedOf = usedOfFor(profile, ctx.now);
+  let active = -1;
+  tiers.forEach((tier, t) => {
+    const members: number[] = [];
+    feasible.forEach((n, i) => {
+      if (tier.includes(groupOf(n))) {
+        members.push(i);
+        tierOf[i] = t;
+      }
+    });
+    if (members.length === 0 || active >= 0) return;
+    active = t;
+    const nodes = members.map((i) => feasible[i]!);
+    let s: readonly number[];
+    if (profile.policy !== undefined) s = profile.policy.scores(nodes, pod, usedOf);
+    else {
+      const outcome = runScorers(profile, pod, nodes, ctx);
+      // A misbehaving scorer leaves no opinion (all zero), as an extender without one would.
+      s = 'error' in outcome ? nodes.map(() => 0) : outcome.totals.map((x) => Math.min(100, x));
+    }
+    members.forEach((i, k) => (scores[i] = s[k]!));
+  });
+  return { scores, tiers: tierOf };
+}
+
+/**
  * Scores a candidate list 0..100 (the extender's `prioritize` verb), in the order given. The node
- * the profile would choose among these candidates gets the highest score. O(candidates) apart from
- * the kube-style scorers' own work.
+ * the profile prefers among these candidates gets the highest score; standard pods' SGX candidates
+ * score 0 while a standard candidate fits (when the profile keeps standard pods off SGX nodes).
+ * O(candidates) apart from the kube-style scorers' own work.
  */
 export function scoreCandidates(
   snapshot: ClusterSnapshot,
@@ -91,6 +329,40 @@ export function scoreCandidates(
   ctx: ScheduleContext,
   nodeNames: readonly string[],
 ): CandidateScore[] {
-  void [snapshot, pod, profile, ctx, nodeNames];
-  throw new Error('not implemented');
+  const { feasible } = filterCandidates(snapshot, pod, profile, ctx, nodeNames);
+  const views = feasible.map((n) => snapshot.node(n)!);
+  const { scores } = tieredScores(profile, pod, views, ctx);
+  const byName = new Map<string, number>();
+  feasible.forEach((n, i) => byName.set(n, scores[i]!));
+  return nodeNames.map((node) => ({ node, score: byName.get(node) ?? 0 }));
+}
+
+/**
+ * Per-node account, built on demand (not on the hot path): every node's filter status, and for
+ * feasible nodes the score the policy gives it within its tier (`scores.tier`: 0 = preferred
+ * group). O(nodes).
+ */
+export function explain(
+  snapshot: ClusterSnapshot,
+  pod: PodView,
+  profile: Profile,
+  ctx: ScheduleContext,
+): NodeVerdict[] {
+  const nodes = snapshot.nodes();
+  const statuses = nodes.map((n) => filterNode(n, pod, profile, ctx));
+  const feasible = nodes.filter((_, i) => statuses[i]!.code === 'Success');
+  const { scores, tiers } = tieredScores(profile, pod, feasible, ctx);
+  const scoreOf = new Map<string, { score: number; tier: number }>();
+  feasible.forEach((n, i) => scoreOf.set(n.name, { score: scores[i]!, tier: tiers[i]! }));
+  const scorerName = profile.policy?.name ?? profile.scorers.map((s) => s.plugin.name).join('+');
+  return nodes.map((n, i) => {
+    const s = scoreOf.get(n.name);
+    if (s === undefined) return { node: n.name, status: statuses[i]! };
+    return {
+      node: n.name,
+      status: statuses[i]!,
+      score: s.score,
+      scores: { [scorerName]: s.score, tier: s.tier },
+    };
+  });
 }

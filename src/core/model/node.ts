@@ -38,5 +38,10 @@ export interface NodeView extends NodeSpec {
   readonly pods: readonly PodView[];
   /** Sum of the effective requests of `pods`, kept incrementally. */
   readonly requested: Resources;
+  /**
+   * The same sum with kube-scheduler's non-zero defaults (a pod asking for no CPU counts 100m, no
+   * memory 200 MiB): what the kube-style scorers see, as kube-scheduler's `NonZeroRequested`.
+   */
+  readonly nonZeroRequested: Resources;
   readonly measured?: MeasuredUsage;
 }

@@ -1,5 +1,18 @@
 import type { MeasuredUsage, NodeSpec, NodeView } from '../model/node.js';
 import type { PodView } from '../model/pod.js';
+import type { UsageParams } from '../framework/fit.js';
+import { NodeEntry } from './node-entry.js';
+import { UsageIndex } from './usage-index.js';
+
+function byName(a: NodeEntry, b: NodeEntry): number {
+  const x = a.spec.name;
+  const y = b.spec.name;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function paramsKey(p: UsageParams): string {
+  return `${p.measured ? 'm' : 'r'}|${p.tolerance}|${p.strict ? 's' : 'i'}|${p.maxAge ?? ''}`;
+}
 
 /**
  * The cluster as the scheduler sees it: nodes, the pods bound or assumed on them, measured usage.
@@ -7,39 +20,74 @@ import type { PodView } from '../model/pod.js';
  * (`forget`, `setMeasured`, `upsertNode`, `removeNode`), and the snapshot keeps, incrementally, the
  * indexes that let `schedule` select a node in about O(log n).
  *
- * Node views returned by `node()` / `nodes()` are live: they reflect later mutations.
+ * Node views returned by `node()` / `nodes()` are immutable pictures of the node when they were
+ * taken; ask again after a change.
  */
 export class ClusterSnapshot {
+  private readonly entries: (NodeEntry | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private readonly byNodeName = new Map<string, NodeEntry>();
+  private readonly podNode = new Map<string, NodeEntry>();
+  /** Entries per group in name order; undefined when nodes were added, removed or regrouped. */
+  private groups: [NodeEntry[], NodeEntry[]] | undefined = undefined;
+  private sortedViews: readonly NodeView[] | undefined = undefined;
+  private readonly indexes = new Map<string, UsageIndex>();
+
   constructor(nodes: readonly NodeSpec[] = []) {
-    void nodes;
-    throw new Error('not implemented');
+    for (const spec of nodes) this.upsertNode(spec);
   }
 
   /** Number of nodes. */
   get size(): number {
-    throw new Error('not implemented');
+    return this.byNodeName.size;
+  }
+
+  /** Number of pods bound or assumed. */
+  get podCount(): number {
+    return this.podNode.size;
   }
 
   /** Adds a node or replaces its spec (its pods and measured usage stay). */
   upsertNode(spec: NodeSpec): void {
-    void spec;
-    throw new Error('not implemented');
+    const existing = this.byNodeName.get(spec.name);
+    if (existing === undefined) {
+      const slot = this.freeSlots.pop() ?? this.entries.length;
+      const entry = new NodeEntry(spec, slot);
+      this.entries[slot] = entry;
+      this.byNodeName.set(spec.name, entry);
+      this.structureChanged();
+      return;
+    }
+    const group = existing.group;
+    existing.setSpec(spec);
+    this.sortedViews = undefined;
+    if (existing.group !== group) this.structureChanged();
+    else this.touch(existing, false);
   }
 
   /** Removes a node and forgets its pods; returns false when it was not there. */
   removeNode(name: string): boolean {
-    void name;
-    throw new Error('not implemented');
+    const entry = this.byNodeName.get(name);
+    if (entry === undefined) return false;
+    for (const uid of entry.pods.keys()) this.podNode.delete(uid);
+    this.byNodeName.delete(name);
+    this.entries[entry.slot] = undefined;
+    this.freeSlots.push(entry.slot);
+    this.structureChanged();
+    return true;
   }
 
   node(name: string): NodeView | undefined {
-    void name;
-    throw new Error('not implemented');
+    return this.byNodeName.get(name)?.view();
   }
 
   /** All nodes ordered by name (code-point order, the same on every platform). */
   nodes(): readonly NodeView[] {
-    throw new Error('not implemented');
+    if (this.sortedViews === undefined) {
+      const sorted = [...this.byNodeName.values()].sort(byName);
+      this.sortedViews = Object.freeze(sorted.map((e) => e.view()));
+    }
+    return this.sortedViews;
   }
 
   /**
@@ -47,38 +95,96 @@ export class ClusterSnapshot {
    * Idempotent for the same node; a pod already on another node is moved. Throws for an unknown node.
    */
   assume(pod: PodView, nodeName: string): void {
-    void pod;
-    void nodeName;
-    throw new Error('not implemented');
+    const entry = this.byNodeName.get(nodeName);
+    if (entry === undefined) throw new Error(`cannot place pod ${pod.uid} on unknown node ${nodeName}`);
+    const current = this.podNode.get(pod.uid);
+    if (current !== undefined) {
+      const previous = current.pods.get(pod.uid)!;
+      current.remove(previous);
+      if (current !== entry) this.touch(current, false);
+    }
+    entry.add(pod);
+    this.podNode.set(pod.uid, entry);
+    this.touch(entry, false);
   }
 
   /** Removes the pod wherever it is; returns the node it was on, undefined if none (idempotent). */
   forget(uid: string): string | undefined {
-    void uid;
-    throw new Error('not implemented');
+    const entry = this.podNode.get(uid);
+    if (entry === undefined) return undefined;
+    entry.remove(entry.pods.get(uid)!);
+    this.podNode.delete(uid);
+    this.touch(entry, false);
+    return entry.spec.name;
   }
 
   /** The node a pod is bound or assumed on. */
   nodeOf(uid: string): string | undefined {
-    void uid;
-    throw new Error('not implemented');
+    return this.podNode.get(uid)?.spec.name;
   }
 
   /** The pod with this uid, if bound or assumed somewhere. */
   pod(uid: string): PodView | undefined {
-    void uid;
-    throw new Error('not implemented');
-  }
-
-  /** Number of pods bound or assumed. */
-  get podCount(): number {
-    throw new Error('not implemented');
+    return this.podNode.get(uid)?.pods.get(uid);
   }
 
   /** Sets (or clears, with undefined) a node's measured usage. Throws for an unknown node. */
   setMeasured(nodeName: string, usage: MeasuredUsage | undefined): void {
-    void nodeName;
-    void usage;
-    throw new Error('not implemented');
+    const entry = this.byNodeName.get(nodeName);
+    if (entry === undefined) throw new Error(`cannot set measured usage of unknown node ${nodeName}`);
+    entry.setMeasured(usage);
+    this.touch(entry, true);
+  }
+
+  // ---- for the scheduling functions of this package (not part of the public surface) ----
+
+  /** @internal The node record by name. */
+  entryOf(name: string): NodeEntry | undefined {
+    return this.byNodeName.get(name);
+  }
+
+  /** @internal The node record in a slot. */
+  entryAt(slot: number): NodeEntry | undefined {
+    return this.entries[slot];
+  }
+
+  /** @internal Both groups (standard, SGX) in name order. */
+  groupEntries(): readonly [readonly NodeEntry[], readonly NodeEntry[]] {
+    if (this.groups === undefined) {
+      const groups: [NodeEntry[], NodeEntry[]] = [[], []];
+      for (const e of this.byNodeName.values()) groups[e.group].push(e);
+      for (const g of groups) {
+        g.sort(byName);
+        g.forEach((e, pos) => (e.pos = pos));
+      }
+      this.groups = groups;
+    }
+    return this.groups;
+  }
+
+  /** @internal The index of a usage view, created on first use, advanced to `now`. */
+  usageIndex(params: UsageParams, now: number): UsageIndex {
+    const groups = this.groupEntries();
+    const key = paramsKey(params);
+    let index = this.indexes.get(key);
+    if (index === undefined) {
+      index = new UsageIndex(params, this.entries, groups);
+      this.indexes.set(key, index);
+    }
+    index.advance(now);
+    return index;
+  }
+
+  private structureChanged(): void {
+    this.groups = undefined;
+    this.sortedViews = undefined;
+    // Views are rebuilt on next use: node churn is rare next to pod churn.
+    this.indexes.clear();
+  }
+
+  private touch(entry: NodeEntry, measurementChanged: boolean): void {
+    this.sortedViews = undefined;
+    if (this.groups === undefined) return;
+    for (const index of this.indexes.values()) index.update(entry, measurementChanged);
   }
 }

@@ -1,0 +1,266 @@
+/**
+ * A segment tree over one node group (SGX nodes, or standard nodes) in name order. Each leaf holds a
+ * node's `free` amount per dimension (a request fits when `request < free`, see framework/fit.ts),
+ * its used memory and EPC, and whether it needs a static check (cordon, taints). Each inner node
+ * keeps max/min free per dimension, the minimum used memory/EPC with how many leaves reach it, the
+ * number of leaves and of blocked leaves below it.
+ *
+ * That is enough to answer, without visiting every node:
+ * - the first feasible node by name (binpack): skip subtrees whose max free is too small;
+ * - the least-used feasible nodes (spread): branch and bound on min used, and subtrees whose min
+ *   free fits the request are known feasible as a whole, so their tie counts are read, not walked;
+ * - the k-th feasible node (random): the same "wholly feasible" subtrees count their leaves.
+ * An update (pod bound, freed, usage measured) costs O(log n).
+ */
+import type { Dim } from '../framework/fit.js';
+
+/** What a query asks: the requested dimensions and amounts, and a static check for some leaves. */
+export interface TreeQuery {
+  /** Dimensions with a non-zero request. */
+  readonly dims: readonly Dim[];
+  /** Requested amount, indexed by `Dim`. */
+  readonly req: readonly number[];
+  /** True when every leaf needs `leafOk` (e.g. the pod has a nodeSelector). */
+  readonly checkEveryLeaf: boolean;
+  /** Static check of the node in `slot`; only called for blocked leaves or when `checkEveryLeaf`. */
+  leafOk(slot: number): boolean;
+  /** Name of the node in `slot` (to compare winners across groups). */
+  nameOf(slot: number): string;
+}
+
+/** A run of consecutive tie/feasible leaves found by a query: a subtree root and how many it holds. */
+export interface Piece {
+  readonly tree: GroupTree;
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The spread dimension: which used amount ranks nodes (memory or EPC). */
+export type UsedDim = 0 | 1;
+
+export class GroupTree {
+  readonly cap: number;
+  /** Node slot at each position (name order). */
+  readonly slots: Int32Array;
+  private readonly maxFree: Float64Array[];
+  private readonly minFree: Float64Array[];
+  private readonly minUsed: Float64Array[];
+  private readonly cntUsed: Int32Array[];
+  private readonly blocked: Int32Array;
+  private readonly size: Int32Array;
+
+  constructor(slots: readonly number[]) {
+    let cap = 1;
+    while (cap < slots.length) cap *= 2;
+    this.cap = cap;
+    this.slots = Int32Array.from(slots);
+    const f = (fill: number): Float64Array => new Float64Array(2 * cap).fill(fill);
+    this.maxFree = [f(-Infinity), f(-Infinity), f(-Infinity)];
+    this.minFree = [f(Infinity), f(Infinity), f(Infinity)];
+    this.minUsed = [f(Infinity), f(Infinity)];
+    this.cntUsed = [new Int32Array(2 * cap), new Int32Array(2 * cap)];
+    this.blocked = new Int32Array(2 * cap);
+    this.size = new Int32Array(2 * cap);
+  }
+
+  get length(): number {
+    return this.slots.length;
+  }
+
+  /** Sets a leaf without fixing its ancestors (call `rebuild` after a batch). */
+  setLeafRaw(pos: number, free: ArrayLike<number>, usedMem: number, usedEpc: number, blocked: boolean): void {
+    const i = this.cap + pos;
+    for (let d = 0; d < 3; d++) {
+      const v = free[d]!;
+      this.maxFree[d]![i] = v;
+      this.minFree[d]![i] = v;
+    }
+    this.minUsed[0]![i] = usedMem;
+    this.minUsed[1]![i] = usedEpc;
+    this.cntUsed[0]![i] = 1;
+    this.cntUsed[1]![i] = 1;
+    this.blocked[i] = blocked ? 1 : 0;
+    this.size[i] = 1;
+  }
+
+  /** Recomputes every inner node: O(n). */
+  rebuild(): void {
+    for (let i = this.cap - 1; i >= 1; i--) this.pull(i);
+  }
+
+  /** Sets a leaf and fixes its ancestors: O(log n). */
+  setLeaf(pos: number, free: ArrayLike<number>, usedMem: number, usedEpc: number, blocked: boolean): void {
+    this.setLeafRaw(pos, free, usedMem, usedEpc, blocked);
+    for (let i = (this.cap + pos) >> 1; i >= 1; i >>= 1) this.pull(i);
+  }
+
+  private pull(i: number): void {
+    const l = 2 * i;
+    const r = l + 1;
+    for (let d = 0; d < 3; d++) {
+      const mx = this.maxFree[d]!;
+      const mn = this.minFree[d]!;
+      mx[i] = Math.max(mx[l]!, mx[r]!);
+      mn[i] = Math.min(mn[l]!, mn[r]!);
+    }
+    for (let u = 0; u < 2; u++) {
+      const mu = this.minUsed[u]!;
+      const cu = this.cntUsed[u]!;
+      const a = mu[l]!;
+      const b = mu[r]!;
+      if (a < b) {
+        mu[i] = a;
+        cu[i] = cu[l]!;
+      } else if (b < a) {
+        mu[i] = b;
+        cu[i] = cu[r]!;
+      } else {
+        mu[i] = a;
+        cu[i] = cu[l]! + cu[r]!;
+      }
+    }
+    this.blocked[i] = this.blocked[l]! + this.blocked[r]!;
+    this.size[i] = this.size[l]! + this.size[r]!;
+  }
+
+  /** Free amount of the leaf at `pos` in dimension `d`. */
+  leafFree(pos: number, d: Dim): number {
+    return this.maxFree[d]![this.cap + pos]!;
+  }
+
+  /** Could a feasible leaf be below `i`? (resources only) */
+  private possible(i: number, q: TreeQuery): boolean {
+    if (this.size[i] === 0) return false;
+    for (const d of q.dims) if (!(q.req[d]! < this.maxFree[d]![i]!)) return false;
+    return true;
+  }
+
+  /** Is every leaf below `i` feasible? */
+  private wholly(i: number, q: TreeQuery): boolean {
+    if (q.checkEveryLeaf || this.blocked[i] !== 0 || this.size[i] === 0) return false;
+    for (const d of q.dims) if (!(q.req[d]! < this.minFree[d]![i]!)) return false;
+    return true;
+  }
+
+  private leafFeasible(i: number, q: TreeQuery): boolean {
+    if (this.size[i] === 0) return false;
+    for (const d of q.dims) if (!(q.req[d]! < this.maxFree[d]![i]!)) return false;
+    if (q.checkEveryLeaf || this.blocked[i] !== 0) return q.leafOk(this.slots[i - this.cap]!);
+    return true;
+  }
+
+  /** Is the node at `pos` feasible for `q`? */
+  feasibleAt(pos: number, q: TreeQuery): boolean {
+    return this.leafFeasible(this.cap + pos, q);
+  }
+
+  /** Position of the first feasible leaf in name order, or -1. */
+  first(q: TreeQuery): number {
+    const found = this.firstBelow(1, q);
+    return found < 0 ? -1 : found - this.cap;
+  }
+
+  private firstBelow(i: number, q: TreeQuery): number {
+    if (!this.possible(i, q)) return -1;
+    if (i >= this.cap) return this.leafFeasible(i, q) ? i : -1;
+    if (this.wholly(i, q)) {
+      // Every leaf fits: the leftmost non-padding leaf.
+      while (i < this.cap) i = this.size[2 * i]! > 0 ? 2 * i : 2 * i + 1;
+      return i;
+    }
+    const left = this.firstBelow(2 * i, q);
+    return left >= 0 ? left : this.firstBelow(2 * i + 1, q);
+  }
+
+  /** Smallest used amount (memory u=0, EPC u=1) over feasible leaves, or `bound` if none is lower. */
+  minFeasibleUsed(q: TreeQuery, u: UsedDim, bound: number): number {
+    return this.minBelow(1, q, u, bound);
+  }
+
+  private minBelow(i: number, q: TreeQuery, u: UsedDim, best: number): number {
+    const mu = this.minUsed[u]!;
+    if (!(mu[i]! < best) || !this.possible(i, q)) return best;
+    if (i >= this.cap) return this.leafFeasible(i, q) ? mu[i]! : best;
+    if (this.wholly(i, q)) return mu[i]!;
+    const l = 2 * i;
+    const r = l + 1;
+    // Visit the more promising child first so the bound tightens early.
+    if (mu[r]! < mu[l]!) {
+      best = this.minBelow(r, q, u, best);
+      return this.minBelow(l, q, u, best);
+    }
+    best = this.minBelow(l, q, u, best);
+    return this.minBelow(r, q, u, best);
+  }
+
+  /** Appends, in name order, the pieces holding the feasible leaves whose used amount equals `value`. */
+  collectTies(q: TreeQuery, u: UsedDim, value: number, out: Piece[]): void {
+    this.tiesBelow(1, q, u, value, out);
+  }
+
+  private tiesBelow(i: number, q: TreeQuery, u: UsedDim, value: number, out: Piece[]): void {
+    const mu = this.minUsed[u]!;
+    if (mu[i]! > value || !this.possible(i, q)) return;
+    if (i >= this.cap) {
+      if (mu[i] === value && this.leafFeasible(i, q)) out.push({ tree: this, index: i, count: 1 });
+      return;
+    }
+    if (this.wholly(i, q)) {
+      if (mu[i] === value) out.push({ tree: this, index: i, count: this.cntUsed[u]![i]! });
+      return;
+    }
+    this.tiesBelow(2 * i, q, u, value, out);
+    this.tiesBelow(2 * i + 1, q, u, value, out);
+  }
+
+  /** Position of the k-th (0-based) leaf with used amount `value` inside a wholly feasible piece. */
+  nthTie(index: number, u: UsedDim, value: number, k: number): number {
+    const mu = this.minUsed[u]!;
+    const cu = this.cntUsed[u]!;
+    let i = index;
+    while (i < this.cap) {
+      const l = 2 * i;
+      const c = mu[l] === value ? cu[l]! : 0;
+      if (k < c) i = l;
+      else {
+        k -= c;
+        i = l + 1;
+      }
+    }
+    return i - this.cap;
+  }
+
+  /** Appends, in name order, pieces that together hold exactly the feasible leaves. */
+  collectFeasible(q: TreeQuery, out: Piece[]): void {
+    this.feasibleBelow(1, q, out);
+  }
+
+  private feasibleBelow(i: number, q: TreeQuery, out: Piece[]): void {
+    if (!this.possible(i, q)) return;
+    if (i >= this.cap) {
+      if (this.leafFeasible(i, q)) out.push({ tree: this, index: i, count: 1 });
+      return;
+    }
+    if (this.wholly(i, q)) {
+      out.push({ tree: this, index: i, count: this.size[i]! });
+      return;
+    }
+    this.feasibleBelow(2 * i, q, out);
+    this.feasibleBelow(2 * i + 1, q, out);
+  }
+
+  /** Position of the k-th (0-based) leaf inside a wholly feasible piece. */
+  nthLeaf(index: number, k: number): number {
+    let i = index;
+    while (i < this.cap) {
+      const l = 2 * i;
+      const c = this.size[l]!;
+      if (k < c) i = l;
+      else {
+        k -= c;
+        i = l + 1;
+      }
+    }
+    return i - this.cap;
+  }
+}

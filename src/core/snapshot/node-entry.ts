@@ -1,0 +1,90 @@
+import type { MeasuredUsage, NodeSpec, NodeView } from '../model/node.js';
+import type { PodView } from '../model/pod.js';
+import { NON_ZERO_CPU_MILLIS, NON_ZERO_MEMORY_BYTES } from '../framework/fit.js';
+import { isBlockedSpec } from '../policies/filters.js';
+
+/** The snapshot's mutable record of one node. Views (`NodeView`) are built from it on demand. */
+export class NodeEntry {
+  spec: NodeSpec;
+  /** Index in the snapshot's entry table; stable while the node exists. */
+  readonly slot: number;
+  /** 0 = standard node, 1 = SGX node. */
+  group: 0 | 1;
+  /** Position in its group's name order (valid when the snapshot's structure is clean). */
+  pos = -1;
+  blocked: boolean;
+  readonly pods = new Map<string, PodView>();
+  reqCpu = 0;
+  reqMem = 0;
+  reqEpc = 0;
+  nzCpu = 0;
+  nzMem = 0;
+  measured: MeasuredUsage | undefined = undefined;
+  private cachedView: NodeView | undefined = undefined;
+
+  constructor(spec: NodeSpec, slot: number) {
+    this.spec = spec;
+    this.slot = slot;
+    this.group = spec.sgx ? 1 : 0;
+    this.blocked = isBlockedSpec(spec);
+  }
+
+  setSpec(spec: NodeSpec): void {
+    this.spec = spec;
+    this.group = spec.sgx ? 1 : 0;
+    this.blocked = isBlockedSpec(spec);
+    this.cachedView = undefined;
+  }
+
+  add(pod: PodView): void {
+    this.pods.set(pod.uid, pod);
+    this.account(pod, 1);
+  }
+
+  remove(pod: PodView): void {
+    this.pods.delete(pod.uid);
+    this.account(pod, -1);
+  }
+
+  setMeasured(usage: MeasuredUsage | undefined): void {
+    this.measured = usage;
+    this.cachedView = undefined;
+  }
+
+  private account(pod: PodView, sign: 1 | -1): void {
+    const r = pod.request;
+    this.reqCpu += sign * r.cpuMillis;
+    this.reqMem += sign * r.memoryBytes;
+    this.reqEpc += sign * r.epcBytes;
+    this.nzCpu += sign * (r.cpuMillis === 0 ? NON_ZERO_CPU_MILLIS : r.cpuMillis);
+    this.nzMem += sign * (r.memoryBytes === 0 ? NON_ZERO_MEMORY_BYTES : r.memoryBytes);
+    this.cachedView = undefined;
+  }
+
+  /** An immutable view of the node as it is now (cached until the next change). */
+  view(): NodeView {
+    if (this.cachedView !== undefined) return this.cachedView;
+    const s = this.spec;
+    const base = {
+      name: s.name,
+      capacity: s.capacity,
+      allocatable: s.allocatable,
+      labels: s.labels,
+      taints: s.taints,
+      unschedulable: s.unschedulable,
+      sgx: s.sgx,
+      pods: Object.freeze([...this.pods.values()]),
+      requested: Object.freeze({ cpuMillis: this.reqCpu, memoryBytes: this.reqMem, epcBytes: this.reqEpc }),
+      nonZeroRequested: Object.freeze({
+        cpuMillis: this.nzCpu,
+        memoryBytes: this.nzMem,
+        epcBytes: this.reqEpc,
+      }),
+    };
+    const view: NodeView = Object.freeze(
+      this.measured === undefined ? base : { ...base, measured: this.measured },
+    );
+    this.cachedView = view;
+    return view;
+  }
+}

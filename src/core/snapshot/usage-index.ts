@@ -1,0 +1,183 @@
+/**
+ * The indexes of one usage view (a profile's way of counting usage: measured or requests, tolerance,
+ * strict or inclusive fit, staleness bound) over a snapshot: per node, the used and free amounts in
+ * each dimension, and one `GroupTree` per node group. The snapshot keeps every view it has handed
+ * out up to date on each mutation; a view advances to `now` lazily (measured samples expire).
+ */
+import type { UsageParams } from '../framework/fit.js';
+import { CPU, EPC, MEMORY, freeAmount, hasStaleMeasurement, isFresh, usedAmount } from '../framework/fit.js';
+import { GroupTree } from './group-tree.js';
+import type { NodeEntry } from './node-entry.js';
+
+/** Min-heap of (expiry time, slot) for measured samples that will go stale. */
+class ExpiryHeap {
+  private keys: number[] = [];
+  private slots: number[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  clear(): void {
+    this.keys = [];
+    this.slots = [];
+  }
+
+  push(key: number, slot: number): void {
+    const k = this.keys;
+    const s = this.slots;
+    let i = k.length;
+    k.push(key);
+    s.push(slot);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (k[p]! <= key) break;
+      k[i] = k[p]!;
+      s[i] = s[p]!;
+      i = p;
+    }
+    k[i] = key;
+    s[i] = slot;
+  }
+
+  peek(): number {
+    return this.keys[0] ?? Infinity;
+  }
+
+  /** Removes the smallest entry and returns its slot. */
+  pop(): number {
+    const k = this.keys;
+    const s = this.slots;
+    const top = s[0]!;
+    const lastKey = k.pop()!;
+    const lastSlot = s.pop()!;
+    const n = k.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && k[c + 1]! < k[c]!) c++;
+        if (k[c]! >= lastKey) break;
+        k[i] = k[c]!;
+        s[i] = s[c]!;
+        i = c;
+      }
+      k[i] = lastKey;
+      s[i] = lastSlot;
+    }
+    return top;
+  }
+}
+
+export class UsageIndex {
+  /** Group 0: standard nodes; group 1: SGX nodes. */
+  readonly trees: [GroupTree, GroupTree];
+  /** Used amounts per slot, dimension-major: used[d][slot]. */
+  readonly used: [Float64Array, Float64Array, Float64Array];
+  readonly free: [Float64Array, Float64Array, Float64Array];
+  private stale: Uint8Array;
+  private staleNodes = 0;
+  private now = -Infinity;
+  private readonly expiries = new ExpiryHeap();
+  private readonly scratch = new Float64Array(3);
+
+  constructor(
+    readonly params: UsageParams,
+    private readonly entries: readonly (NodeEntry | undefined)[],
+    groups: readonly [readonly NodeEntry[], readonly NodeEntry[]],
+  ) {
+    const n = Math.max(1, entries.length);
+    const arr = (): Float64Array => new Float64Array(n);
+    this.used = [arr(), arr(), arr()];
+    this.free = [arr(), arr(), arr()];
+    this.stale = new Uint8Array(n);
+    this.trees = [new GroupTree(groups[0].map((e) => e.slot)), new GroupTree(groups[1].map((e) => e.slot))];
+    this.recomputeAll();
+  }
+
+  /** Number of nodes whose measurement is present but too old to be used. */
+  get staleCount(): number {
+    return this.staleNodes;
+  }
+
+  private recomputeAll(): void {
+    this.staleNodes = 0;
+    this.stale.fill(0);
+    this.expiries.clear();
+    for (const tree of this.trees) {
+      for (let pos = 0; pos < tree.length; pos++) {
+        const entry = this.entries[tree.slots[pos]!]!;
+        this.computeSlot(entry);
+        this.scheduleExpiry(entry);
+        tree.setLeafRaw(
+          pos,
+          this.scratch,
+          this.used[MEMORY][entry.slot]!,
+          this.used[EPC][entry.slot]!,
+          entry.blocked,
+        );
+      }
+      tree.rebuild();
+    }
+  }
+
+  /** Recomputes used/free of one node into the arrays (and `scratch` = its free vector). */
+  private computeSlot(e: NodeEntry): void {
+    const p = this.params;
+    const slot = e.slot;
+    const alloc = e.spec.allocatable;
+    const m = e.measured;
+    const uc = usedAmount(CPU, e.reqCpu, m, p, this.now);
+    const um = usedAmount(MEMORY, e.reqMem, m, p, this.now);
+    const ue = usedAmount(EPC, e.reqEpc, m, p, this.now);
+    this.used[CPU][slot] = uc;
+    this.used[MEMORY][slot] = um;
+    this.used[EPC][slot] = ue;
+    this.scratch[CPU] = this.free[CPU][slot] = freeAmount(alloc.cpuMillis, uc, p);
+    this.scratch[MEMORY] = this.free[MEMORY][slot] = freeAmount(alloc.memoryBytes, um, p);
+    this.scratch[EPC] = this.free[EPC][slot] = freeAmount(alloc.epcBytes, ue, p);
+    const isStale = hasStaleMeasurement(m, p, this.now) ? 1 : 0;
+    this.staleNodes += isStale - this.stale[slot]!;
+    this.stale[slot] = isStale;
+  }
+
+  private scheduleExpiry(e: NodeEntry): void {
+    const p = this.params;
+    const m = e.measured;
+    if (!p.measured || m === undefined || p.maxAge === undefined) return;
+    // Only samples that are fresh now can expire later; `isFresh` is the one definition.
+    if (isFresh(m.epcAt, this.now, p.maxAge)) this.expiries.push(m.epcAt + p.maxAge, e.slot);
+    if (isFresh(m.memoryAt, this.now, p.maxAge)) this.expiries.push(m.memoryAt + p.maxAge, e.slot);
+  }
+
+  /** Called by the snapshot after any change to a node's pods, spec or measurement. */
+  update(e: NodeEntry, measurementChanged: boolean): void {
+    this.computeSlot(e);
+    if (measurementChanged) this.scheduleExpiry(e);
+    this.trees[e.group].setLeaf(
+      e.pos,
+      this.scratch,
+      this.used[MEMORY][e.slot]!,
+      this.used[EPC][e.slot]!,
+      e.blocked,
+    );
+  }
+
+  /** Moves the view's clock to `now`: samples that expired meanwhile stop counting. */
+  advance(now: number): void {
+    if (now === this.now) return;
+    if (now < this.now) {
+      // Time went backwards (a caller replaying, or clocks disagreeing): samples may be fresh again.
+      this.now = now;
+      this.recomputeAll();
+      return;
+    }
+    this.now = now;
+    while (this.expiries.size > 0 && this.expiries.peek() < now) {
+      const slot = this.expiries.pop();
+      const e = this.entries[slot];
+      if (e !== undefined && e.slot === slot) this.update(e, false);
+    }
+  }
+}
