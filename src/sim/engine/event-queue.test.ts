@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { EventQueue } from './event-queue.js';
+import { VirtualClock } from './clock.js';
+
+test('events come out by time, and by push order at the same time', () => {
+  const q = new EventQueue(2);
+  q.push(5, 1, 10);
+  q.push(1, 2, 20);
+  q.push(5, 3, 30);
+  q.push(1, 4, 40);
+  q.push(0, 5, 50);
+  const out: [number, number, number][] = [];
+  while (q.pop()) out.push([q.lastTime, q.lastKind, q.lastA]);
+  assert.deepEqual(out, [
+    [0, 5, 50],
+    [1, 2, 20],
+    [1, 4, 40],
+    [5, 1, 10],
+    [5, 3, 30],
+  ]);
+  assert.equal(q.size, 0);
+  assert.equal(q.peekTime(), Infinity);
+});
+
+test('matches a stable sort on (time, push order) for any interleaving of pushes and pops', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constant(-1)), { maxLength: 300 }),
+      (ops) => {
+        const q = new EventQueue(1);
+        const model: { t: number; id: number }[] = [];
+        let id = 0;
+        for (const op of ops) {
+          if (op >= 0) {
+            q.push(op, 0, id, id * 2);
+            model.push({ t: op, id: id++ });
+          } else {
+            model.sort((x, y) => x.t - y.t || x.id - y.id);
+            const want = model.shift();
+            assert.equal(q.pop(), want !== undefined);
+            if (want) {
+              assert.equal(q.lastTime, want.t);
+              assert.equal(q.lastA, want.id);
+              assert.equal(q.lastB, want.id * 2);
+            }
+          }
+        }
+        assert.equal(q.size, model.length);
+      },
+    ),
+  );
+});
+
+test('rejects times that would break the ordering', () => {
+  const q = new EventQueue();
+  assert.throws(() => q.push(Number.NaN, 0), RangeError);
+  assert.throws(() => q.push(-1, 0), RangeError);
+  assert.throws(() => q.push(Infinity, 0), RangeError);
+});
+
+test('the virtual clock only moves forward', () => {
+  const c = new VirtualClock(3);
+  c.advanceTo(3);
+  c.advanceTo(7.5);
+  assert.equal(c.now, 7.5);
+  assert.throws(() => c.advanceTo(7), RangeError);
+});

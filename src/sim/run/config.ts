@@ -1,0 +1,54 @@
+import type { EnforcementMode } from '../results/types.js';
+import { DEFAULT_PAGING } from '../model/paging.js';
+import type { PagingModelConfig } from '../model/paging.js';
+
+/**
+ * Everything that parameterises one run apart from the cluster and the workload. Plain data, so
+ * that it can cross to a worker thread and be recorded in the results.
+ */
+export interface RunConfig {
+  readonly runId: string;
+  /** Policy name for the core (`binpack`, `spread`, `sgx-unaware`, ...). */
+  readonly policy: string;
+  /** Extra profile fields for the core's `parseProfileConfig` (e.g. `{ usage: 'requests' }`). */
+  readonly profile?: Readonly<Record<string, unknown>>;
+  /** Admission tolerance (1.0 live; the paper's offline simulator used 0.8). */
+  readonly tolerance: number;
+  readonly seed: number;
+  readonly enforcement: EnforcementMode;
+  /** Fraction of each SGX node's usable EPC one attacker pod uses (0 = no attack). */
+  readonly attackerFraction: number;
+  /** Seconds between scheduler passes (paper: 5), or null for a pass after every batch of events. */
+  readonly schedulerPeriod: number | null;
+  /** Probe: sample every `periodSeconds`, report each pod's max over `windowSeconds`; null = instant. */
+  readonly probe: { readonly periodSeconds: number; readonly windowSeconds: number } | null;
+  /** Seconds from binding to running. */
+  readonly startupDelay: number;
+  readonly paging: PagingModelConfig;
+  /** `einit`: restarts before a pod whose enclave exceeds its limit is given up (Job backoffLimit). */
+  readonly maxRestarts: number;
+  /** Stop at this simulated time (seconds); null = run until every pod has ended or cannot be placed. */
+  readonly horizon: number | null;
+  /** Utilisation sampling period (seconds). */
+  readonly sampleSeconds: number;
+  /** Per-node utilisation series only for clusters of at most this many nodes. */
+  readonly perNodeLimit: number;
+}
+
+/** The paper's settings (5 s scheduler loop, 7 s probe over 25 s, tolerance 1.0 as live). */
+export const DEFAULT_RUN_CONFIG: RunConfig = {
+  runId: 'run',
+  policy: 'binpack',
+  tolerance: 1,
+  seed: 1,
+  enforcement: 'none',
+  attackerFraction: 0,
+  schedulerPeriod: 5,
+  probe: { periodSeconds: 7, windowSeconds: 25 },
+  startupDelay: 1,
+  paging: DEFAULT_PAGING,
+  maxRestarts: 6,
+  horizon: null,
+  sampleSeconds: 30,
+  perNodeLimit: 64,
+};

@@ -1,0 +1,738 @@
+import {
+  ClusterSnapshot,
+  PAGE_BYTES,
+  buildProfile,
+  createRng,
+  formatConfigIssues,
+  parseProfileConfig,
+  schedule,
+} from '../../core/index.js';
+import type { Decision, NodeSpec, PodView, Profile, Reason, Rng } from '../../core/index.js';
+import { EventQueue, VirtualClock } from '../engine/index.js';
+import type { Cluster, SimNode } from '../cluster/cluster.js';
+import { pagingModel } from '../model/paging.js';
+import type { PagingModel } from '../model/paging.js';
+import { restartBackoff } from '../model/backoff.js';
+import type { FailureReason, PodOutcome, PodRow, RefusalReason } from '../results/types.js';
+import { SimInputError } from './job.js';
+import type { SimJob } from './job.js';
+import type { RunConfig } from './config.js';
+import { RunRecorder } from './recorder.js';
+import type { RunOutcome } from './recorder.js';
+
+// Event kinds of the simulation (the engine only sees numbers).
+const START = 1; // a bound pod's container starts (or restarts after a back-off): a = slot, b = generation
+const FINISH = 2; // a running pod's work is done: a = slot, b = generation
+const SCHED = 3; // periodic scheduler pass
+const PROBE = 4; // probe sample
+const SAMPLE = 5; // utilisation sample
+
+const enum State {
+  Pending,
+  Bound,
+  Running,
+  Backoff,
+  Done,
+}
+
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_TOLERATIONS: readonly never[] = Object.freeze([]);
+
+/** A pod while it is alive in the simulation. Freed (slot recycled) once it reaches a final state. */
+class Pod {
+  state = State.Pending;
+  node: NodeState | null = null;
+  /** Scheduler passes run before it arrived: attempts = passes at bind - this. */
+  passesAtArrival = 0;
+  attempts = 0;
+  restarts = 0;
+  gen = 0;
+  firstStart = -1;
+  runStart = 0;
+  /** Nominal seconds of work done up to `lastUpdate`. */
+  progress = 0;
+  lastUpdate = 0;
+  /** Current slowdown factor (>= 1). */
+  slow = 1;
+  /** EPC it holds resident while running (its working set, or its limit under cgroup). */
+  resident = 0;
+  /** Index in its node's `sgxRunning` list. */
+  runIndex = -1;
+  probe: ProbeEntry | null = null;
+
+  constructor(
+    readonly slot: number,
+    readonly job: SimJob,
+    readonly view: PodView,
+    readonly attacker: boolean,
+    readonly intensity: number,
+  ) {}
+}
+
+/** Samples of one pod (or of a pod that has gone but is still inside the probe window). */
+class ProbeEntry {
+  readonly ring: Float64Array;
+  head = 0;
+  constructor(
+    public pod: Pod | null,
+    size: number,
+  ) {
+    this.ring = new Float64Array(size);
+  }
+}
+
+class NodeState {
+  residentEpc = 0;
+  residentMem = 0;
+  requestedEpc = 0;
+  requestedMem = 0;
+  /** Running SGX pods (swap-remove by `Pod.runIndex`). */
+  readonly sgxRunning: Pod[] = [];
+  probeEntries: ProbeEntry[] = [];
+  probeActive = false;
+  memDirty = false;
+  measuredEpc = 0;
+  measuredMem = 0;
+  constructor(
+    readonly index: number,
+    readonly spec: SimNode,
+  ) {}
+}
+
+/** A source of jobs in submit order, sync or async. */
+export type JobSource = Iterable<SimJob> | AsyncIterable<SimJob>;
+
+export interface SimulationInput {
+  readonly cluster: Cluster;
+  readonly jobs: JobSource;
+  readonly config: RunConfig;
+  /** Called with every pod row as the pod reaches its final state (e.g. a streaming CSV writer). */
+  readonly onPod?: (row: PodRow) => void;
+  /** Keep rows in memory for the result (default: up to the JSON limit). */
+  readonly keepRows?: boolean;
+}
+
+/**
+ * Replays a workload on a cluster through the scheduling core, event by event. See docs/simulator.md
+ * for the life of a pod and the order of events.
+ */
+export async function simulate(input: SimulationInput): Promise<RunOutcome> {
+  const sim = new Simulation(input);
+  return sim.run();
+}
+
+class Simulation {
+  private readonly config: RunConfig;
+  private readonly queue = new EventQueue(4096);
+  private readonly clock = new VirtualClock(0);
+  private readonly snapshot: ClusterSnapshot;
+  private readonly profile: Profile;
+  private readonly rng: Rng;
+  private readonly paging: PagingModel;
+  private readonly nodes: NodeState[];
+  private readonly byName = new Map<string, NodeState>();
+  private readonly recorder: RunRecorder;
+
+  private readonly pods: (Pod | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  /** Pending pods in arrival order; pods from `newFrom` on have not been tried since they came. */
+  private pending: Pod[] = [];
+  private newFrom = 0;
+  /** Pods the core called unresolvable: they never fit this cluster. */
+  private readonly stuck: Pod[] = [];
+  private readonly attackers: Pod[] = [];
+  private readonly probeNodes: NodeState[] = [];
+  private readonly memDirtyNodes: NodeState[] = [];
+
+  /** Bumped whenever capacity may have been freed: a pod that failed at this epoch still fails. */
+  private epoch = 0;
+  private lastPassEpoch = -1;
+  private passes = 0;
+  private dirty = false;
+  /** START and FINISH events in the queue (stale ones included): work that can still change things. */
+  private liveEvents = 0;
+  /** Workload pods not yet in a final state. */
+  private alive = 0;
+  private arrivalsDone = false;
+  private lastMeasuredDrop = -Infinity;
+  private serial = 0;
+  private events = 0;
+  private pendingEpcBytes = 0;
+  private pendingMemBytes = 0;
+  private pendingSgx = 0;
+  private readonly ringSize: number;
+
+  constructor(private readonly input: SimulationInput) {
+    this.config = input.config;
+    const parsed = parseProfileConfig({
+      ...(input.config.profile ?? {}),
+      policy: input.config.policy,
+      tolerance: input.config.tolerance,
+    });
+    if (!parsed.ok)
+      throw new RangeError(
+        `scheduling profile for ${input.config.policy}: ${formatConfigIssues(parsed.issues)}`,
+      );
+    this.profile = buildProfile(parsed.value);
+    this.rng = createRng(input.config.seed);
+    this.paging = pagingModel(input.config.paging);
+    this.nodes = input.cluster.nodes.map((n, i) => new NodeState(i, n));
+    for (const n of this.nodes) this.byName.set(n.spec.name, n);
+    this.snapshot = new ClusterSnapshot(input.cluster.nodes.map(nodeSpec));
+    const probe = input.config.probe;
+    this.ringSize = probe === null ? 0 : Math.floor(probe.windowSeconds / probe.periodSeconds) + 1;
+    this.recorder = new RunRecorder(input.cluster, input.config, input.onPod, input.keepRows ?? true);
+  }
+
+  async run(): Promise<RunOutcome> {
+    const cfg = this.config;
+    const horizon = cfg.horizon ?? Infinity;
+    const iterator = toIterator(this.input.jobs);
+    let buffer: SimJob[] = [];
+    let bufferAt = 0;
+    let lastSubmit = -Infinity;
+
+    // Attackers: one per SGX node from time 0, bound directly (a DaemonSet-like placement, as the
+    // paper's two attack pods pinned one per SGX node).
+    if (cfg.attackerFraction > 0) this.launchAttackers();
+    if (cfg.schedulerPeriod !== null) this.queue.push(0, SCHED);
+    if (cfg.probe !== null) this.queue.push(cfg.probe.periodSeconds, PROBE);
+    this.queue.push(0, SAMPLE);
+
+    let nextJob: SimJob | undefined;
+    const pull = async (): Promise<SimJob | undefined> => {
+      if (bufferAt >= buffer.length) {
+        if (this.arrivalsDone) return undefined;
+        buffer = await iterator.nextBatch(4096);
+        bufferAt = 0;
+        if (buffer.length === 0) {
+          this.arrivalsDone = true;
+          return undefined;
+        }
+      }
+      const job = buffer[bufferAt++]!;
+      if (!(job.submit >= lastSubmit)) {
+        throw new SimInputError(
+          job.id,
+          'submit',
+          `jobs must come in submit order (${job.submit} after ${lastSubmit})`,
+        );
+      }
+      lastSubmit = job.submit;
+      return job;
+    };
+    nextJob = await pull();
+
+    for (;;) {
+      const tHeap = this.queue.peekTime();
+      const tArrival = nextJob === undefined ? Infinity : nextJob.submit;
+      const t = Math.min(tHeap, tArrival);
+      if (t === Infinity || t > horizon) break;
+      this.clock.advanceTo(t);
+      this.events++;
+      if (tArrival < tHeap) {
+        this.arrive(nextJob!);
+        nextJob = await pull();
+      } else {
+        this.queue.pop();
+        this.handle(this.queue.lastKind, this.queue.lastA, this.queue.lastB);
+      }
+      if (cfg.schedulerPeriod === null && this.dirty) {
+        const next = Math.min(this.queue.peekTime(), nextJob === undefined ? Infinity : nextJob.submit);
+        if (next > t) this.pass();
+      }
+      if (this.finished(nextJob)) break;
+    }
+    const end = Math.min(this.clock.now, horizon);
+    this.sampleUtilisation(end, true);
+    return this.close(end);
+  }
+
+  /** True when nothing can change any more: every workload pod is final, or the rest can never fit. */
+  private finished(nextJob: SimJob | undefined): boolean {
+    if (nextJob !== undefined || !this.arrivalsDone) return false;
+    if (this.alive === 0) return true;
+    if (this.liveEvents > 0) return false;
+    // Only pending pods are left: stop once a pass has seen them at the current epoch and no
+    // measured usage can still drop (every probe window has settled).
+    const settled =
+      this.config.probe === null ||
+      this.clock.now - this.lastMeasuredDrop >
+        this.config.probe.windowSeconds + this.config.probe.periodSeconds;
+    return (
+      this.lastPassEpoch === this.epoch && this.newFrom === this.pending.length && settled && !this.dirty
+    );
+  }
+
+  private handle(kind: number, a: number, b: number): void {
+    switch (kind) {
+      case START:
+        if (this.pods[a]?.attacker !== true) this.liveEvents--;
+        this.start(a, b);
+        return;
+      case FINISH:
+        if (this.pods[a]?.attacker !== true) this.liveEvents--;
+        this.finish(a, b);
+        return;
+      case SCHED:
+        this.pass();
+        this.queue.push(this.clock.now + this.config.schedulerPeriod!, SCHED);
+        return;
+      case PROBE:
+        this.probeTick();
+        this.queue.push(this.clock.now + this.config.probe!.periodSeconds, PROBE);
+        return;
+      case SAMPLE:
+        if (this.config.schedulerPeriod === null) this.samplePending();
+        this.sampleUtilisation(this.clock.now, false);
+        this.queue.push(this.clock.now + this.config.sampleSeconds, SAMPLE);
+        return;
+      default:
+        throw new Error(`unknown event kind ${kind}`);
+    }
+  }
+
+  // ---- arrivals and the pending queue ----
+
+  private newPod(job: SimJob, attacker: boolean): Pod {
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.pods.length;
+    const view: PodView = {
+      uid: String(this.serial++),
+      namespace: 'default',
+      name: job.id,
+      request: {
+        cpuMillis: job.cpuMillis,
+        memoryBytes: job.sgx ? 0 : job.requestBytes,
+        epcBytes: job.sgx ? job.requestBytes : 0,
+      },
+      sgx: job.sgx,
+      priority: 0,
+      nodeSelector: NO_LABELS,
+      tolerations: NO_TOLERATIONS,
+    };
+    const pod = new Pod(slot, job, view, attacker, job.intensity ?? 1);
+    this.pods[slot] = pod;
+    return pod;
+  }
+
+  private arrive(job: SimJob): void {
+    for (const field of ['duration', 'requestBytes', 'usageBytes', 'cpuMillis'] as const) {
+      const v = job[field];
+      if (!(v >= 0) || !Number.isFinite(v))
+        throw new SimInputError(job.id, field, `expected a finite number >= 0, got ${v}`);
+    }
+    const pod = this.newPod(job, false);
+    pod.passesAtArrival = this.passes;
+    this.pending.push(pod);
+    this.pendingEpcBytes += pod.view.request.epcBytes;
+    this.pendingMemBytes += pod.view.request.memoryBytes;
+    if (job.sgx) this.pendingSgx++;
+    this.alive++;
+    this.dirty = true;
+    this.recorder.arrived();
+  }
+
+  private launchAttackers(): void {
+    for (const node of this.nodes) {
+      if (!node.spec.sgx) continue;
+      const usage = Math.floor((this.config.attackerFraction * node.spec.epcBytes) / PAGE_BYTES) * PAGE_BYTES;
+      const job: SimJob = {
+        id: `attacker-${node.spec.name}`,
+        submit: 0,
+        duration: Infinity,
+        sgx: true,
+        requestBytes: PAGE_BYTES,
+        usageBytes: usage,
+        cpuMillis: 0,
+      };
+      const pod = this.newPod(job, true);
+      this.attackers.push(pod);
+      this.bind(pod, node);
+    }
+  }
+
+  /** One scheduler pass over the pending queue, in arrival order. */
+  private pass(): void {
+    this.passes++;
+    this.dirty = false;
+    const full = this.lastPassEpoch !== this.epoch;
+    this.lastPassEpoch = this.epoch;
+    const from = full ? 0 : this.newFrom;
+    const pending = this.pending;
+    let keep = from;
+    const ctx = { rng: this.rng, now: this.clock.now * 1000 };
+    for (let i = from; i < pending.length; i++) {
+      const pod = pending[i]!;
+      const decision = schedule(this.snapshot, pod.view, this.profile, ctx);
+      const node = decision.node === undefined ? undefined : this.byName.get(decision.node);
+      if (node !== undefined) {
+        pod.attempts = this.passes - pod.passesAtArrival;
+        this.leavePending(pod);
+        this.bind(pod, node);
+        continue;
+      }
+      this.countRefusal(decision);
+      if (decision.unresolvable) {
+        this.leavePending(pod);
+        pod.attempts = this.passes - pod.passesAtArrival;
+        this.stuck.push(pod);
+        continue;
+      }
+      pending[keep++] = pod;
+    }
+    pending.length = keep;
+    this.newFrom = keep;
+    if (this.config.schedulerPeriod !== null) this.samplePending();
+  }
+
+  private samplePending(): void {
+    this.recorder.pendingSample(
+      this.clock.now,
+      this.pending.length,
+      this.pendingSgx,
+      this.pendingEpcBytes,
+      this.pendingMemBytes,
+    );
+  }
+
+  private leavePending(pod: Pod): void {
+    this.pendingEpcBytes -= pod.view.request.epcBytes;
+    this.pendingMemBytes -= pod.view.request.memoryBytes;
+    if (pod.job.sgx) this.pendingSgx--;
+  }
+
+  private countRefusal(decision: Decision): void {
+    for (const s of decision.unschedulable) this.recorder.refusal(refusalReason(s.reason), s.nodes);
+    this.recorder.refusalAttemptDone();
+  }
+
+  private bind(pod: Pod, node: NodeState): void {
+    this.snapshot.assume(pod.view, node.spec.name);
+    pod.state = State.Bound;
+    pod.node = node;
+    node.requestedEpc += pod.view.request.epcBytes;
+    node.requestedMem += pod.view.request.memoryBytes;
+    this.recorder.placed();
+    this.pushLive(this.clock.now + this.config.startupDelay, START, pod);
+  }
+
+  private pushLive(time: number, kind: number, pod: Pod): void {
+    // Attackers never end and keep their slot for the whole run, so their events are not "work".
+    if (!pod.attacker) this.liveEvents++;
+    this.queue.push(time, kind, pod.slot, pod.gen);
+  }
+
+  // ---- running ----
+
+  private start(slot: number, gen: number): void {
+    const pod = this.pods[slot];
+    if (pod === undefined || pod.gen !== gen || (pod.state !== State.Bound && pod.state !== State.Backoff))
+      return;
+    const node = pod.node!;
+    const job = pod.job;
+    const now = this.clock.now;
+    if (this.config.enforcement === 'einit' && job.sgx && job.usageBytes > job.requestBytes) {
+      // The driver refuses EINIT: the container exits with an error and the kubelet restarts it
+      // after a back-off. Its enclave size is fixed (SGX1), so it fails every time.
+      pod.restarts++;
+      this.recorder.restarted();
+      if (!pod.attacker && pod.restarts > this.config.maxRestarts) {
+        this.release(pod);
+        this.final(pod, 'failed', 'enclave-over-limit', now);
+        return;
+      }
+      pod.state = State.Backoff;
+      this.pushLive(now + restartBackoff(pod.restarts), START, pod);
+      return;
+    }
+    pod.state = State.Running;
+    pod.runStart = now;
+    if (pod.firstStart < 0) pod.firstStart = now;
+    pod.progress = 0;
+    pod.lastUpdate = now;
+    if (job.sgx) {
+      pod.resident =
+        this.config.enforcement === 'cgroup' ? Math.min(job.usageBytes, job.requestBytes) : job.usageBytes;
+      const before = node.residentEpc;
+      node.residentEpc += pod.resident;
+      pod.runIndex = node.sgxRunning.length;
+      node.sgxRunning.push(pod);
+      pod.slow = this.slowdownOf(pod, node);
+      this.rescale(node, before, pod);
+      if (this.config.probe === null) this.pushMeasured(node, node.residentEpc);
+      else this.probeStart(pod, node);
+    } else {
+      pod.resident = 0;
+      node.residentMem += job.usageBytes;
+      this.memChanged(node);
+    }
+    if (job.duration !== Infinity) this.pushLive(now + job.duration * pod.slow, FINISH, pod);
+  }
+
+  private finish(slot: number, gen: number): void {
+    const pod = this.pods[slot];
+    if (pod === undefined || pod.gen !== gen || pod.state !== State.Running) return;
+    const now = this.clock.now;
+    this.release(pod);
+    this.final(pod, 'finished', null, now);
+  }
+
+  /** Takes a bound or running pod off its node, in the snapshot and in the node models. */
+  private release(pod: Pod): void {
+    const node = pod.node!;
+    const job = pod.job;
+    this.snapshot.forget(pod.view.uid);
+    node.requestedEpc -= pod.view.request.epcBytes;
+    node.requestedMem -= pod.view.request.memoryBytes;
+    if (pod.state === State.Running) {
+      if (job.sgx) {
+        const before = node.residentEpc;
+        node.residentEpc -= pod.resident;
+        const list = node.sgxRunning;
+        const last = list.pop()!;
+        if (last !== pod) {
+          list[pod.runIndex] = last;
+          last.runIndex = pod.runIndex;
+        }
+        pod.runIndex = -1;
+        this.rescale(node, before, null);
+        if (this.config.probe === null) {
+          this.pushMeasured(node, node.residentEpc);
+        } else if (pod.probe !== null) {
+          pod.probe.pod = null; // its samples stay in the window until they age out
+          pod.probe = null;
+        }
+      } else {
+        node.residentMem -= job.usageBytes;
+        this.memChanged(node);
+      }
+    }
+    this.epoch++;
+    this.dirty = true;
+  }
+
+  private final(pod: Pod, outcome: PodOutcome, reason: FailureReason | null, end: number | null): void {
+    pod.state = State.Done;
+    pod.gen++;
+    if (!pod.attacker) this.alive--;
+    const job = pod.job;
+    const ran = outcome === 'finished' && end !== null;
+    this.recorder.pod({
+      jobId: job.id,
+      duration:
+        job.duration === Infinity ? (end ?? this.clock.now) - Math.max(0, pod.firstStart) : job.duration,
+      requestedPages: Math.ceil(job.requestBytes / PAGE_BYTES),
+      actualPages: Math.ceil(job.usageBytes / PAGE_BYTES),
+      isSgx: job.sgx,
+      submit: job.submit,
+      start: pod.firstStart >= 0 ? pod.firstStart : null,
+      end,
+      node: pod.node === null ? null : pod.node.spec.name,
+      attempts: pod.attempts,
+      restarts: pod.restarts,
+      slowdown:
+        ran && job.duration > 0 && job.duration !== Infinity ? (end - pod.runStart) / job.duration : null,
+      policy: this.profile.config.name,
+      outcome,
+      failureReason: reason,
+      attacker: pod.attacker,
+    });
+    this.pods[pod.slot] = undefined;
+    this.freeSlots.push(pod.slot);
+  }
+
+  /** The slowdown of one running SGX pod on its node, by the enforcement mode. */
+  private slowdownOf(pod: Pod, node: NodeState): number {
+    const epc = node.spec.epcBytes;
+    const nodeFactor = this.paging.slowdown(epc > 0 ? node.residentEpc / epc : Infinity, pod.intensity);
+    if (this.config.enforcement !== 'cgroup') return nodeFactor;
+    // cgroup: the pod pages against its own limit; its neighbours only feel global overcommit.
+    const limit = pod.job.requestBytes;
+    const own =
+      pod.job.usageBytes > limit
+        ? this.paging.slowdown(limit > 0 ? pod.job.usageBytes / limit : Infinity, pod.intensity)
+        : 1;
+    return Math.max(own, nodeFactor);
+  }
+
+  /**
+   * The node's resident EPC changed from `before`: every running SGX pod there whose slowdown
+   * changes gets its remaining work rescaled (progress so far is banked at the old rate).
+   */
+  private rescale(node: NodeState, before: number, skip: Pod | null): void {
+    const epc = node.spec.epcBytes;
+    if (before <= epc && node.residentEpc <= epc) return; // no overcommit before or after: nothing pages
+    const now = this.clock.now;
+    for (const pod of node.sgxRunning) {
+      if (pod === skip) continue;
+      const slow = this.slowdownOf(pod, node);
+      if (slow === pod.slow) continue;
+      pod.progress += (now - pod.lastUpdate) / pod.slow;
+      pod.lastUpdate = now;
+      pod.slow = slow;
+      if (pod.job.duration === Infinity) continue;
+      pod.gen++;
+      const remaining = Math.max(0, pod.job.duration - pod.progress);
+      this.pushLive(now + remaining * slow, FINISH, pod);
+    }
+  }
+
+  // ---- measured usage (probe model) ----
+
+  private probeStart(pod: Pod, node: NodeState): void {
+    const entry = new ProbeEntry(pod, this.ringSize);
+    pod.probe = entry;
+    node.probeEntries.push(entry);
+    if (!node.probeActive) {
+      node.probeActive = true;
+      this.probeNodes.push(node);
+    }
+  }
+
+  private memChanged(node: NodeState): void {
+    if (this.config.probe === null) {
+      this.pushMeasured(node, node.residentEpc);
+    } else if (!node.memDirty) {
+      node.memDirty = true;
+      this.memDirtyNodes.push(node);
+    }
+  }
+
+  /** Samples every pod on the nodes that have EPC samples, and refreshes changed memory. */
+  private probeTick(): void {
+    const ringSize = this.ringSize;
+    let w = 0;
+    for (const node of this.probeNodes) {
+      let sum = 0;
+      let keep = 0;
+      const entries = node.probeEntries;
+      for (const e of entries) {
+        const sample = e.pod === null ? 0 : e.pod.resident;
+        e.ring[e.head] = sample;
+        e.head = (e.head + 1) % ringSize;
+        let max = 0;
+        for (let k = 0; k < ringSize; k++) if (e.ring[k]! > max) max = e.ring[k]!;
+        if (max === 0 && e.pod === null) continue; // gone, and aged out of the window
+        sum += max;
+        entries[keep++] = e;
+      }
+      entries.length = keep;
+      if (sum !== node.measuredEpc || node.memDirty) this.pushMeasured(node, sum);
+      if (keep > 0) this.probeNodes[w++] = node;
+      else node.probeActive = false;
+    }
+    this.probeNodes.length = w;
+    for (const node of this.memDirtyNodes) if (node.memDirty) this.pushMeasured(node, node.measuredEpc);
+    this.memDirtyNodes.length = 0;
+  }
+
+  /**
+   * Hands a node's measured usage to the snapshot: EPC as given (the probe's windowed sum, or the
+   * true resident EPC when the probe is instant), memory as currently resident.
+   */
+  private pushMeasured(node: NodeState, epc: number): void {
+    const mem = node.residentMem;
+    if (epc < node.measuredEpc || mem < node.measuredMem) {
+      // Lower measured usage can make room for a pod that failed before.
+      this.lastMeasuredDrop = this.clock.now;
+      this.epoch++;
+      this.dirty = true;
+    }
+    node.measuredEpc = epc;
+    node.measuredMem = mem;
+    node.memDirty = false;
+    const at = this.clock.now * 1000;
+    this.snapshot.setMeasured(node.spec.name, { epcBytes: epc, epcAt: at, memoryBytes: mem, memoryAt: at });
+  }
+
+  private sampleUtilisation(t: number, last: boolean): void {
+    this.recorder.utilisationSample(t, this.nodes, last);
+  }
+
+  private close(end: number): RunOutcome {
+    for (const pod of this.pending) {
+      pod.attempts = this.passes - pod.passesAtArrival;
+      this.final(pod, 'never-placed', null, null);
+    }
+    for (const pod of this.stuck) this.final(pod, 'never-placed', null, null);
+    for (const pod of this.pods) {
+      if (pod === undefined || pod.attacker) continue;
+      if (pod.state === State.Pending) continue;
+      this.final(pod, 'failed', 'cut-at-horizon', null);
+    }
+    for (const pod of this.attackers) {
+      if (pod.state === State.Done) continue;
+      this.final(
+        pod,
+        pod.state === State.Running ? 'finished' : 'failed',
+        pod.state === State.Running ? null : 'enclave-over-limit',
+        end,
+      );
+    }
+    return this.recorder.finish({ makespan: end, passes: this.passes, events: this.events });
+  }
+}
+
+function nodeSpec(n: SimNode): NodeSpec {
+  const capacity = { cpuMillis: n.cpuMillis, memoryBytes: n.memoryBytes, epcBytes: n.epcBytes };
+  return {
+    name: n.name,
+    capacity,
+    allocatable: capacity,
+    labels: n.labels,
+    taints: n.taints,
+    unschedulable: false,
+    sgx: n.sgx,
+  };
+}
+
+function refusalReason(r: Reason): RefusalReason {
+  switch (r.kind) {
+    case 'insufficient':
+      return r.resource === 'epc'
+        ? 'insufficient-epc'
+        : r.resource === 'memory'
+          ? 'insufficient-memory'
+          : 'insufficient-cpu';
+    case 'no-sgx':
+    case 'node-unschedulable':
+    case 'taint-not-tolerated':
+    case 'node-selector-mismatch':
+    case 'other':
+      return r.kind;
+    default: {
+      const never: never = r;
+      return never;
+    }
+  }
+}
+
+/** Pulls jobs in batches from a sync or async source (one await per batch, not per job). */
+function toIterator(source: JobSource): { nextBatch(n: number): Promise<SimJob[]> } {
+  if (Symbol.asyncIterator in source) {
+    const it = source[Symbol.asyncIterator]();
+    return {
+      async nextBatch(n: number): Promise<SimJob[]> {
+        const out: SimJob[] = [];
+        while (out.length < n) {
+          const r = await it.next();
+          if (r.done === true) break;
+          out.push(r.value);
+        }
+        return out;
+      },
+    };
+  }
+  const it = source[Symbol.iterator]();
+  return {
+    nextBatch(n: number): Promise<SimJob[]> {
+      const out: SimJob[] = [];
+      while (out.length < n) {
+        const r = it.next();
+        if (r.done === true) break;
+        out.push(r.value);
+      }
+      return Promise.resolve(out);
+    },
+  };
+}
