@@ -4,4 +4,10 @@ import type { Command } from '../command.js';
  * Every subcommand, in the order `--help` lists them. Commands are loaded lazily so that
  * `sgx-orchestrator --help` does not pay for the Kubernetes client or the simulator.
  */
-export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [];
+export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+  {
+    name: 'report',
+    summary: 'render saved results as a self-contained HTML report with plots',
+    load: async () => (await import('./report.js')).command,
+  },
+];

@@ -1,0 +1,176 @@
+/**
+ * `sgx-orchestrator report <results> [--out file.html] [--compare other-results]`: renders saved
+ * results (what `simulate`, `experiment` and the live replay write) as one self-contained HTML page.
+ */
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderReport } from '../../report/index.js';
+import { ResultsFormatError, validateResults } from '../../report/validate.js';
+import type { ExperimentResult } from '../../sim/results/types.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
+
+/** File name of the results JSON inside a results directory. */
+export const RESULTS_FILE = 'results.json';
+/** File name of the report written beside the results by default. */
+export const REPORT_FILE = 'report.html';
+
+const HELP = `Usage: sgx-orchestrator report <results> [options]
+
+Renders saved results as one self-contained HTML page (inline SVG plots and data tables; no
+network access, no external fonts or scripts): policy comparison, waiting-time and turnaround
+distributions, pending queue over time, EPC sizes, attackers, per-node utilisation, slowdown
+from paging and refused placements. Figures whose data the results do not have are left out,
+with a note saying why.
+
+<results> is a results directory written by \`simulate\`, \`experiment\` or the live replay
+(it holds ${RESULTS_FILE}), or the path of such a JSON file.
+
+Options:
+  -o, --out <file.html>     where to write the report (default: <results>/${REPORT_FILE})
+  -c, --compare <results>   draw a second results set over the first (e.g. a live replay
+                            against its simulation): solid lines for the first, dashed for
+                            the second, both in every table
+      --labels <a,b>        names of the two sets in comparison mode (default: their
+                            experiment names)
+      --title <text>        page title
+  -h, --help                show this help
+
+Examples:
+  sgx-orchestrator report ./sgx-results
+  sgx-orchestrator report ./live-results --compare ./sgx-results --labels live,simulated
+`;
+
+function resultsFile(path: string): string {
+  const abs = resolve(path);
+  let isDir: boolean;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    throw new CliError(
+      'input',
+      `${path}: no such file or directory. Pass a results directory written by \`simulate\` or \`experiment\` (they print its path).`,
+    );
+  }
+  return isDir ? join(abs, RESULTS_FILE) : abs;
+}
+
+/** Line and column of a character offset, for JSON syntax errors. */
+function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return `line ${line}, column ${offset - last}`;
+}
+
+/**
+ * Reads and checks a results set: a directory holding `results.json`, or the JSON file itself.
+ * Errors name the file and the bad field, and say what was expected.
+ */
+export function readResultsDir(path: string): { file: string; results: ExperimentResult } {
+  const file = resultsFile(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new CliError(
+      'input',
+      `${file}: cannot read it. A results directory holds ${RESULTS_FILE}; run \`sgx-orchestrator simulate\` or \`experiment\` to write one.`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const at = /position (\d+)/.exec(message);
+    const where = at === null ? '' : ` (${lineColumn(text, Number(at[1]))})`;
+    throw new CliError('input', `${file}: not valid JSON${where}: ${message}`);
+  }
+  try {
+    return { file, results: validateResults(parsed) };
+  } catch (err) {
+    if (err instanceof ResultsFormatError) {
+      throw new CliError('input', `${file}: not a results file of sgx-orchestrator: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+function parseLabels(value: string | undefined): readonly [string, string] | undefined {
+  if (value === undefined) return undefined;
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.length !== 2 || parts.some((p) => p === '')) {
+    throw new CliError(
+      'usage',
+      `--labels expects two names separated by a comma (e.g. --labels live,simulated), got '${value}'`,
+    );
+  }
+  return [parts[0]!, parts[1]!];
+}
+
+function sizeOf(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+export const command: Command = {
+  name: 'report',
+  summary: 'render saved results as a self-contained HTML report with plots',
+  help: HELP,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...argv],
+        allowPositionals: true,
+        strict: true,
+        options: {
+          out: { type: 'string', short: 'o' },
+          compare: { type: 'string', short: 'c' },
+          labels: { type: 'string' },
+          title: { type: 'string' },
+        },
+      });
+    } catch (err) {
+      throw new CliError('usage', `${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) {
+      throw new CliError(
+        'usage',
+        `expected one results directory, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\n\n${HELP}`,
+      );
+    }
+    const labels = parseLabels(values.labels);
+    if (labels !== undefined && values.compare === undefined) {
+      throw new CliError('usage', '--labels names the two sets of a comparison: give --compare too');
+    }
+    const primary = readResultsDir(positionals[0]!);
+    const other = values.compare === undefined ? undefined : readResultsDir(values.compare);
+    const html = renderReport(primary.results, {
+      ...(other === undefined ? {} : { compare: other.results }),
+      ...(labels === undefined ? {} : { labels }),
+      ...(values.title === undefined ? {} : { title: values.title }),
+    });
+    const out = resolve(values.out ?? join(dirname(primary.file), REPORT_FILE));
+    // Write beside the target and rename, so an interrupted run never leaves half a report.
+    const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+    try {
+      writeFileSync(tmp, html);
+      renameSync(tmp, out);
+    } catch (err) {
+      throw new CliError(
+        'input',
+        `cannot write the report to ${out}: ${err instanceof Error ? err.message : String(err)}. Choose another place with --out.`,
+      );
+    }
+    process.stdout.write(`Report written to ${out} (${sizeOf(Buffer.byteLength(html))})\n`);
+    return 0;
+  },
+};

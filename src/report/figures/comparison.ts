@@ -1,0 +1,126 @@
+/**
+ * The policy comparison table: for each group of runs that differ only by policy (and, in comparison
+ * mode, by results set), waiting-time percentiles, throughput and utilisation, with the best value of
+ * each column marked within its group.
+ */
+import { count, fixed, percent, secondsPlain } from '../format.js';
+import { table } from '../html.js';
+import type { Cell } from '../html.js';
+import { timeWeightedMean } from '../downsample.js';
+import { formatAxisValue } from '../runs.js';
+import type { ReportRun } from '../runs.js';
+import type { FigureContext, Section } from './common.js';
+
+interface Column {
+  readonly header: string;
+  readonly better: 'lower' | 'higher';
+  readonly value: (r: ReportRun) => number | null;
+  readonly format: (v: number | null) => string;
+}
+
+/** Finished pods per hour of makespan. */
+function throughput(r: ReportRun): number | null {
+  const s = r.run.result.summary;
+  return s.makespan > 0 ? (s.all.finished / s.makespan) * 3600 : null;
+}
+
+/** Time-weighted mean over the run of the SGX nodes' mean EPC utilisation. */
+export function meanEpcUtilisation(r: ReportRun): number | null {
+  const u = r.run.result.summary.utilisation;
+  const g = u.groups.find((x) => x.group === 'sgx');
+  return g === undefined || g.epcMean.length === 0 ? null : timeWeightedMean(u.t, g.epcMean);
+}
+
+/** Time-weighted mean memory utilisation over all nodes (groups weighted by their node counts). */
+export function meanMemoryUtilisation(r: ReportRun): number | null {
+  const u = r.run.result.summary.utilisation;
+  let sum = 0;
+  let nodes = 0;
+  for (const g of u.groups) {
+    const m = timeWeightedMean(u.t, g.memoryMean);
+    if (m === null || g.nodes === 0) continue;
+    sum += m * g.nodes;
+    nodes += g.nodes;
+  }
+  return nodes === 0 ? null : sum / nodes;
+}
+
+const COLUMNS: readonly Column[] = [
+  {
+    header: 'Pods finished',
+    better: 'higher',
+    value: (r) => r.run.result.summary.all.finished,
+    format: (v) => (v === null ? '–' : count(v)),
+  },
+  {
+    header: 'Waiting p50 (s)',
+    better: 'lower',
+    value: (r) => r.run.result.summary.all.waiting.p50,
+    format: secondsPlain,
+  },
+  {
+    header: 'Waiting p95 (s)',
+    better: 'lower',
+    value: (r) => r.run.result.summary.all.waiting.p95,
+    format: secondsPlain,
+  },
+  {
+    header: 'Waiting p99 (s)',
+    better: 'lower',
+    value: (r) => r.run.result.summary.all.waiting.p99,
+    format: secondsPlain,
+  },
+  {
+    header: 'SGX waiting p95 (s)',
+    better: 'lower',
+    value: (r) => r.run.result.summary.sgx.waiting.p95,
+    format: secondsPlain,
+  },
+  {
+    header: 'Throughput (pods/h)',
+    better: 'higher',
+    value: throughput,
+    format: (v) => (v === null ? '–' : fixed(v, 1)),
+  },
+  { header: 'Mean EPC used', better: 'higher', value: meanEpcUtilisation, format: (v) => percent(v) },
+  { header: 'Mean memory used', better: 'higher', value: meanMemoryUtilisation, format: (v) => percent(v) },
+];
+
+function best(values: readonly (number | null)[], better: Column['better']): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  if (present.length < 2) return null;
+  const b = better === 'lower' ? Math.min(...present) : Math.max(...present);
+  // A column where every run ties marks nothing: there is no best.
+  return present.every((v) => v === b) ? null : b;
+}
+
+export function comparisonSection(ctx: FigureContext): Section {
+  const { report } = ctx;
+  const groupAxes = report.varying.filter((a) => a !== 'policy');
+  const groups = new Map<string, ReportRun[]>();
+  for (const r of report.runs) {
+    const key = groupAxes.map((a) => formatAxisValue(a, r.values[a])).join(' · ');
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [r]);
+    else g.push(r);
+  }
+  const tables: string[] = [];
+  for (const [key, runs] of groups) {
+    const bests = COLUMNS.map((c) => best(runs.map(c.value), c.better));
+    const rows: Cell[][] = runs.map((r) => [
+      {
+        text: report.compared
+          ? `${report.setLabels[r.set]}: ${r.run.result.meta.policy}`
+          : r.run.result.meta.policy,
+      },
+      ...COLUMNS.map((c, i) => {
+        const v = c.value(r);
+        return { text: c.format(v), numeric: true, best: v !== null && v === bests[i] };
+      }),
+    ]);
+    tables.push(table(key === '' ? 'All runs' : key, ['Policy', ...COLUMNS.map((c) => c.header)], rows));
+  }
+  const intro =
+    '<p class="note">Waiting time: from submission to start, over all pods that started. Throughput: finished pods per hour of makespan. Utilisation: time-weighted mean over the run (EPC over SGX nodes, memory over all nodes). ★ marks the best value of each column within a table (lowest waiting, highest throughput and utilisation).</p>';
+  return { id: 'comparison', title: 'Policy comparison', html: [intro, ...tables].join('\n') };
+}

@@ -1,0 +1,142 @@
+/**
+ * The header: what was run and how long it took. Parameters that are the same in every run print
+ * once; those that vary print their distinct values. In comparison mode, one column per results set.
+ */
+import type { ExperimentResult, RunMetadata } from '../../sim/results/types.js';
+import { bytes, count, fixed, seconds, wallTime } from '../format.js';
+import { escapeHtml } from '../html.js';
+
+interface Row {
+  readonly name: string;
+  readonly value: (r: ExperimentResult) => string;
+}
+
+/** Distinct values of a metadata field over the runs, in order of first appearance. */
+function distinct(r: ExperimentResult, f: (m: RunMetadata) => string): string {
+  const values: string[] = [];
+  for (const run of r.runs) {
+    const v = f(run.result.meta);
+    if (!values.includes(v)) values.push(v);
+  }
+  return values.length === 0 ? '–' : values.join(', ');
+}
+
+const pc = (v: number): string => `${fixed(v * 100, 1)} %`;
+
+const ROWS: readonly Row[] = [
+  { name: 'Experiment', value: (r) => r.name },
+  { name: 'Description', value: (r) => r.description },
+  { name: 'Trace', value: (r) => distinct(r, (m) => m.trace.sources.join(', ')) },
+  {
+    name: 'Window (trace time)',
+    value: (r) =>
+      distinct(r, (m) =>
+        m.trace.window === null
+          ? 'whole input'
+          : `${fixed(m.trace.window.start, 0)} s to ${fixed(m.trace.window.end, 0)} s (${seconds(m.trace.window.end - m.trace.window.start)})`,
+      ),
+  },
+  {
+    name: 'Thinning',
+    value: (r) =>
+      distinct(r, (m) => (m.trace.keepOneIn === 1 ? 'none' : `one record in ${count(m.trace.keepOneIn)}`)),
+  },
+  {
+    name: 'Records read / kept',
+    value: (r) => distinct(r, (m) => `${count(m.trace.recordsRead)} / ${count(m.trace.recordsKept)}`),
+  },
+  {
+    name: 'Records skipped',
+    value: (r) =>
+      distinct(r, (m) => {
+        const entries = Object.entries(m.trace.skipped).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return entries.length === 0 ? 'none' : entries.map(([k, v]) => `${k}: ${count(v)}`).join('; ');
+      }),
+  },
+  { name: 'Usage model', value: (r) => distinct(r, (m) => m.trace.usageModel) },
+  {
+    name: 'Cluster',
+    value: (r) =>
+      distinct(
+        r,
+        (m) =>
+          `${m.cluster.name}: ${count(m.cluster.nodes)} nodes, ${count(m.cluster.sgxNodes)} SGX` +
+          (m.cluster.epcBytesPerSgxNode === null
+            ? ''
+            : `, ${bytes(m.cluster.epcBytesPerSgxNode)} usable EPC each`) +
+          `, ${bytes(m.cluster.totalMemoryBytes)} memory in total`,
+      ),
+  },
+  { name: 'Policies', value: (r) => distinct(r, (m) => m.policy) },
+  { name: 'SGX shares', value: (r) => distinct(r, (m) => pc(m.sgxShare)) },
+  {
+    name: 'EPC sizes (PRM)',
+    value: (r) =>
+      distinct(r, (m) => (m.epcMiB === null ? 'from the cluster spec' : `${fixed(m.epcMiB, 1)} MiB`)),
+  },
+  { name: 'Attacker fractions', value: (r) => distinct(r, (m) => pc(m.attackerFraction)) },
+  { name: 'Enforcement', value: (r) => distinct(r, (m) => m.enforcement) },
+  { name: 'Seeds', value: (r) => distinct(r, (m) => String(m.seed)) },
+  {
+    name: 'Scheduler',
+    value: (r) =>
+      distinct(r, (m) =>
+        m.schedulerPeriod === null ? 'event-driven' : `a pass every ${fixed(m.schedulerPeriod, 3)} s`,
+      ),
+  },
+  {
+    name: 'Usage probe',
+    value: (r) =>
+      distinct(r, (m) =>
+        m.probe === null
+          ? 'instant (true usage)'
+          : `sample every ${fixed(m.probe.periodSeconds, 3)} s, max over ${fixed(m.probe.windowSeconds, 3)} s`,
+      ),
+  },
+  { name: 'Start-up delay', value: (r) => distinct(r, (m) => `${fixed(m.startupDelay, 3)} s`) },
+  { name: 'Admission tolerance', value: (r) => distinct(r, (m) => fixed(m.overcommitTolerance, 3)) },
+  { name: 'Paging model', value: (r) => distinct(r, (m) => m.pagingModel) },
+  { name: 'Horizon', value: (r) => distinct(r, (m) => seconds(m.horizon)) },
+  {
+    name: 'Runs',
+    value: (r) =>
+      r.shard.count === 1
+        ? `${count(r.runs.length)} of ${count(r.totalRuns)}`
+        : `${count(r.runs.length)} of ${count(r.totalRuns)} (shard ${r.shard.index + 1} of ${r.shard.count})`,
+  },
+  { name: 'Version', value: (r) => `sgx-orchestrator ${r.version}, results schema ${r.schemaVersion}` },
+];
+
+/** Wall-clock time of a results set: the given total, else the sum over runs when every run has it. */
+export function wallClock(r: ExperimentResult, total?: number): string {
+  if (total !== undefined) return wallTime(total);
+  let sum = 0;
+  for (const run of r.runs) {
+    const ms = run.result.meta.wallMs;
+    if (ms === undefined) return 'not recorded (results files leave out wall-clock times)';
+    sum += ms;
+  }
+  return r.runs.length === 0 ? '–' : `${wallTime(sum)} (sum over runs)`;
+}
+
+export function headerTable(
+  sets: readonly ExperimentResult[],
+  labels: readonly string[],
+  wall: readonly string[],
+): string {
+  const compared = sets.length > 1;
+  const head = compared
+    ? `<thead><tr><th scope="col">Parameter</th>${labels.map((l) => `<th scope="col">${escapeHtml(l)}</th>`).join('')}</tr></thead>`
+    : '';
+  const rows = [
+    ...ROWS.map((row) => ({ name: row.name, values: sets.map(row.value) })),
+    { name: 'Wall-clock time', values: [...wall] },
+  ];
+  const body = rows
+    .map(
+      (row) =>
+        `<tr><th scope="row">${escapeHtml(row.name)}</th>${row.values.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  return `<table class="meta">\n<caption>What was run</caption>\n${head}\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
