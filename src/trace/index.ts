@@ -13,3 +13,67 @@ export type { ScanHooks, ScanProgress } from './scan/scan-files.js';
 export { scanCsvFiles, scanRows, readRows } from './scan/scan-files.js';
 export type { PaperCsvRow, PaperCsvOptions } from './paper-csv.js';
 export { readPaperCsv, decodePaperCsvRow, PAPER_CSV } from './paper-csv.js';
+
+// Borg 2011 tables
+export type { BorgEventName, BorgTable, MachineEventName } from './borg/schema.js';
+export {
+  BORG_EVENT_NAMES,
+  BORG_TABLES,
+  EVENT,
+  MACHINE_EVENT,
+  MACHINE_EVENT_NAMES,
+  TASK_EVENTS,
+  TASK_USAGE,
+  JOB_EVENTS,
+  MACHINE_EVENTS,
+  endsPlacement,
+} from './borg/schema.js';
+export type { TaskEvent, BorgReadOptions } from './borg/task-events.js';
+export { readTaskEvents, scanTaskEvents, decodeTaskEvent, emptyTaskEvent } from './borg/task-events.js';
+export type { JobEvent } from './borg/job-events.js';
+export { readJobEvents } from './borg/job-events.js';
+export type { MachineEvent } from './borg/machine-events.js';
+export { readMachineEvents } from './borg/machine-events.js';
+export type { TaskUsagePeriod } from './borg/task-usage.js';
+export { readTaskUsage } from './borg/task-usage.js';
+export type {
+  Placement,
+  PlacementEnd,
+  PlacementCounts,
+  PlacementOptions,
+  TimeZeroRows,
+  DerivePlacementsOptions,
+} from './borg/placements.js';
+export { PlacementTracker, derivePlacements } from './borg/placements.js';
+
+// Formats
+export type { TraceFormat } from './detect.js';
+export { TRACE_FORMATS, isTraceFormat, detectFormat, formatOfAll } from './detect.js';
+
+// Workload records and mapping
+export type {
+  WorkloadRecord,
+  WorkloadFormat,
+  WorkloadProvenance,
+  UsageModel,
+  InitialPods,
+  MappingOptions,
+  ResolvedMapping,
+} from './workload/record.js';
+export {
+  WORKLOAD_FORMATS,
+  PAPER_EPC_PAGES,
+  DEFAULT_EPC_BYTES_PER_UNIT,
+  DEFAULT_MEMORY_BYTES_PER_UNIT,
+  DEFAULT_CPU_MILLIS_PER_UNIT,
+  DEFAULT_SEED,
+  GOOGLE_TRACE_ATTRIBUTION,
+  resolveMapping,
+  mappingProblems,
+  parseUsageModel,
+  formatUsageModel,
+} from './workload/record.js';
+export { isSgxJob, fractionToBytes } from './workload/mapping.js';
+export { recordToJson } from './workload/jsonl.js';
+export type { Workload, LoadWorkloadOptions } from './workload/load.js';
+export { loadWorkload, collectWorkload } from './workload/load.js';

@@ -45,6 +45,25 @@ test('float parses like Number() for trace-style decimals', () => {
   for (const i of [8, 9, 10, 11, 12]) assert.ok(Number.isNaN(r.float(i)), `field ${i}`);
 });
 
+test('float agrees exactly with Number() on exponent forms', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 2 ** 40 }),
+      fc.integer({ min: 0, max: 6 }),
+      fc.integer({ min: -30, max: 30 }),
+      (m, k, x) => {
+        const s = String(m);
+        const text = (k >= s.length ? s : s.slice(0, s.length - k) + '.' + s.slice(s.length - k)) + 'e' + x;
+        assert.equal(rowOf(text).float(0), Number(text), text);
+      },
+    ),
+    { numRuns: 2000 },
+  );
+  assert.ok(Number.isNaN(rowOf('1e').float(0)));
+  assert.ok(Number.isNaN(rowOf('e5').float(0)));
+  assert.ok(Number.isNaN(rowOf('1e+').float(0)));
+});
+
 test('float agrees exactly with Number() on random decimals', () => {
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 15 }), (m, k) => {

@@ -4,7 +4,8 @@ import { quoteRaw } from '../issues.js';
 /** Fields beyond this many are counted but not located (no trace table has more than 20). */
 export const MAX_FIELDS = 64;
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+/** Powers of ten that are exact doubles (10^22 is the largest). */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * One line of a CSV file, as byte offsets into the buffer that holds it. The scanner reuses a single
@@ -77,7 +78,7 @@ export class CsvRow {
     return negative ? -v : v;
   }
 
-  /** A decimal number (`12`, `-0.5`, `.25`, `1e-5`); NaN when empty or not a number. */
+  /** A decimal number (`12`, `-0.5`, `.25`, `3.815e-05`); NaN when empty or not a number. */
   float(i: number): number {
     let p = this.starts[i]!;
     const e = this.ends[i]!;
@@ -94,6 +95,7 @@ export class CsvRow {
     let digits = 0;
     let fractionDigits = 0;
     let seenDot = false;
+    let exponent = 0;
     for (; p < e; p++) {
       const c = b[p]!;
       const d = c - 48;
@@ -104,14 +106,44 @@ export class CsvRow {
         if (seenDot) fractionDigits++;
       } else if (c === 46 && !seenDot) {
         seenDot = true;
+      } else if ((c === 101 || c === 69) && sawDigit) {
+        // Exponent: the disk requests of task_events are written like 3.815e-05.
+        exponent = this.exponentAt(p + 1, e);
+        if (Number.isNaN(exponent)) return NaN;
+        break;
       } else {
-        return this.slowFloat(i);
+        return NaN;
       }
     }
     if (!sawDigit) return NaN; // a lone sign or dot
-    if (digits > 15 || fractionDigits > 15) return this.slowFloat(i);
-    const v = fractionDigits === 0 ? mantissa : mantissa / POW10[fractionDigits]!;
+    if (digits > 15) return this.slowFloat(i);
+    // mantissa x 10^power: one multiplication or division of two exact doubles is correctly
+    // rounded, hence equal to Number(text).
+    const power = exponent - fractionDigits;
+    let v: number;
+    if (power === 0) v = mantissa;
+    else if (power > 0 && power <= 22) v = mantissa * POW10[power]!;
+    else if (power < 0 && power >= -22) v = mantissa / POW10[-power]!;
+    else return this.slowFloat(i);
     return negative ? -v : v;
+  }
+
+  /** The signed integer exponent in bytes [p, e); NaN when malformed. */
+  private exponentAt(p: number, e: number): number {
+    const b = this.buf;
+    let sign = 1;
+    if (b[p] === 45 || b[p] === 43) {
+      sign = b[p] === 45 ? -1 : 1;
+      p++;
+    }
+    if (p === e) return NaN;
+    let x = 0;
+    for (; p < e; p++) {
+      const d = b[p]! - 48;
+      if (d < 0 || d > 9) return NaN;
+      x = x * 10 + d;
+    }
+    return sign * x;
   }
 
   private slowFloat(i: number): number {
