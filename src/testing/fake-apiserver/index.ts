@@ -296,3 +296,5 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     },
   };
 }
+
+export { k8sNode, k8sPod, type NodeOptions, type PodOptions } from './objects.js';

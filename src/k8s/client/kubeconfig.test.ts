@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { startFakeApiServer } from '../../testing/fake-apiserver/index.js';
+import { KubeConfigError, loadKubeConfig } from './kubeconfig.js';
+
+test('kubeconfig from the flag, then KUBECONFIG; pooled connections work against a server', async () => {
+  const api = await startFakeApiServer();
+  try {
+    const fromFlag = loadKubeConfig({ path: api.kubeconfigPath, env: {} });
+    assert.equal(fromFlag.source, api.kubeconfigPath);
+    const fromEnv = loadKubeConfig({ env: { KUBECONFIG: api.kubeconfigPath } });
+    assert.equal(fromEnv.kc.getCurrentCluster()?.server, api.url);
+    const core = fromEnv.kc.makeApiClient(CoreV1Api);
+    for (let i = 0; i < 5; i++) assert.ok((await core.listNamespace()).items.length >= 1);
+    fromEnv.closeConnections();
+  } finally {
+    await api.close();
+  }
+});
+
+test('kubeconfig problems are explained', () => {
+  assert.throws(() => loadKubeConfig({ path: '/nonexistent/kubeconfig', env: {} }), /does not exist/);
+  const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+  const plain = join(dir, 'plain');
+  writeFileSync(
+    plain,
+    'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+  );
+  assert.throws(
+    () => loadKubeConfig({ path: plain, env: {} }),
+    (e: unknown) => e instanceof KubeConfigError && /insecure-skip-tls-verify/.test(e.message),
+  );
+  assert.throws(() => loadKubeConfig({ path: plain, context: 'nope', env: {} }), /context 'nope'/);
+});
