@@ -4,9 +4,20 @@
  *   makeNode('n').sgx('93.5Mi').memory('64Gi').build()
  * Quantities are Kubernetes quantity strings (or exact numbers in the core unit: bytes, millicores).
  */
-import { parseBytes, parseMillis } from '../core/index.js';
+import {
+  buildProfile,
+  ClusterSnapshot,
+  createRng,
+  formatConfigIssues,
+  parseBytes,
+  parseMillis,
+  parseProfileConfig,
+} from '../core/index.js';
 import type {
   MeasuredUsage,
+  PolicyName,
+  Profile,
+  ScheduleContext,
   NodeSpec,
   PodView,
   Resources,
@@ -149,4 +160,21 @@ export function makeNode(name: string): NodeBuilder {
 /** Measured usage taken at `at` (both EPC and memory). */
 export function measured(epc: Amount, memory: Amount = 0, at = 0): MeasuredUsage {
   return { epcBytes: bytes(epc), epcAt: at, memoryBytes: bytes(memory), memoryAt: at };
+}
+
+/** A built profile from a partial config; throws with the config issues when it is invalid. */
+export function makeProfile(policy: PolicyName, overrides: Readonly<Record<string, unknown>> = {}): Profile {
+  const parsed = parseProfileConfig({ policy, ...overrides });
+  if (!parsed.ok) throw new Error(formatConfigIssues(parsed.issues));
+  return buildProfile(parsed.value);
+}
+
+/** A snapshot of these nodes (builders or specs). */
+export function makeCluster(...nodes: readonly (NodeBuilder | NodeSpec)[]): ClusterSnapshot {
+  return new ClusterSnapshot(nodes.map((n) => (n instanceof NodeBuilder ? n.build() : n)));
+}
+
+/** A schedule context with a fresh seeded rng. */
+export function makeContext(seed = 1, now = 0): ScheduleContext {
+  return { rng: createRng(seed), now };
 }
