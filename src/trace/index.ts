@@ -45,6 +45,8 @@ export type {
   DerivePlacementsOptions,
 } from './borg/placements.js';
 export { PlacementTracker, derivePlacements } from './borg/placements.js';
+export type { Machine } from './borg/machines.js';
+export { MachineTimeline, capacityGroups } from './borg/machines.js';
 
 // Formats
 export type { TraceFormat } from './detect.js';

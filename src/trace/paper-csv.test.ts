@@ -35,10 +35,17 @@ test('reads start, end, requested and used fractions with a running line index',
 });
 
 test('the line index runs on across files', async () => {
-  const rows = await all(readPaperCsv([SMALL, SMALL], { issues: new IssueLog() }));
+  const second = repoPath('src/trace/fixtures/paper-second.csv');
+  const rows = await all(readPaperCsv([SMALL, second], { issues: new IssueLog() }));
   assert.deepEqual(
-    rows.map((r) => r.index),
-    [0, 1, 6, 7, 8, 13],
+    rows.map((r) => [r.index, r.line]),
+    [
+      [0, 1],
+      [1, 2],
+      [6, 7],
+      [7, 1],
+      [8, 2],
+    ],
   );
 });
 

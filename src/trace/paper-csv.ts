@@ -5,6 +5,7 @@
  * usage of a task_usage measurement period). The paper's runner names each job after its 0-based line
  * number, counting every line, skipped ones included: `index` reproduces that.
  */
+import { resolveSources } from './io/sources.js';
 import { IssueLog } from './issues.js';
 import type { CsvRow } from './scan/csv-row.js';
 import type { ScanHooks } from './scan/scan-files.js';
@@ -90,7 +91,7 @@ export async function* readPaperCsv(
     },
   };
   yield* readRows<PaperCsvRow>(
-    files,
+    resolveSources(files),
     (row, out) => {
       const decoded = decodePaperCsvRow(row, log, linesBefore + row.line - 1);
       if (decoded !== undefined) out.push(decoded);

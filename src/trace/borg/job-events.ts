@@ -1,3 +1,4 @@
+import { resolveSources } from '../io/sources.js';
 import { IssueLog } from '../issues.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import { readRows } from '../scan/scan-files.js';
@@ -59,7 +60,7 @@ export async function* readJobEvents(
 ): AsyncGenerator<JobEvent> {
   const log = options.issues ?? new IssueLog({ strict: options.strict ?? false });
   yield* readRows<JobEvent>(
-    files,
+    resolveSources(files, 'job_events'),
     (row, out) => {
       const e = decodeJobEvent(row, log);
       if (e !== undefined) out.push(e);

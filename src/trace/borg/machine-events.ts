@@ -1,3 +1,4 @@
+import { resolveSources } from '../io/sources.js';
 import { IssueLog } from '../issues.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import { readRows } from '../scan/scan-files.js';
@@ -60,7 +61,7 @@ export async function* readMachineEvents(
 ): AsyncGenerator<MachineEvent> {
   const log = options.issues ?? new IssueLog({ strict: options.strict ?? false });
   yield* readRows<MachineEvent>(
-    files,
+    resolveSources(files, 'machine_events'),
     (row, out) => {
       const e = decodeMachineEvent(row, log);
       if (e !== undefined) out.push(e);

@@ -1,3 +1,4 @@
+import { resolveSources } from '../io/sources.js';
 import { IssueLog } from '../issues.js';
 import type { ScanHooks } from '../scan/scan-files.js';
 import { scanCsvFiles } from '../scan/scan-files.js';
@@ -269,7 +270,7 @@ export async function* derivePlacements(
   const onEvent = options.onEvent;
   const hooks: ScanHooks = options.hooks ?? {};
   for await (const _ of scanCsvFiles(
-    files,
+    resolveSources(files, 'task_events'),
     (row) => {
       if (!decodeTaskEvent(row, log, event)) return;
       onEvent?.(event);

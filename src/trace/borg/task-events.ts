@@ -1,3 +1,4 @@
+import { resolveSources } from '../io/sources.js';
 import { IssueLog } from '../issues.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import type { ScanHooks } from '../scan/scan-files.js';
@@ -121,7 +122,7 @@ export async function scanTaskEvents(
   const log = logOf(options);
   const event = emptyTaskEvent();
   await scanRows(
-    files,
+    resolveSources(files, 'task_events'),
     (row) => {
       if (decodeTaskEvent(row, log, event)) onEvent(event);
     },
@@ -137,7 +138,7 @@ export async function* readTaskEvents(
 ): AsyncGenerator<TaskEvent> {
   const log = logOf(options);
   yield* readRows<TaskEvent>(
-    files,
+    resolveSources(files, 'task_events'),
     (row, out) => {
       const event = emptyTaskEvent();
       if (decodeTaskEvent(row, log, event)) out.push(event);

@@ -1,3 +1,4 @@
+import { resolveSources } from '../io/sources.js';
 import { IssueLog } from '../issues.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import { readRows } from '../scan/scan-files.js';
@@ -87,7 +88,7 @@ export async function* readTaskUsage(
 ): AsyncGenerator<TaskUsagePeriod> {
   const log = options.issues ?? new IssueLog({ strict: options.strict ?? false });
   yield* readRows<TaskUsagePeriod>(
-    files,
+    resolveSources(files, 'task_usage'),
     (row, out) => {
       const e = decodeTaskUsage(row, log);
       if (e !== undefined) out.push(e);
