@@ -10,4 +10,9 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
     summary: 'render saved results as a self-contained HTML report with plots',
     load: async () => (await import('./report.js')).command,
   },
+  {
+    name: 'extender',
+    summary: 'kube-scheduler extender (filter, prioritize, bind) backed by the SGX-aware core',
+    load: async () => (await import('./extender.js')).command,
+  },
 ];

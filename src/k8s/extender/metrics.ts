@@ -10,6 +10,8 @@ export class ExtenderMetrics {
   readonly duration: Histogram<'verb'>;
   readonly nodes: Counter<'outcome'>;
   readonly cacheNodes: Gauge;
+  /** Read at scrape time by `cacheNodes`. */
+  cacheSize: () => number = () => 0;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -37,6 +39,7 @@ export class ExtenderMetrics {
       name: 'sgx_extender_cached_nodes',
       help: 'Nodes in the extender cache (node-cache mode).',
       registers: [registry],
+      collect: () => this.cacheNodes.set(this.cacheSize()),
     });
   }
 }

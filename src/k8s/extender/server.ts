@@ -2,7 +2,10 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_MAX_BODY_BYTES } from './limits.js';
 import { ExtenderMetrics } from './metrics.js';
+
+export { DEFAULT_MAX_BODY_BYTES } from './limits.js';
 import type { ExtenderResult, ExtenderVerb } from './metrics.js';
 import {
   bindingResultJson,
@@ -53,8 +56,6 @@ export interface RunningExtender {
   readonly metrics: ExtenderMetrics;
   close(): Promise<void>;
 }
-
-export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 type BodyResult = { ok: true; body: unknown } | { ok: false; error: string; tooLarge: boolean };
 
