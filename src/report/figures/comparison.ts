@@ -96,7 +96,8 @@ function best(values: readonly (number | null)[], better: Column['better']): num
 
 export function comparisonSection(ctx: FigureContext): Section {
   const { report } = ctx;
-  const groupAxes = report.varying.filter((a) => a !== 'policy');
+  // Compared sets are grouped together (their seeds may differ: a live run has none of its own).
+  const groupAxes = report.varying.filter((a) => a !== 'policy' && !(report.compared && a === 'seed'));
   const groups = new Map<string, ReportRun[]>();
   for (const r of report.runs) {
     const key = groupAxes.map((a) => formatAxisValue(a, r.values[a])).join(' · ');

@@ -113,46 +113,60 @@ function heatMap(ctx: FigureContext, u: UtilisationSeries): string {
 }
 
 interface GroupPoint {
-  readonly series: string;
+  /** The node group, e.g. `SGX nodes (6,292)`: the colour. */
+  readonly group: string;
+  /** `EPC used` or `Memory used`: the panel. */
+  readonly metric: string;
   readonly t: number;
   readonly v: number;
 }
 
-function groupSeries(g: NodeGroupUtilisation): { name: string; values: readonly number[] }[] {
-  const who = g.group === 'sgx' ? `SGX nodes (${count(g.nodes)})` : `standard nodes (${count(g.nodes)})`;
-  return [
-    { name: `${who}: EPC mean`, values: g.epcMean },
-    { name: `${who}: EPC max`, values: g.epcMax },
-    { name: `${who}: memory mean`, values: g.memoryMean },
-    { name: `${who}: memory max`, values: g.memoryMax },
-  ].filter((s) => s.values.length > 0);
+function groupName(g: NodeGroupUtilisation): string {
+  return g.group === 'sgx' ? `SGX nodes (${count(g.nodes)})` : `standard nodes (${count(g.nodes)})`;
 }
 
+/** Mean and fullest node of each group over time, EPC and memory side by side. */
 function groupLines(ctx: FigureContext, u: UtilisationSeries): string {
   const t0 = u.t[0] ?? 0;
   const unit = timeUnit((u.t[u.t.length - 1] ?? 0) - t0);
-  const data: GroupPoint[] = [];
-  const names: string[] = [];
-  for (const g of u.groups) {
-    for (const s of groupSeries(g)) {
-      names.push(s.name);
-      const reduced = lttb({ t: u.t, v: s.values }, ctx.maxPoints);
-      for (let i = 0; i < reduced.t.length; i++) {
-        data.push({ series: s.name, t: reduced.t[i]! / unit.seconds, v: reduced.v[i]! * 100 });
-      }
+  const mean: GroupPoint[] = [];
+  const max: GroupPoint[] = [];
+  const push = (out: GroupPoint[], group: string, metric: string, values: readonly number[]): void => {
+    if (values.length === 0) return;
+    const reduced = lttb({ t: u.t, v: values }, ctx.maxPoints);
+    for (let i = 0; i < reduced.t.length; i++) {
+      out.push({ group, metric, t: reduced.t[i]! / unit.seconds, v: reduced.v[i]! * 100 });
     }
+  };
+  const names = u.groups.map(groupName);
+  for (const g of u.groups) {
+    push(mean, groupName(g), 'EPC used', g.epcMean);
+    push(max, groupName(g), 'EPC used', g.epcMax);
+    push(mean, groupName(g), 'Memory used', g.memoryMean);
+    push(max, groupName(g), 'Memory used', g.memoryMax);
   }
   return ctx.plots.render({
     width: FULL_WIDTH,
-    height: 300,
+    height: 320,
     marginLeft: 56,
+    marginTop: 40,
     style: { fontSize: '12px' },
-    color: { domain: names, range: categoryColours(names.length), legend: true, label: 'Series' },
+    color: { domain: names, range: categoryColours(names.length), legend: true, label: 'Node group' },
     x: { label: `Time (${unit.name}) →`, grid: true },
     y: { label: '↑ Share of capacity used (%)', grid: true, zero: true },
+    fx: { domain: ['EPC used', 'Memory used'], label: null },
     marks: [
       Plot.ruleY([100], { stroke: OVER_COLOUR, strokeDasharray: '4,3' }),
-      Plot.line(data, { x: 't', y: 'v', stroke: 'series', z: 'series' }),
+      Plot.line(max, {
+        x: 't',
+        y: 'v',
+        stroke: 'group',
+        z: 'group',
+        fx: 'metric',
+        strokeOpacity: 0.4,
+        strokeWidth: 1,
+      }),
+      Plot.line(mean, { x: 't', y: 'v', stroke: 'group', z: 'group', fx: 'metric', strokeWidth: 1.6 }),
     ],
   });
 }
@@ -211,7 +225,7 @@ export function utilisationSection(ctx: FigureContext): Section {
     const svg = perNode ? heatMap(ctx, u) : groupLines(ctx, u);
     const caption = perNode
       ? `Utilisation of each node over time for ${r.label}; colour: share of capacity used, mean per time bin.`
-      : `Utilisation of node groups over time for ${r.label} (the cluster has more than ${count(u.perNodeLimit)} nodes, so only group aggregates were kept).`;
+      : `Utilisation of node groups over time for ${r.label}: dark line, mean over the group's nodes; light line, its fullest node; dashed, capacity. The cluster has more than ${count(u.perNodeLimit)} nodes, so the results keep group aggregates only.`;
     parts.push(
       `<details class="run"${i === 0 ? ' open' : ''}><summary>${escapeHtml(r.label)}</summary>`,
       figure(`utilisation-${i}`, `Utilisation over time for ${r.label}`, svg, caption),

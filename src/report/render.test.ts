@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ExperimentResult, ExperimentRun, RunResult } from '../sim/results/types.js';
+import { renderReport } from './index.js';
+import { sampleResults } from './sample-results.js';
+
+/** The rows of every table, as arrays of cell texts (tags stripped, entities decoded). */
+function tableRows(html: string): string[][] {
+  const rows: string[][] = [];
+  for (const tr of html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)) {
+    const cells = [...tr[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) =>
+      c[1]!
+        .replace(/<span class="sr">[\s\S]*?<\/span>/g, '')
+        .replace(/<[^>]+>/g, '')
+        .replace(/★/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&')
+        .trim(),
+    );
+    rows.push(cells);
+  }
+  return rows;
+}
+
+function figures(html: string): string[] {
+  return [...html.matchAll(/<figure class="fig" data-figure="([^"]+)"/g)].map((m) => m[1]!);
+}
+
+/** A copy of a results set with one run's result changed. */
+function withRun(
+  results: ExperimentResult,
+  index: number,
+  change: (r: RunResult) => RunResult,
+): ExperimentResult {
+  const runs: ExperimentRun[] = results.runs.map((run, i) =>
+    i === index ? { ...run, result: change(run.result) } : run,
+  );
+  return { ...results, runs };
+}
+
+const main = sampleResults({ policies: ['binpack', 'spread'], sgxShares: [0.25, 0.75] });
+
+describe('renderReport', () => {
+  it('renders one self-contained page: no script, no external resource, every section present', () => {
+    const html = renderReport(main);
+    assert.ok(html.startsWith('<!doctype html>'));
+    assert.ok(html.endsWith('</html>\n'));
+    assert.doesNotMatch(html, /<script/i);
+    assert.doesNotMatch(html, /\s(src|href)="(https?:)?\/\//i);
+    assert.doesNotMatch(html, /@import|url\(\s*['"]?https?:/i);
+    for (const id of [
+      'comparison',
+      'waiting',
+      'turnaround',
+      'pending-queue',
+      'utilisation',
+      'slowdown',
+      'refusals',
+    ]) {
+      assert.match(html, new RegExp(`<section id="${id}">`), id);
+    }
+    assert.deepEqual(
+      figures(html).filter((f) => !f.startsWith('utilisation-')),
+      ['waiting', 'turnaround', 'pending-epc', 'pending-count', 'slowdown', 'refusals'],
+    );
+    assert.equal(figures(html).filter((f) => f.startsWith('utilisation-')).length, main.runs.length);
+  });
+
+  it('is deterministic: the same results (even re-parsed from JSON) give the same bytes', () => {
+    const a = renderReport(main);
+    const b = renderReport(JSON.parse(JSON.stringify(main)) as ExperimentResult);
+    assert.equal(a, b);
+  });
+
+  it('puts the numbers of the results in the tables, and marks the best value of each column', () => {
+    const results = withRun(main, 0, (r) => ({
+      ...r,
+      summary: {
+        ...r.summary,
+        all: { ...r.summary.all, waiting: { ...r.summary.all.waiting, p50: 0.5, p95: 1234.5, p99: 98765 } },
+      },
+    }));
+    const rows = tableRows(renderReport(results));
+    // First group (SGX 25 %): binpack is run 0.
+    const binpack = rows.find((r) => r[0] === 'binpack' && r[2] === '0.5');
+    assert.ok(binpack, 'binpack row with the changed median');
+    assert.deepEqual(binpack.slice(2, 5), ['0.5', '1,235', '98,765']);
+    const html = renderReport(results);
+    assert.match(
+      html,
+      /<td class="num best">0\.5<span class="star" aria-hidden="true">★<\/span><span class="sr">\(best\)<\/span><\/td>/,
+    );
+    // Pending queue table: the peak is the maximum of the full series, not of the drawn one.
+    const q = main.runs[1]!.result.summary.pendingQueue;
+    const peak = Math.max(...q.count);
+    const queueRow = tableRows(renderReport(main)).find(
+      (r) => r[0] === 'spread · SGX 25 %' && r.length === 8,
+    );
+    assert.ok(queueRow);
+    assert.equal(queueRow[1], String(q.t.length));
+    assert.equal(queueRow[2], peak.toLocaleString('en-US'));
+  });
+
+  it('leaves out figures whose data is absent, with a note saying why', () => {
+    const html = renderReport(main);
+    assert.ok(!figures(html).some((f) => f.startsWith('attack')));
+    assert.ok(!figures(html).includes('epc-sizes'));
+    assert.match(html, /No run has attackers/);
+    assert.match(html, /do not vary the EPC size/);
+    assert.match(
+      html,
+      /Not in this report \(no data in these results\): Pending queue for several EPC sizes; Effect of attackers/,
+    );
+
+    const noRefusals: ExperimentResult = {
+      ...main,
+      runs: main.runs.map((run) => ({
+        ...run,
+        result: { ...run.result, summary: { ...run.result.summary, refusals: [] } },
+      })),
+    };
+    const h2 = renderReport(noRefusals);
+    assert.ok(!figures(h2).includes('refusals'));
+    assert.match(h2, /No placement was refused in any run/);
+  });
+
+  it('draws the attack and EPC-size figures when the sweep has them', () => {
+    const attack = renderReport(
+      sampleResults({ policies: ['binpack'], attackerFractions: [0, 0.5], enforcements: ['none', 'cgroup'] }),
+    );
+    assert.ok(figures(attack).includes('attack-median-waiting-time'));
+    const rows = tableRows(attack).filter((r) => r[1] === 'cgroup' || r[1] === 'none');
+    assert.equal(rows.length, 4);
+    const epc = renderReport(sampleResults({ epcMiBs: [64, 128] }));
+    assert.ok(figures(epc).includes('epc-sizes'));
+    assert.match(epc, /EPC sizes 64 MiB, 128 MiB/);
+  });
+
+  it('escapes every string that comes from the results', () => {
+    const evil = '<script>alert(1)</script>';
+    const results = sampleResults({
+      name: evil,
+      description: '"><img src=x onerror=alert(2)>',
+      policies: ['a<b>', "c'd"],
+    });
+    const renamed = {
+      ...results,
+      runs: results.runs.map((run) => ({
+        ...run,
+        result: {
+          ...run.result,
+          meta: {
+            ...run.result.meta,
+            trace: { ...run.result.meta.trace, sources: ['</td><script>x</script>'] },
+          },
+          summary: {
+            ...run.result.summary,
+            utilisation: {
+              ...run.result.summary.utilisation,
+              nodes: run.result.summary.utilisation.nodes.map((n) => ({ ...n, node: `<i>${n.node}</i>` })),
+            },
+          },
+        },
+      })),
+    };
+    const html = renderReport(renamed);
+    assert.doesNotMatch(html, /<script/i);
+    assert.doesNotMatch(html, /<img/i);
+    assert.doesNotMatch(html, /<i>sgx/);
+    assert.doesNotMatch(html, /<b>/);
+    assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.match(html, /a&lt;b&gt;/);
+  });
+
+  it('overlays a second results set in comparison mode: both in the tables, dashed lines for the second', () => {
+    const live = sampleResults({ name: 'live', seed: 5 });
+    const sim = sampleResults({ name: 'simulated', seed: 6 });
+    const html = renderReport(live, { compare: sim });
+    assert.match(html, /<title>sgx-orchestrator results: live compared with simulated<\/title>/);
+    assert.match(html, /stroke-dasharray="6,3"/);
+    const policies = tableRows(html).map((r) => r[0]);
+    for (const p of ['live: binpack', 'live: spread', 'simulated: binpack', 'simulated: spread'])
+      assert.ok(policies.includes(p), p);
+    // Labels given by the caller win; equal names get told apart.
+    assert.match(renderReport(live, { compare: sim, labels: ['real', 'sim'] }), /real compared with sim/);
+    assert.match(renderReport(live, { compare: live }), /live \(A\) compared with live \(B\)/);
+  });
+
+  it('handles an empty results set and runs without SGX pods', () => {
+    const empty: ExperimentResult = { ...main, runs: [], totalRuns: 0 };
+    const html = renderReport(empty);
+    assert.match(html, /These results hold no runs/);
+    const noSgx = renderReport(sampleResults({ sgxShares: [0] }));
+    assert.ok(figures(noSgx).includes('waiting'));
+    assert.match(noSgx, /No run has a slowdown value for SGX pods/);
+  });
+
+  it('keeps a month-long run light: series are downsampled for drawing', () => {
+    const long = sampleResults({ policies: ['spread'], samples: 50_000, nodes: 300, perNodeLimit: 100 });
+    const html = renderReport(long, { maxPoints: 300 });
+    assert.ok(html.length < 200_000, `report of ${html.length} bytes`);
+    // The table still counts every sample.
+    assert.ok(tableRows(html).some((r) => r[1] === '50,000'));
+  });
+
+  it('reports the wall-clock time when known', () => {
+    assert.match(renderReport(sampleResults({ wallMs: 1500 })), /3 s \(sum over runs\)/);
+    assert.match(renderReport(main, { wallMs: 95_000 }), /<td>95 s<\/td>/);
+    assert.match(renderReport(main), /not recorded/);
+  });
+});
