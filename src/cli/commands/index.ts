@@ -6,6 +6,16 @@ import type { Command } from '../command.js';
  */
 export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
   {
+    name: 'simulate',
+    summary: 'replay a trace (default: the bundled Borg hour) through the scheduler on a simulated cluster',
+    load: async () => (await import('./simulate.js')).command,
+  },
+  {
+    name: 'experiment',
+    summary: 'run a sweep from a spec file (policies, SGX shares, EPC sizes, attackers), shardable',
+    load: async () => (await import('./experiment.js')).command,
+  },
+  {
     name: 'report',
     summary: 'render saved results as a self-contained HTML report with plots',
     load: async () => (await import('./report.js')).command,

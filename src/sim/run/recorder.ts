@@ -25,6 +25,12 @@ export interface NodeSample {
   readonly residentMem: number;
 }
 
+/** One reason of one failed attempt, and how many nodes gave it. */
+export interface RefusalTally {
+  readonly reason: RefusalReason;
+  readonly nodes: number;
+}
+
 export interface RunOutcome {
   readonly summary: RunSummary;
   /** Rows of every pod (attackers included), in the order they reached their final state. */
@@ -78,7 +84,6 @@ export class RunRecorder {
   private placements = 0;
   private restarts = 0;
   private readonly refusals = new Map<RefusalReason, { attempts: number; nodeRejections: number }>();
-  private readonly attemptReasons = new Set<RefusalReason>();
 
   private readonly pending = {
     t: [] as number[],
@@ -136,19 +141,21 @@ export class RunRecorder {
     this.restarts++;
   }
 
-  refusal(reason: RefusalReason, nodes: number): void {
-    let r = this.refusals.get(reason);
-    if (r === undefined) {
-      r = { attempts: 0, nodeRejections: 0 };
-      this.refusals.set(reason, r);
+  /**
+   * `times` failed attempts, each refused by the given reasons (one entry per distinct reason, with
+   * the number of nodes that gave it).
+   */
+  refused(reasons: readonly RefusalTally[], times: number): void {
+    if (times === 0) return;
+    for (const { reason, nodes } of reasons) {
+      let r = this.refusals.get(reason);
+      if (r === undefined) {
+        r = { attempts: 0, nodeRejections: 0 };
+        this.refusals.set(reason, r);
+      }
+      r.attempts += times;
+      r.nodeRejections += nodes * times;
     }
-    r.nodeRejections += nodes;
-    this.attemptReasons.add(reason);
-  }
-
-  refusalAttemptDone(): void {
-    for (const reason of this.attemptReasons) this.refusals.get(reason)!.attempts++;
-    this.attemptReasons.clear();
   }
 
   pod(row: PodRow): void {

@@ -7,7 +7,7 @@ import {
   parseProfileConfig,
   schedule,
 } from '../../core/index.js';
-import type { Decision, NodeSpec, PodView, Profile, Reason, Rng } from '../../core/index.js';
+import type { Decision, NodeSpec, PodView, Profile, Reason, Resources, Rng } from '../../core/index.js';
 import { EventQueue, VirtualClock } from '../engine/index.js';
 import type { Cluster, SimNode } from '../cluster/cluster.js';
 import { pagingModel } from '../model/paging.js';
@@ -18,7 +18,7 @@ import { SimInputError } from './job.js';
 import type { SimJob } from './job.js';
 import type { RunConfig } from './config.js';
 import { RunRecorder } from './recorder.js';
-import type { RunOutcome } from './recorder.js';
+import type { RefusalTally, RunOutcome } from './recorder.js';
 
 // Event kinds of the simulation (the engine only sees numbers).
 const START = 1; // a bound pod's container starts (or restarts after a back-off): a = slot, b = generation
@@ -73,6 +73,9 @@ class Pod {
 class ProbeEntry {
   readonly ring: Float64Array;
   head = 0;
+  /** Last sample, and how many samples in a row had that value. */
+  last = 0;
+  same = 0;
   constructor(
     public pod: Pod | null,
     size: number,
@@ -154,7 +157,8 @@ class Simulation {
   /** Workload pods not yet in a final state. */
   private alive = 0;
   private arrivalsDone = false;
-  private lastMeasuredDrop = -Infinity;
+  /** Probe entries of pods that have gone but are still inside the window (their drop is to come). */
+  private ghosts = 0;
   private serial = 0;
   private events = 0;
   private pendingEpcBytes = 0;
@@ -255,10 +259,7 @@ class Simulation {
     if (this.liveEvents > 0) return false;
     // Only pending pods are left: stop once a pass has seen them at the current epoch and no
     // measured usage can still drop (every probe window has settled).
-    const settled =
-      this.config.probe === null ||
-      this.clock.now - this.lastMeasuredDrop >
-        this.config.probe.windowSeconds + this.config.probe.periodSeconds;
+    const settled = this.ghosts === 0;
     return (
       this.lastPassEpoch === this.epoch && this.newFrom === this.pending.length && settled && !this.dirty
     );
@@ -361,8 +362,24 @@ class Simulation {
     const pending = this.pending;
     let keep = from;
     const ctx = { rng: this.rng, now: this.clock.now * 1000 };
+    // Capacity only shrinks during a pass, so a pod that asks for at least as much as one that just
+    // failed (same kind, every resource) fails too: skip the core for it and count the same reasons.
+    let sgxFail: RefusalTally[] = [];
+    let sgxFailReq: Resources | undefined;
+    let sgxSkipped = 0;
+    let stdFail: RefusalTally[] = [];
+    let stdFailReq: Resources | undefined;
+    let stdSkipped = 0;
     for (let i = from; i < pending.length; i++) {
       const pod = pending[i]!;
+      const req = pod.view.request;
+      const failReq = pod.job.sgx ? sgxFailReq : stdFailReq;
+      if (failReq !== undefined && dominates(req, failReq)) {
+        if (pod.job.sgx) sgxSkipped++;
+        else stdSkipped++;
+        pending[keep++] = pod;
+        continue;
+      }
       const decision = schedule(this.snapshot, pod.view, this.profile, ctx);
       const node = decision.node === undefined ? undefined : this.byName.get(decision.node);
       if (node !== undefined) {
@@ -371,7 +388,21 @@ class Simulation {
         this.bind(pod, node);
         continue;
       }
-      this.countRefusal(decision);
+      const tally = refusalsOf(decision);
+      this.recorder.refused(tally, 1);
+      if (!decision.unresolvable && (failReq === undefined || dominates(failReq, req))) {
+        if (pod.job.sgx) {
+          this.recorder.refused(sgxFail, sgxSkipped);
+          sgxFail = tally;
+          sgxFailReq = req;
+          sgxSkipped = 0;
+        } else {
+          this.recorder.refused(stdFail, stdSkipped);
+          stdFail = tally;
+          stdFailReq = req;
+          stdSkipped = 0;
+        }
+      }
       if (decision.unresolvable) {
         this.leavePending(pod);
         pod.attempts = this.passes - pod.passesAtArrival;
@@ -382,6 +413,8 @@ class Simulation {
     }
     pending.length = keep;
     this.newFrom = keep;
+    this.recorder.refused(sgxFail, sgxSkipped);
+    this.recorder.refused(stdFail, stdSkipped);
     if (this.config.schedulerPeriod !== null) this.samplePending();
   }
 
@@ -399,11 +432,6 @@ class Simulation {
     this.pendingEpcBytes -= pod.view.request.epcBytes;
     this.pendingMemBytes -= pod.view.request.memoryBytes;
     if (pod.job.sgx) this.pendingSgx--;
-  }
-
-  private countRefusal(decision: Decision): void {
-    for (const s of decision.unschedulable) this.recorder.refusal(refusalReason(s.reason), s.nodes);
-    this.recorder.refusalAttemptDone();
   }
 
   private bind(pod: Pod, node: NodeState): void {
@@ -500,6 +528,7 @@ class Simulation {
           this.pushMeasured(node, node.residentEpc);
         } else if (pod.probe !== null) {
           pod.probe.pod = null; // its samples stay in the window until they age out
+          this.ghosts++;
           pod.probe = null;
         }
       } else {
@@ -608,11 +637,22 @@ class Simulation {
       const entries = node.probeEntries;
       for (const e of entries) {
         const sample = e.pod === null ? 0 : e.pod.resident;
-        e.ring[e.head] = sample;
-        e.head = (e.head + 1) % ringSize;
-        let max = 0;
-        for (let k = 0; k < ringSize; k++) if (e.ring[k]! > max) max = e.ring[k]!;
-        if (max === 0 && e.pod === null) continue; // gone, and aged out of the window
+        let max = sample;
+        // A pod whose last `ringSize` samples are equal needs no ring work (most pods, most ticks).
+        if (sample !== e.last || e.same < ringSize) {
+          e.ring[e.head] = sample;
+          e.head = (e.head + 1) % ringSize;
+          if (sample === e.last) e.same++;
+          else {
+            e.last = sample;
+            e.same = 1;
+          }
+          if (e.same < ringSize) for (let k = 0; k < ringSize; k++) if (e.ring[k]! > max) max = e.ring[k]!;
+        }
+        if (max === 0 && e.pod === null) {
+          this.ghosts--; // gone, and aged out of the window
+          continue;
+        }
         sum += max;
         entries[keep++] = e;
       }
@@ -634,7 +674,6 @@ class Simulation {
     const mem = node.residentMem;
     if (epc < node.measuredEpc || mem < node.measuredMem) {
       // Lower measured usage can make room for a pod that failed before.
-      this.lastMeasuredDrop = this.clock.now;
       this.epoch++;
       this.dirty = true;
     }
@@ -671,6 +710,23 @@ class Simulation {
     }
     return this.recorder.finish({ makespan: end, passes: this.passes, events: this.events });
   }
+}
+
+/** The reasons of a failed decision, one entry per distinct reason kind. */
+function refusalsOf(decision: Decision): RefusalTally[] {
+  const out: RefusalTally[] = [];
+  for (const s of decision.unschedulable) {
+    const reason = refusalReason(s.reason);
+    const i = out.findIndex((t) => t.reason === reason);
+    if (i < 0) out.push({ reason, nodes: s.nodes });
+    else out[i] = { reason, nodes: out[i]!.nodes + s.nodes };
+  }
+  return out;
+}
+
+/** True when `a` asks for at least as much as `b` of every resource. */
+function dominates(a: Resources, b: Resources): boolean {
+  return a.epcBytes >= b.epcBytes && a.memoryBytes >= b.memoryBytes && a.cpuMillis >= b.cpuMillis;
 }
 
 function nodeSpec(n: SimNode): NodeSpec {

@@ -1,0 +1,425 @@
+/**
+ * `sgx-orchestrator simulate [traces...] [options]`: the main job. With no arguments it replays the
+ * bundled Borg hour on the paper cluster for SGX shares 0-100 % under binpack, spread and the
+ * SGX-unaware baseline, prints a summary table and writes results and the HTML report. Every option
+ * that takes a comma-separated list sweeps it. `--paper-compat` runs the authors' offline simulator.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { POLICY_NAMES } from '../../core/index.js';
+import { renderReport } from '../../report/index.js';
+import { TraceInputError, WORKLOAD_FORMATS, parseUsageModel } from '../../trace/index.js';
+import type { WorkloadFormat } from '../../trace/index.js';
+import {
+  ENFORCEMENT_MODES,
+  RunFailedError,
+  SimConfigError,
+  SimInputError,
+  builtinClusterNames,
+  mainJobDefinition,
+  parsePagingModel,
+  resultJson,
+  runExperiment,
+  summaryTable,
+} from '../../sim/index.js';
+import type {
+  EnforcementMode,
+  ExperimentDefinition,
+  ExperimentResult,
+  RunResult,
+  SweepAxis,
+  SweepValue,
+} from '../../sim/index.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
+
+const HELP = `Usage: sgx-orchestrator simulate [<trace>...] [options]
+       sgx-orchestrator simulate --paper-compat [--epc-mib 128] [--skip N] <csv>
+
+Replays a workload through the scheduling core on a simulated cluster and reports waiting times,
+turnaround, paging slowdown, pending queue and utilisation per run.
+
+With no arguments: the bundled Borg hour (trace time 6,480-10,080 s, one job in 20, about 900
+jobs, as in the paper) on the paper cluster (2 SGX nodes with 93.5 MiB EPC + 2 standard nodes),
+SGX shares 0, 25, 50, 75, 100 % under binpack, spread and sgx-unaware: 15 runs in seconds.
+Results go to ./sgx-results/ (results.json, pods/<run>.csv, report.html).
+
+<trace>: Borg task_events or task_usage parts (files, folders, globs; .csv or .csv.gz), the paper's
+CSV, or JSON Lines workload files. Default: the bundled Borg slice (data/).
+
+Options taking a comma-separated list sweep it (one run per combination):
+  --policy <list>            ${POLICY_NAMES.join(', ')} (default: binpack,spread,sgx-unaware)
+  --sgx-share <list>         share of jobs that are SGX, 0..1 or percent (default: 0,0.25,0.5,0.75,1)
+  --cluster <list>           ${builtinClusterNames().slice(0, 3).join(', ')}, ..., borg, or a YAML/JSON
+                             cluster spec file (default: paper). See docs/simulator.md.
+  --epc-mib <list>           PRM size of every SGX node in MiB, usable EPC by the paper formula
+                             (128 -> 93.5 MiB). Default: the cluster's own EPC.
+  --attacker-fraction <list> one attacker per SGX node requesting 1 page and using this fraction of
+                             the EPC (default 0: no attack)
+  --enforcement <list>       none, einit or cgroup (default none)
+  --seed <list>              seed of the SGX designation, spread's tie-breaks, borg SGX machines (1)
+
+Workload:
+  --from <s>, --to <s>       replayed window in trace seconds (default 6480..10080 for the bundled
+                             trace; the whole input for your files)
+  --keep-one-in <n>          keep one record in n (default 20 for the bundled trace, else 1)
+  --thin-by <record|job>     what --keep-one-in counts: records, like the paper's runner (default),
+                             or whole Borg jobs
+  --usage <model>            usage where the trace has none: request, ratio:<r>, uniform:<a>:<b>
+  --format <format>          ${WORKLOAD_FORMATS.join(', ')} (default: recognised per file)
+  --borg-sgx-nodes <share>   with --cluster borg: share of machines with SGX (default 0.25)
+  --machines <path>          with --cluster borg: machine_events (default: the bundled table)
+
+Model (docs/models.md):
+  --scheduler-period <s>     seconds between scheduler passes, or "event" for a pass after every
+                             arrival and release (default 5, the paper's loop)
+  --probe <p:w|instant>      probe sampling period and window in seconds (default 7:25)
+  --startup-delay <s>        seconds from binding to running (default 1)
+  --tolerance <x>            admission tolerance on capacity (default 1.0; the paper's offline 0.8)
+  --paging <model>           overflow[:<penalty>] or none (default overflow:5)
+  --max-restarts <n>         einit: restarts before an over-limit pod is given up (default 6)
+  --horizon <s>              stop at this simulated time (default: when every pod has ended)
+
+Output:
+  -o, --out <dir>            results folder (default ./sgx-results)
+      --no-report            do not write report.html
+      --json                 print the results JSON on stdout instead of the table
+  -j, --jobs <n>             worker threads (default: CPU count)
+
+Examples:
+  npx sgx-orchestrator simulate
+  sgx-orchestrator simulate --policy spread --sgx-share 50% --attacker-fraction 0.5 --enforcement none,einit,cgroup
+  sgx-orchestrator simulate ../traces/task_events --from 0 --to 70000 --cluster borg --scheduler-period event
+`;
+
+const OPTIONS = {
+  policy: { type: 'string' },
+  'sgx-share': { type: 'string' },
+  cluster: { type: 'string' },
+  'epc-mib': { type: 'string' },
+  'attacker-fraction': { type: 'string' },
+  enforcement: { type: 'string' },
+  seed: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'keep-one-in': { type: 'string' },
+  'thin-by': { type: 'string' },
+  usage: { type: 'string' },
+  format: { type: 'string' },
+  'borg-sgx-nodes': { type: 'string' },
+  machines: { type: 'string' },
+  'scheduler-period': { type: 'string' },
+  probe: { type: 'string' },
+  'startup-delay': { type: 'string' },
+  tolerance: { type: 'string' },
+  paging: { type: 'string' },
+  'max-restarts': { type: 'string' },
+  horizon: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  'no-report': { type: 'boolean' },
+  json: { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
+} as const;
+
+/** The package version, recorded in every result. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function usage(message: string): CliError {
+  return new CliError('usage', `${message}\nRun \`sgx-orchestrator simulate --help\` for the options.`);
+}
+
+function list(flag: string, text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw usage(`--${flag}: expected a value`);
+  return items;
+}
+
+function number(flag: string, text: string, min: number, max = Infinity): number {
+  const percent = text.endsWith('%');
+  const v = Number(percent ? text.slice(0, -1) : text) / (percent ? 100 : 1);
+  if (text.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
+    throw usage(
+      `--${flag}: expected a number${max === Infinity ? ` >= ${min}` : ` in ${min}..${max}`}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return v;
+}
+
+function integer(flag: string, text: string, min: number): number {
+  const v = number(flag, text, min);
+  if (!Number.isInteger(v)) throw usage(`--${flag}: expected a whole number, got ${JSON.stringify(text)}`);
+  return v;
+}
+
+/** Builds the experiment that the flags describe, starting from the main job. */
+export function definitionFromFlags(
+  values: Partial<Record<keyof typeof OPTIONS, string | boolean | undefined>>,
+  traces: readonly string[],
+): ExperimentDefinition {
+  const main = mainJobDefinition();
+  const str = (k: keyof typeof OPTIONS): string | undefined => {
+    const v = values[k];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const bundled = traces.length === 0;
+  const from = str('from');
+  const to = str('to');
+  const keep = str('keep-one-in');
+  const fmt = str('format');
+  if (fmt !== undefined && !(WORKLOAD_FORMATS as readonly string[]).includes(fmt)) {
+    throw usage(`--format: expected one of ${WORKLOAD_FORMATS.join(', ')}, got ${JSON.stringify(fmt)}`);
+  }
+  const thinBy = str('thin-by');
+  if (thinBy !== undefined && thinBy !== 'job' && thinBy !== 'record') {
+    throw usage(`--thin-by: expected record or job, got ${JSON.stringify(thinBy)}`);
+  }
+  const usageModel = str('usage');
+  if (usageModel !== undefined) {
+    try {
+      parseUsageModel(usageModel);
+    } catch (e) {
+      throw usage(`--usage: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const window = {
+    ...(from !== undefined
+      ? { from: number('from', from, 0) }
+      : bundled
+        ? { from: main.workload.from! }
+        : {}),
+    ...(to !== undefined ? { to: number('to', to, 0) } : bundled ? { to: main.workload.to! } : {}),
+  };
+  const workload = {
+    sources: bundled ? main.workload.sources : traces.map((t) => resolve(t)),
+    ...window,
+    keepOneIn: keep !== undefined ? integer('keep-one-in', keep, 1) : bundled ? main.workload.keepOneIn : 1,
+    thinBy: thinBy === 'job' ? ('job' as const) : ('record' as const),
+    ...(fmt === undefined ? {} : { format: fmt as WorkloadFormat }),
+    ...(usageModel === undefined ? {} : { usage: usageModel }),
+  };
+
+  const sweep: { axis: SweepAxis; values: SweepValue[] }[] = [];
+  const axis = (
+    name: SweepAxis,
+    flag: keyof typeof OPTIONS,
+    parse: (s: string) => SweepValue,
+    fallback?: SweepValue[],
+  ): void => {
+    const items = list(flag, str(flag));
+    const vals = items === undefined ? fallback : items.map(parse);
+    if (vals !== undefined) sweep.push({ axis: name, values: vals });
+  };
+  axis(
+    'policy',
+    'policy',
+    (s) => {
+      if (!(POLICY_NAMES as readonly string[]).includes(s))
+        throw usage(`--policy: expected one of ${POLICY_NAMES.join(', ')}, got ${JSON.stringify(s)}`);
+      return s;
+    },
+    ['binpack', 'spread', 'sgx-unaware'],
+  );
+  axis('sgxShare', 'sgx-share', (s) => number('sgx-share', s, 0, 1), [0, 0.25, 0.5, 0.75, 1]);
+  axis('cluster', 'cluster', (s) => (existsSync(s) ? resolve(s) : s));
+  axis('epcMiB', 'epc-mib', (s) => number('epc-mib', s, 4));
+  axis('attackerFraction', 'attacker-fraction', (s) => number('attacker-fraction', s, 0, 10));
+  axis('enforcement', 'enforcement', (s) => {
+    if (!(ENFORCEMENT_MODES as readonly string[]).includes(s))
+      throw usage(`--enforcement: expected none, einit or cgroup, got ${JSON.stringify(s)}`);
+    return s as EnforcementMode;
+  });
+  axis('seed', 'seed', (s) => integer('seed', s, 0));
+  // A single value is a setting, not a sweep: keep it out of run names.
+  const fixed = sweep.filter((s) => s.values.length === 1);
+  const swept = sweep.filter((s) => s.values.length > 1);
+  const base = { ...main.base };
+  for (const f of fixed) (base as Record<string, unknown>)[f.axis] = f.values[0];
+
+  const run = { ...main.run };
+  const sp = str('scheduler-period');
+  if (sp !== undefined) run.schedulerPeriod = sp === 'event' ? null : number('scheduler-period', sp, 0.001);
+  const probe = str('probe');
+  if (probe !== undefined) {
+    if (probe === 'instant') run.probe = null;
+    else {
+      const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(probe);
+      if (m === null || Number(m[1]) <= 0)
+        throw usage(
+          `--probe: expected <period>:<window> in seconds (e.g. 7:25) or instant, got ${JSON.stringify(probe)}`,
+        );
+      run.probe = { periodSeconds: Number(m[1]), windowSeconds: Number(m[2]) };
+    }
+  }
+  const sd = str('startup-delay');
+  if (sd !== undefined) run.startupDelay = number('startup-delay', sd, 0);
+  const tol = str('tolerance');
+  if (tol !== undefined) run.tolerance = number('tolerance', tol, 0.01, 100);
+  const paging = str('paging');
+  if (paging !== undefined) {
+    const p = parsePagingModel(paging);
+    if (typeof p === 'string') throw usage(`--paging: ${p}`);
+    run.paging = p;
+  }
+  const mr = str('max-restarts');
+  if (mr !== undefined) run.maxRestarts = integer('max-restarts', mr, 0);
+  const hz = str('horizon');
+  if (hz !== undefined) run.horizon = number('horizon', hz, 0);
+  const borgShare = str('borg-sgx-nodes');
+  const machines = str('machines');
+  const borg = {
+    sgxNodeShare: borgShare === undefined ? 0.25 : number('borg-sgx-nodes', borgShare, 0, 1),
+    ...(machines === undefined ? {} : { machines: [resolve(machines)] }),
+  };
+  const custom = traces.length > 0 || sweep.some((s) => !['policy', 'sgxShare'].includes(s.axis));
+  return {
+    name: custom ? 'simulate' : main.name,
+    description: custom
+      ? `simulate ${traces.length === 0 ? 'on the bundled Borg hour' : traces.join(' ')}`
+      : main.description,
+    workload,
+    borg,
+    base,
+    run,
+    sweep: swept,
+  };
+}
+
+/** Draws a progress bar on stderr when it is a terminal; silent otherwise. */
+export function progressReporter(label: string): {
+  start(total: number): void;
+  done(done: number, total: number, r: RunResult): void;
+  end(): void;
+} {
+  const tty = process.stderr.isTTY === true;
+  let t0 = 0;
+  return {
+    start(total: number): void {
+      t0 = performance.now();
+      if (tty) process.stderr.write(`${label}: ${total} run${total === 1 ? '' : 's'}...`);
+    },
+    done(done: number, total: number, r: RunResult): void {
+      if (!tty) return;
+      const width = 24;
+      const filled = Math.round((done / total) * width);
+      const secs = ((performance.now() - t0) / 1000).toFixed(1);
+      process.stderr.write(
+        `\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${secs}s  ${r.meta.runId}`,
+      );
+    },
+    end(): void {
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+/** Maps simulator and trace errors to the CLI's error codes. */
+export function asCliError(err: unknown): unknown {
+  if (err instanceof SimConfigError) return new CliError('config', err.message);
+  if (err instanceof TraceInputError || err instanceof SimInputError)
+    return new CliError('input', err.message);
+  if (err instanceof RunFailedError) {
+    const code =
+      err.causeName === 'SimConfigError'
+        ? 'config'
+        : err.causeName === 'TraceInputError' || err.causeName === 'SimInputError'
+          ? 'input'
+          : 'internal';
+    return new CliError(code, err.message);
+  }
+  return err;
+}
+
+/** Runs a definition, writes results (+ report), prints the table or the JSON. Shared with `experiment`. */
+export async function runAndReport(
+  def: ExperimentDefinition,
+  o: {
+    outDir: string;
+    json: boolean;
+    report: boolean;
+    jobs: number | undefined;
+    shard?: { index: number; count: number };
+  },
+): Promise<number> {
+  const progress = progressReporter(def.name);
+  let outcome: { result: ExperimentResult; file: string | null };
+  const t0 = performance.now();
+  try {
+    outcome = await runExperiment(def, {
+      outDir: o.outDir,
+      version: packageVersion(),
+      ...(o.shard === undefined ? {} : { shard: o.shard }),
+      ...(o.jobs === undefined ? {} : { parallelism: o.jobs }),
+      onStart: (n) => progress.start(n),
+      onRunDone: (d, t, r) => progress.done(d, t, r),
+    });
+  } catch (err) {
+    progress.end();
+    throw asCliError(err);
+  }
+  progress.end();
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  const { result, file } = outcome;
+  let reportFile: string | null = null;
+  if (o.report && result.shard.count === 1) {
+    reportFile = join(o.outDir, 'report.html');
+    writeFileSync(reportFile, renderReport(result));
+  }
+  const shown = (p: string): string => {
+    const r = relative(process.cwd(), p);
+    return r.startsWith('..') || r === '' ? p : `./${r}`;
+  };
+  if (o.json) {
+    process.stdout.write(resultJson(result));
+  } else {
+    process.stdout.write(`${def.description}\n\n${summaryTable(result)}\n\n`);
+    process.stdout.write(
+      `Waiting time = start - submit (seconds); slowdown = run time / nominal duration (EPC paging).\n`,
+    );
+  }
+  const where = [
+    file === null ? null : `results ${shown(file)}`,
+    result.runs.length > 0 ? `pods CSV ${shown(join(o.outDir, 'pods'))}/` : null,
+    reportFile === null ? null : `report ${shown(reportFile)}`,
+  ].filter((s) => s !== null);
+  process.stderr.write(`${result.runs.length} runs in ${seconds} s. Wrote ${where.join(', ')}.\n`);
+  if (reportFile !== null) process.stderr.write(`Open ${shown(reportFile)} in a browser to see the plots.\n`);
+  return 0;
+}
+
+export const command: Command = {
+  name: 'simulate',
+  summary: 'replay a trace (default: the bundled Borg hour) through the scheduler on a simulated cluster',
+  help: HELP,
+  async run(argv: readonly string[]): Promise<number> {
+    if (argv.includes('--paper-compat')) {
+      const { runPaperCompat } = await import('../../sim/paper-compat/index.js');
+      return runPaperCompat(argv);
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw usage(e instanceof Error ? e.message : String(e));
+    }
+    const v = parsed.values;
+    const def = definitionFromFlags(v, parsed.positionals);
+    const jobs = v.jobs === undefined ? undefined : integer('jobs', v.jobs, 1);
+    return runAndReport(def, {
+      outDir: resolve(v.out ?? 'sgx-results'),
+      json: v.json === true,
+      report: v['no-report'] !== true,
+      jobs,
+    });
+  },
+};

@@ -1,0 +1,87 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { RunResult } from '../results/types.js';
+import { executeRun } from './run.js';
+import type { RunSpec } from './run.js';
+
+/** A run that failed, named; `cause` carries the original error's name (e.g. `SimConfigError`). */
+export class RunFailedError extends Error {
+  constructor(
+    readonly runId: string,
+    message: string,
+    readonly causeName: string,
+  ) {
+    super(`run ${runId}: ${message}`);
+    this.name = 'RunFailedError';
+  }
+}
+
+export interface PoolOptions {
+  /** Worker threads; 1 runs everything in this thread. Default: the machine's parallelism. */
+  readonly parallelism?: number;
+  /** Called as each run completes (in completion order). */
+  readonly onRunDone?: (done: number, total: number, result: RunResult) => void;
+}
+
+/**
+ * Runs every spec and resolves to the results in spec order (whatever order they complete in, so
+ * the output does not depend on scheduling). Stops at the first failure.
+ */
+export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {}): Promise<RunResult[]> {
+  const parallelism = Math.max(1, Math.min(options.parallelism ?? availableParallelism(), specs.length));
+  const results: (RunResult | undefined)[] = new Array<RunResult | undefined>(specs.length);
+  let done = 0;
+  const finished = (i: number, r: RunResult): void => {
+    results[i] = r;
+    done++;
+    options.onRunDone?.(done, specs.length, r);
+  };
+  if (parallelism === 1) {
+    for (let i = 0; i < specs.length; i++) finished(i, await executeRun(specs[i]!));
+    return results as RunResult[];
+  }
+  const position = new Map(specs.map((s, i) => [s.index, i]));
+  let next = 0;
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let active = 0;
+      const feed = (w: Worker): void => {
+        if (next >= specs.length) {
+          if (active === 0) resolve();
+          return;
+        }
+        active++;
+        w.postMessage(specs[next++]);
+      };
+      for (let k = 0; k < parallelism; k++) {
+        const w = new Worker(new URL('./worker.js', import.meta.url));
+        workers.push(w);
+        w.on(
+          'message',
+          (m: { index: number; result?: RunResult; error?: { name: string; message: string } }) => {
+            active--;
+            const i = position.get(m.index)!;
+            if (m.error !== undefined) {
+              reject(new RunFailedError(specs[i]!.config.runId, m.error.message, m.error.name));
+              return;
+            }
+            finished(i, m.result!);
+            feed(w);
+            if (next >= specs.length && active === 0) resolve();
+          },
+        );
+        w.on('error', reject);
+        feed(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results as RunResult[];
+}
+
+/** The runs of shard `index` of `count` (round-robin, so that each shard gets a mix of the sweep). */
+export function shardOf<T extends { index: number }>(runs: readonly T[], index: number, count: number): T[] {
+  return runs.filter((r) => r.index % count === index);
+}

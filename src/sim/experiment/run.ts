@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import { usableEpcBytes, USABLE_EPC_128MIB_BYTES } from '../../core/index.js';
+import type { WorkloadRecord } from '../../trace/index.js';
+import { BUILTIN_CLUSTERS, builtinClusterNames } from '../cluster/builtins.js';
+import { borgCluster, readBorgMachines } from '../cluster/borg.js';
+import { describeCluster, expandCluster, withEpcReservedMiB } from '../cluster/cluster.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { loadClusterSpecFile } from '../cluster/spec.js';
+import { SimConfigError } from '../config/structured-file.js';
+import { pagingModel } from '../model/paging.js';
+import { simulate } from '../run/simulation.js';
+import type { RunConfig } from '../run/config.js';
+import type { SimJob } from '../run/job.js';
+import { PodCsvWriter } from '../results/pod-csv.js';
+import { RESULTS_SCHEMA_VERSION } from '../results/types.js';
+import type { RunMetadata, RunResult, SweepAxis, SweepValue } from '../results/types.js';
+import { recordToJob } from '../workload/from-records.js';
+import { designate, loadCachedWorkload } from '../workload/source.js';
+import type { LoadedWorkload, WorkloadSpec } from '../workload/source.js';
+import { bundledMachineEvents } from './bundled.js';
+
+/** A cluster by name: a built-in, `borg` (from machine_events) or a YAML/JSON spec file. */
+export interface ClusterRef {
+  readonly name: string;
+  /** `borg` only: share of machines with SGX (default 0.25). */
+  readonly sgxNodeShare?: number;
+  /** `borg` only: machine_events files (default: the bundled table). */
+  readonly machines?: readonly string[];
+}
+
+/** Everything one run needs: plain data, so that it can run on a worker thread. */
+export interface RunSpec {
+  /** Position in the sweep. */
+  readonly index: number;
+  readonly params: Readonly<Partial<Record<SweepAxis, SweepValue>>>;
+  readonly workload: WorkloadSpec;
+  /** Share of jobs designated SGX (per job, seeded with `config.seed`). */
+  readonly sgxShare: number;
+  readonly cluster: ClusterRef;
+  /** PRM size in MiB applied to every SGX node (paper formula); null = the cluster's own EPC. */
+  readonly epcMiB: number | null;
+  readonly config: RunConfig;
+  /** Pods CSV: absolute path to write, and the path recorded in the result; null = no CSV. */
+  readonly podsCsv: { readonly path: string; readonly relative: string } | null;
+  /** sgx-orchestrator version, recorded in the metadata. */
+  readonly version: string;
+}
+
+const clusterCache = new Map<string, Promise<Cluster>>();
+
+/** Materialises a cluster reference (cached per process: `borg` reads a 12,583-machine table). */
+export function resolveCluster(ref: ClusterRef, seed: number): Promise<Cluster> {
+  const key = JSON.stringify([ref, ref.name === 'borg' ? seed : 0]);
+  let hit = clusterCache.get(key);
+  if (hit === undefined) {
+    hit = loadCluster(ref, seed);
+    clusterCache.set(key, hit);
+    hit.catch(() => clusterCache.delete(key));
+  }
+  return hit;
+}
+
+async function loadCluster(ref: ClusterRef, seed: number): Promise<Cluster> {
+  const builtin = BUILTIN_CLUSTERS.get(ref.name);
+  if (builtin !== undefined) return expandCluster(builtin);
+  if (ref.name === 'borg') {
+    const files = ref.machines ?? [bundledMachineEvents()];
+    const machines = await readBorgMachines(files);
+    return borgCluster(machines, {
+      sgxNodeShare: ref.sgxNodeShare ?? 0.25,
+      seed,
+      epcBytes: USABLE_EPC_128MIB_BYTES,
+      epcReservedMiB: 128,
+      memoryBytesPerUnit: 32 * 2 ** 30,
+      cpuMillisPerUnit: 0,
+    });
+  }
+  if (/\.(ya?ml|json)$/i.test(ref.name) || existsSync(ref.name))
+    return expandCluster(loadClusterSpecFile(ref.name));
+  throw new SimConfigError('(cluster)', [
+    {
+      field: 'cluster',
+      line: null,
+      message: `unknown cluster ${JSON.stringify(ref.name)}: give a spec file (.yaml/.json) or one of ${builtinClusterNames().join(', ')}`,
+    },
+  ]);
+}
+
+/** Runs one point of a sweep and returns its result (writing its pods CSV when asked). */
+export async function executeRun(spec: RunSpec): Promise<RunResult> {
+  const started = performance.now();
+  let cluster = await resolveCluster(spec.cluster, spec.config.seed);
+  if (spec.epcMiB !== null) cluster = withEpcReservedMiB(cluster, spec.epcMiB);
+  const workload = await loadCachedWorkload(spec.workload);
+  const origin = spec.workload.from ?? workload.records[0]?.submit ?? 0;
+  const csv = spec.podsCsv === null ? null : new PodCsvWriter(spec.podsCsv.path);
+  let outcome;
+  try {
+    outcome = await simulate({
+      cluster,
+      jobs: designatedJobs(workload, spec.sgxShare, spec.config.seed, origin),
+      config: spec.config,
+      ...(csv === null ? {} : { onPod: (row) => csv.write(row) }),
+    });
+  } finally {
+    csv?.close();
+  }
+  const meta = runMetadata(spec, cluster, workload, origin, outcome.summary.makespan);
+  return {
+    meta: { ...meta, wallMs: Math.round(performance.now() - started) },
+    summary: outcome.summary,
+    ...(outcome.pods === undefined ? {} : { pods: outcome.pods }),
+    podsCsv: spec.podsCsv?.relative ?? null,
+  };
+}
+
+function* designatedJobs(w: LoadedWorkload, share: number, seed: number, origin: number): Generator<SimJob> {
+  for (const r of w.records as readonly WorkloadRecord[])
+    yield recordToJob(designate(r, share, seed, w), origin);
+}
+
+function runMetadata(
+  spec: RunSpec,
+  cluster: Cluster,
+  w: LoadedWorkload,
+  origin: number,
+  makespan: number,
+): RunMetadata {
+  const p = w.provenance;
+  const c = spec.config;
+  return {
+    runId: c.runId,
+    trace: {
+      sources: p.sources,
+      window:
+        p.window === null
+          ? null
+          : { start: p.window.start ?? origin, end: p.window.end ?? origin + makespan },
+      keepOneIn: p.keepOneIn,
+      recordsRead: p.recordsRead,
+      recordsKept: p.recordsKept,
+      skipped: p.skipped,
+      usageModel: p.usageModel,
+    },
+    cluster: { name: cluster.name, ...describeCluster(cluster) },
+    policy: c.policy,
+    seed: c.seed,
+    sgxShare: spec.sgxShare,
+    epcMiB: spec.epcMiB,
+    attackerFraction: c.attackerFraction,
+    enforcement: c.enforcement,
+    schedulerPeriod: c.schedulerPeriod,
+    probe: c.probe,
+    startupDelay: c.startupDelay,
+    overcommitTolerance: c.tolerance,
+    pagingModel: pagingModel(c.paging).name,
+    horizon: c.horizon ?? makespan,
+    version: spec.version,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+  };
+}
+
+/** Usable EPC for a PRM size, for messages. */
+export function epcLabel(mib: number): string {
+  return `${mib} MiB PRM (${(usableEpcBytes(mib) / 2 ** 20).toFixed(1)} MiB usable)`;
+}

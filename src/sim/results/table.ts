@@ -1,0 +1,65 @@
+import type { Distribution, ExperimentResult } from './types.js';
+
+/** A fixed-width text table: header, rule, rows; numbers right-aligned. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = header.map((_, i) => rows.every((r) => /^[-+]?[\d.,]*[%sx]?$|^–$/.test(r[i] ?? '')));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function seconds(d: Distribution, key: 'p50' | 'p95' | 'mean'): string {
+  const v = d[key];
+  if (v === null) return '–';
+  return v >= 100 ? `${Math.round(v)}s` : `${v.toFixed(1)}s`;
+}
+
+function ratio(d: Distribution, key: 'p50' | 'p95' | 'max'): string {
+  const v = d[key];
+  return v === null ? '–' : `${v.toFixed(2)}x`;
+}
+
+/**
+ * The summary printed after `simulate` and `experiment`: one line per run with the figures the
+ * paper discusses (waiting time of SGX and standard pods, slowdown, pods never placed).
+ */
+export function summaryTable(result: ExperimentResult): string {
+  const header = [
+    'run',
+    'pods',
+    'sgx',
+    'done',
+    'failed',
+    'unplaced',
+    'sgx wait p50',
+    'sgx wait p95',
+    'std wait p50',
+    'std wait p95',
+    'turnaround p50',
+    'slowdown p95',
+    'makespan',
+  ];
+  const rows = result.runs.map(({ result: r }) => {
+    const s = r.summary;
+    return [
+      r.meta.runId,
+      String(s.all.pods),
+      String(s.sgx.pods),
+      String(s.all.finished),
+      String(s.all.failed),
+      String(s.all.neverPlaced),
+      seconds(s.sgx.waiting, 'p50'),
+      seconds(s.sgx.waiting, 'p95'),
+      seconds(s.standard.waiting, 'p50'),
+      seconds(s.standard.waiting, 'p95'),
+      seconds(s.all.turnaround, 'p50'),
+      ratio(s.sgx.slowdown, 'p95'),
+      `${Math.round(s.makespan)}s`,
+    ];
+  });
+  return textTable(header, rows);
+}

@@ -1,0 +1,122 @@
+import { fractionToBytes, isSgxJob, loadWorkload } from '../../trace/index.js';
+import type { WorkloadFormat, WorkloadProvenance, WorkloadRecord } from '../../trace/index.js';
+import { parseUsageModel } from '../../trace/index.js';
+
+/**
+ * Where a run's pods come from: trace files and how they are mapped. Plain data (crosses to worker
+ * threads, appears in experiment specs). The SGX share and the seed are per run, not here.
+ */
+export interface WorkloadSpec {
+  /** Trace files, folders or globs (task_events, task_usage, paper CSV, JSON Lines). */
+  readonly sources: readonly string[];
+  readonly format?: WorkloadFormat;
+  /** Replayed window in trace seconds, [from, to). */
+  readonly from?: number;
+  readonly to?: number;
+  /** Keep one in N (the paper's `-k`): of Borg jobs, or of records with `thinBy: 'record'`. */
+  readonly keepOneIn: number;
+  /**
+   * What `keepOneIn` counts. `job` (default): whole Borg jobs, in order of first arrival. `record`:
+   * every N-th record in arrival order, as the paper's runner kept every N-th line of its CSV (a
+   * line being one task's measurement there), which keeps about 900 pods of the paper's hour.
+   */
+  readonly thinBy?: 'job' | 'record';
+  /** Usage model text for traces without measured usage: `request`, `ratio:1.2`, `uniform:0.5:1.5`. */
+  readonly usage?: string;
+  readonly initialPods?: 'drop' | 'load';
+  readonly epcBytesPerUnit?: number;
+  readonly memoryBytesPerUnit?: number;
+  readonly cpuMillisPerUnit?: number;
+}
+
+/** The records of a workload spec, read once per process and re-designated for each SGX share. */
+export interface LoadedWorkload {
+  readonly records: readonly WorkloadRecord[];
+  readonly provenance: WorkloadProvenance;
+  /** Units used to turn fractions into bytes when a record is re-designated. */
+  readonly epcBytesPerUnit: number;
+  readonly memoryBytesPerUnit: number;
+}
+
+const cache = new Map<string, Promise<LoadedWorkload>>();
+
+/**
+ * Reads a workload with no SGX pods (the designation comes per run, see `designate`), caching it
+ * per process: a sweep over SGX shares, policies and seeds reads its trace once per worker.
+ */
+export function loadCachedWorkload(spec: WorkloadSpec): Promise<LoadedWorkload> {
+  const key = JSON.stringify(spec);
+  let hit = cache.get(key);
+  if (hit === undefined) {
+    hit = readWorkload(spec);
+    cache.set(key, hit);
+    hit.catch(() => cache.delete(key));
+  }
+  return hit;
+}
+
+async function readWorkload(spec: WorkloadSpec): Promise<LoadedWorkload> {
+  const byRecord = spec.thinBy === 'record' && spec.keepOneIn > 1;
+  const workload = loadWorkload(spec.sources, mappingOf(byRecord ? { ...spec, keepOneIn: 1 } : spec, 0, 1));
+  const records: WorkloadRecord[] = [];
+  let index = 0;
+  for await (const r of workload) if (!byRecord || index++ % spec.keepOneIn === 0) records.push(r);
+  let provenance = workload.provenance();
+  if (byRecord) {
+    const thinned = provenance.recordsKept - records.length;
+    const skipped: Record<string, number> = {
+      ...provenance.skipped,
+      thinned: (provenance.skipped['thinned'] ?? 0) + thinned,
+    };
+    const sorted: Record<string, number> = {};
+    for (const k of Object.keys(skipped).sort()) sorted[k] = skipped[k]!;
+    provenance = { ...provenance, keepOneIn: spec.keepOneIn, recordsKept: records.length, skipped: sorted };
+  }
+  return {
+    records,
+    provenance,
+    epcBytesPerUnit: provenance.epcBytesPerUnit,
+    memoryBytesPerUnit: provenance.memoryBytesPerUnit,
+  };
+}
+
+/** Mapping options for the trace reader. */
+export function mappingOf(
+  spec: WorkloadSpec,
+  sgxShare: number,
+  seed: number,
+): Parameters<typeof loadWorkload>[1] {
+  return {
+    ...(spec.format === undefined ? {} : { format: spec.format }),
+    ...(spec.from === undefined ? {} : { from: spec.from }),
+    ...(spec.to === undefined ? {} : { to: spec.to }),
+    keepOneIn: spec.keepOneIn,
+    sgxShare,
+    seed,
+    ...(spec.usage === undefined ? {} : { usage: parseUsageModel(spec.usage) }),
+    ...(spec.initialPods === undefined ? {} : { initialPods: spec.initialPods }),
+    ...(spec.epcBytesPerUnit === undefined ? {} : { epcBytesPerUnit: spec.epcBytesPerUnit }),
+    ...(spec.memoryBytesPerUnit === undefined ? {} : { memoryBytesPerUnit: spec.memoryBytesPerUnit }),
+    ...(spec.cpuMillisPerUnit === undefined ? {} : { cpuMillisPerUnit: spec.cpuMillisPerUnit }),
+  };
+}
+
+/**
+ * A record with the SGX designation of a run: the trace's own per-job draw (`isSgxJob`, seeded by
+ * job id, so the same job is SGX in every run with the same seed and a share that includes it) and
+ * its memory fractions scaled to EPC or to memory as the trace mapping does. Records without their
+ * fractions (JSON Lines input) keep the designation they came with.
+ */
+export function designate(r: WorkloadRecord, share: number, seed: number, w: LoadedWorkload): WorkloadRecord {
+  if (r.requestFraction === undefined || r.usedFraction === undefined) return r;
+  const sgx = isSgxJob(r.jobId, share, seed);
+  if (sgx === r.sgx) return r;
+  return {
+    ...r,
+    sgx,
+    epcRequestBytes: sgx ? fractionToBytes(r.requestFraction, w.epcBytesPerUnit) : 0,
+    epcUsedBytes: sgx ? fractionToBytes(r.usedFraction, w.epcBytesPerUnit) : 0,
+    memoryRequestBytes: sgx ? 0 : fractionToBytes(r.requestFraction, w.memoryBytesPerUnit),
+    memoryUsedBytes: sgx ? 0 : fractionToBytes(r.usedFraction, w.memoryBytesPerUnit),
+  };
+}
