@@ -79,3 +79,14 @@ export { isSgxJob, fractionToBytes } from './workload/mapping.js';
 export { recordToJson } from './workload/jsonl.js';
 export type { Workload, LoadWorkloadOptions } from './workload/load.js';
 export { loadWorkload, collectWorkload } from './workload/load.js';
+export { recordToPaperCsv } from './workload/paper-export.js';
+
+// Statistics (`trace stats`)
+export type { TraceStats, TraceStatsOptions } from './stats/trace-stats.js';
+export { traceStats } from './stats/trace-stats.js';
+export type { Distribution } from './stats/summary.js';
+export { nearestRank } from './stats/summary.js';
+export { formatTraceStats } from './stats/format.js';
+
+// The bundled slice of the Borg trace (data/)
+export { bundledTracePath, BUNDLED_TRACE_NAME } from './bundled.js';

@@ -21,6 +21,11 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
     load: async () => (await import('./report.js')).command,
   },
   {
+    name: 'trace',
+    summary: 'trace files: figures (stats) and workload files (export to JSON Lines or the paper CSV)',
+    load: async () => (await import('./trace.js')).command,
+  },
+  {
     name: 'extender',
     summary: 'kube-scheduler extender (filter, prioritize, bind) backed by the SGX-aware core',
     load: async () => (await import('./extender.js')).command,

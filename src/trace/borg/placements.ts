@@ -5,6 +5,7 @@ import { scanCsvFiles } from '../scan/scan-files.js';
 import { BORG_EVENT_NAMES, EVENT, endsPlacement } from './schema.js';
 import type { BorgReadOptions, TaskEvent } from './task-events.js';
 import { decodeTaskEvent, emptyTaskEvent } from './task-events.js';
+import { TaskTable } from './task-table.js';
 
 /** How a placement ended; `CENSORED` = still running when the data ended. */
 export type PlacementEnd = 'EVICT' | 'FAIL' | 'FINISH' | 'KILL' | 'LOST' | 'CENSORED';
@@ -66,33 +67,13 @@ export interface PlacementCounts {
   timeZeroDropped: number;
 }
 
-interface TaskState {
-  running: boolean;
-  submitUs: number;
-  submitSeen: boolean;
-  startUs: number;
-  machineId: number;
-  priority: number;
-  schedulingClass: number;
-  cpu: number;
-  memory: number;
-  disk: number;
-  file: string;
-  line: number;
-}
-
-const TASK_BITS = 2 ** 20;
-const JOB_LIMIT = 2 ** 33;
-
-/** One number per (job, task) while both fit in 53 bits (every 2011 id does); a string otherwise. */
-function taskKey(jobId: number, taskIndex: number): number | string {
-  return jobId < JOB_LIMIT && taskIndex < TASK_BITS ? jobId * TASK_BITS + taskIndex : `${jobId}/${taskIndex}`;
-}
+const RUNNING = 1;
+const SUBMIT_SEEN = 2;
 
 /**
  * Pairs task events into placements, one event at a time. Memory holds only the tasks currently
- * pending or running (a map keyed by job and task), never the rows read: it does not grow with the
- * file size. Events must come in trace-time order (the part files are).
+ * pending or running (a `TaskTable` of typed arrays keyed by job and task), never the rows read: it
+ * does not grow with the file size. Events must come in trace-time order (the part files are).
  */
 export class PlacementTracker {
   readonly counts: PlacementCounts = {
@@ -105,7 +86,10 @@ export class PlacementTracker {
     pendingAtEnd: 0,
     timeZeroDropped: 0,
   };
-  private readonly tasks = new Map<number | string, TaskState>();
+  private readonly table = new TaskTable();
+  private readonly files: string[] = [];
+  private lastFile = '';
+  private lastFileIndex = -1;
   private lastUs = 0;
   private readonly timeZero: TimeZeroRows;
 
@@ -123,7 +107,7 @@ export class PlacementTracker {
 
   /** Tasks pending or running right now. */
   get openTasks(): number {
-    return this.tasks.size;
+    return this.table.size;
   }
 
   event(e: TaskEvent): void {
@@ -134,118 +118,116 @@ export class PlacementTracker {
       return;
     }
     const type = e.eventType;
-    const key = taskKey(e.jobId, e.taskIndex);
-    const state = this.tasks.get(key);
+    const table = this.table;
+    let slot = table.find(e.jobId, e.taskIndex);
     if (type === EVENT.SUBMIT) {
-      if (state !== undefined && state.running) {
-        // A SUBMIT while running means the end event is missing: treat the stay as lost data.
+      if (slot < 0) slot = table.insert(e.jobId, e.taskIndex);
+      else if ((table.flags[slot]! & RUNNING) !== 0) {
+        // A SUBMIT while running means the end event is missing: that stay is lost data.
         this.counts.staysWithoutEnd++;
       }
-      this.tasks.set(key, {
-        running: false,
-        submitUs: t,
-        submitSeen: true,
-        startUs: 0,
-        machineId: NaN,
-        priority: e.priority,
-        schedulingClass: e.schedulingClass,
-        cpu: e.cpuRequest,
-        memory: e.memoryRequest,
-        disk: e.diskRequest,
-        file: e.file,
-        line: e.line,
-      });
+      table.flags[slot] = SUBMIT_SEEN;
+      table.submitUs[slot] = t;
+      table.startUs[slot] = 0;
+      table.machineId[slot] = NaN;
+      this.setRequests(slot, e, true);
     } else if (type === EVENT.SCHEDULE) {
-      if (state === undefined) {
+      if (slot < 0) {
         this.counts.scheduleWithoutSubmit++;
-        this.tasks.set(key, {
-          running: true,
-          submitUs: t,
-          submitSeen: false,
-          startUs: t,
-          machineId: e.machineId,
-          priority: e.priority,
-          schedulingClass: e.schedulingClass,
-          cpu: e.cpuRequest,
-          memory: e.memoryRequest,
-          disk: e.diskRequest,
-          file: e.file,
-          line: e.line,
-        });
-        return;
+        slot = table.insert(e.jobId, e.taskIndex);
+        table.flags[slot] = 0;
+        table.submitUs[slot] = t;
+        this.setRequests(slot, e, true);
+      } else {
+        if ((table.flags[slot]! & RUNNING) !== 0) {
+          this.counts.staysWithoutEnd++;
+          table.flags[slot] = 0;
+          table.submitUs[slot] = t;
+        }
+        this.setRequests(slot, e, false);
       }
-      if (state.running) {
-        this.counts.staysWithoutEnd++;
-        state.submitUs = t;
-        state.submitSeen = false;
-      }
-      state.running = true;
-      state.startUs = t;
-      state.machineId = e.machineId;
-      state.priority = e.priority;
-      if (e.schedulingClass >= 0) state.schedulingClass = e.schedulingClass;
-      if (!Number.isNaN(e.cpuRequest)) state.cpu = e.cpuRequest;
-      if (!Number.isNaN(e.memoryRequest)) state.memory = e.memoryRequest;
-      if (!Number.isNaN(e.diskRequest)) state.disk = e.diskRequest;
-      state.file = e.file;
-      state.line = e.line;
+      table.flags[slot] = table.flags[slot]! | RUNNING;
+      table.startUs[slot] = t;
+      table.machineId[slot] = e.machineId;
+      table.priority[slot] = e.priority;
+      table.line[slot] = e.line;
+      table.file[slot] = this.fileIndex(e.file);
     } else if (endsPlacement(type)) {
-      if (state === undefined) {
+      if (slot < 0) {
         this.counts.endWithoutSchedule++;
         return;
       }
-      this.tasks.delete(key);
-      if (!state.running) {
-        this.counts.endedWhilePending++;
-        return;
-      }
-      this.emit(e.jobId, e.taskIndex, state, t, BORG_EVENT_NAMES[type] as PlacementEnd);
-    } else if (type === EVENT.UPDATE_PENDING && state !== undefined && !state.running) {
+      if ((table.flags[slot]! & RUNNING) === 0) this.counts.endedWhilePending++;
+      else this.emit(slot, t, BORG_EVENT_NAMES[type] as PlacementEnd);
+      table.remove(e.jobId, e.taskIndex, slot);
+    } else if (type === EVENT.UPDATE_PENDING && slot >= 0 && (table.flags[slot]! & RUNNING) === 0) {
       // The request a pending task will be scheduled with.
-      state.priority = e.priority;
-      if (!Number.isNaN(e.cpuRequest)) state.cpu = e.cpuRequest;
-      if (!Number.isNaN(e.memoryRequest)) state.memory = e.memoryRequest;
-      if (!Number.isNaN(e.diskRequest)) state.disk = e.diskRequest;
+      table.priority[slot] = e.priority;
+      this.setRequests(slot, e, false);
     }
     // UPDATE_RUNNING: a placement keeps the request it was scheduled with.
   }
 
   /** Ends the data: running tasks become censored placements (in the order they were first seen). */
   finish(): void {
-    for (const [key, state] of this.tasks) {
-      if (!state.running) {
-        this.counts.pendingAtEnd++;
-        continue;
-      }
-      const [jobId, taskIndex] =
-        typeof key === 'number'
-          ? [Math.floor(key / TASK_BITS), key % TASK_BITS]
-          : (key.split('/').map(Number) as [number, number]);
-      this.emit(jobId, taskIndex, state, this.lastUs, 'CENSORED');
+    const table = this.table;
+    for (const slot of table.heldSlots()) {
+      if ((table.flags[slot]! & RUNNING) === 0) this.counts.pendingAtEnd++;
+      else this.emit(slot, this.lastUs, 'CENSORED');
     }
-    this.tasks.clear();
+    table.clear();
   }
 
-  private emit(jobId: number, taskIndex: number, s: TaskState, endUs: number, end: PlacementEnd): void {
+  /** Copies the row's requests; `all` also overwrites with NaN where the row has none. */
+  private setRequests(slot: number, e: TaskEvent, all: boolean): void {
+    const table = this.table;
+    if (all) {
+      table.priority[slot] = e.priority;
+      table.schedulingClass[slot] = e.schedulingClass;
+      table.cpu[slot] = e.cpuRequest;
+      table.memory[slot] = e.memoryRequest;
+      table.disk[slot] = e.diskRequest;
+      table.line[slot] = e.line;
+      table.file[slot] = this.fileIndex(e.file);
+      return;
+    }
+    if (e.schedulingClass >= 0) table.schedulingClass[slot] = e.schedulingClass;
+    if (!Number.isNaN(e.cpuRequest)) table.cpu[slot] = e.cpuRequest;
+    if (!Number.isNaN(e.memoryRequest)) table.memory[slot] = e.memoryRequest;
+    if (!Number.isNaN(e.diskRequest)) table.disk[slot] = e.diskRequest;
+  }
+
+  private fileIndex(file: string): number {
+    if (file === this.lastFile) return this.lastFileIndex;
+    let i = this.files.indexOf(file);
+    if (i < 0) i = this.files.push(file) - 1;
+    this.lastFile = file;
+    this.lastFileIndex = i;
+    return i;
+  }
+
+  private emit(slot: number, endUs: number, end: PlacementEnd): void {
+    const t = this.table;
     this.counts.placements++;
     if (end === 'CENSORED') this.counts.censored++;
+    const flags = t.flags[slot]!;
     this.onPlacement({
-      jobId,
-      taskIndex,
-      machineId: s.machineId,
-      submitUs: s.submitUs,
-      submitSeen: s.submitSeen,
-      startUs: s.startUs,
+      jobId: t.jobId[slot]!,
+      taskIndex: t.taskIndex[slot]!,
+      machineId: t.machineId[slot]!,
+      submitUs: t.submitUs[slot]!,
+      submitSeen: (flags & SUBMIT_SEEN) !== 0,
+      startUs: t.startUs[slot]!,
       endUs,
       end,
       censored: end === 'CENSORED',
-      priority: s.priority,
-      schedulingClass: s.schedulingClass,
-      cpuRequest: s.cpu,
-      memoryRequest: s.memory,
-      diskRequest: s.disk,
-      file: s.file,
-      line: s.line,
+      priority: t.priority[slot]!,
+      schedulingClass: t.schedulingClass[slot]!,
+      cpuRequest: t.cpu[slot]!,
+      memoryRequest: t.memory[slot]!,
+      diskRequest: t.disk[slot]!,
+      file: this.files[t.file[slot]!]!,
+      line: t.line[slot]!,
     });
   }
 }
