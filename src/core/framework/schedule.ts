@@ -5,14 +5,15 @@
  */
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import type { NodeEntry } from '../snapshot/node-entry.js';
-import type { UsageIndex } from '../snapshot/usage-index.js';
-import type { GroupTree, TreeQuery } from '../snapshot/group-tree.js';
+import type { TierId, UsageIndex } from '../snapshot/usage-index.js';
+import type { TreeQuery } from '../snapshot/group-tree.js';
 import type { NodeView } from '../model/node.js';
 import type { PodView } from '../model/pod.js';
 import type { Profile } from './profile.js';
-import type { Decision, NodeVerdict, Reason, ScheduleContext, Status } from './types.js';
+import type { Decision, NodeVerdict, Reason, ReasonSummary, ScheduleContext, Status } from './types.js';
 import type { UsedOf } from './policy.js';
 import { SUCCESS, staticRejection } from '../policies/filters.js';
+import type { Dim } from './fit.js';
 import {
   admissionBound,
   amountOf,
@@ -25,12 +26,23 @@ import {
 import { pickIndex } from './rng.js';
 import { ReasonGrouper } from './summary.js';
 
-/** Node groups searched together, in order: 0 = standard nodes, 1 = SGX nodes. */
-type Tier = readonly (0 | 1)[];
+/**
+ * Node groups searched together, in order (0 = standard nodes, 1 = SGX nodes); `id` names the
+ * matching tree list of a `UsageIndex` (0: standard, 1: SGX, 2: both).
+ */
+interface Tier {
+  readonly groups: readonly (0 | 1)[];
+  readonly id: TierId;
+}
 
-const SGX_ONLY: readonly Tier[] = [[1]];
-const STANDARD_FIRST: readonly Tier[] = [[0], [1]];
-const ALL_TOGETHER: readonly Tier[] = [[0, 1]];
+const SGX_ONLY: readonly Tier[] = [{ groups: [1], id: 1 }];
+const STANDARD_FIRST: readonly Tier[] = [
+  { groups: [0], id: 0 },
+  { groups: [1], id: 1 },
+];
+const ALL_TOGETHER: readonly Tier[] = [{ groups: [0, 1], id: 2 }];
+const NO_NOTES: readonly string[] = Object.freeze([]);
+const NO_SUMMARIES: readonly ReasonSummary[] = Object.freeze([]);
 
 /** SGX pods go to SGX nodes; standard pods to standard nodes first when the profile says so. */
 function tiersFor(pod: PodView, profile: Profile): readonly Tier[] {
@@ -47,15 +59,29 @@ function hasSelector(pod: PodView): boolean {
   return false;
 }
 
-function makeQuery(snapshot: ClusterSnapshot, pod: PodView): TreeQuery {
-  const r = pod.request;
-  return {
-    dims: requestedDims(pod),
-    req: [r.cpuMillis, r.memoryBytes, r.epcBytes],
-    checkEveryLeaf: hasSelector(pod),
-    leafOk: (slot) => staticRejection(snapshot.entryAt(slot)!.spec, pod) === undefined,
-    nameOf: (slot) => snapshot.entryAt(slot)!.spec.name,
-  };
+/** What the indexes need to know about the pod being placed. */
+class PodQuery implements TreeQuery {
+  readonly dims: readonly Dim[];
+  readonly req: readonly number[];
+  readonly checkEveryLeaf: boolean;
+
+  constructor(
+    private readonly snapshot: ClusterSnapshot,
+    private readonly pod: PodView,
+  ) {
+    const r = pod.request;
+    this.dims = requestedDims(pod);
+    this.req = [r.cpuMillis, r.memoryBytes, r.epcBytes];
+    this.checkEveryLeaf = hasSelector(pod);
+  }
+
+  leafOk(slot: number): boolean {
+    return staticRejection(this.snapshot.entryAt(slot)!.spec, this.pod) === undefined;
+  }
+
+  nameOf(slot: number): string {
+    return this.snapshot.entryAt(slot)!.spec.name;
+  }
 }
 
 /** A node's status computed from the index arrays (same result as the filter plugins on its view). */
@@ -78,18 +104,18 @@ function entryStatus(e: NodeEntry, pod: PodView, index: UsageIndex, profile: Pro
   return reasons === undefined ? SUCCESS : { code: 'Unschedulable', reasons };
 }
 
-function staleNotes(profile: Profile, staleNodes: number): string[] {
-  if (!profile.params.measured || staleNodes === 0) return [];
+function staleNotes(profile: Profile, staleNodes: number): readonly string[] {
+  if (!profile.params.measured || staleNodes === 0) return NO_NOTES;
   return [
     `measured usage older than ${profile.params.maxAge} on ${staleNodes} ${staleNodes === 1 ? 'node' : 'nodes'}: requests used there instead`,
   ];
 }
 
-function placed(node: string, notes: string[]): Decision {
-  return { node, unschedulable: [], unresolvable: false, notes };
+function placed(node: string, notes: readonly string[]): Decision {
+  return { node, unschedulable: NO_SUMMARIES, unresolvable: false, notes };
 }
 
-function notPlaced(grouper: ReasonGrouper, notes: string[]): Decision {
+function notPlaced(grouper: ReasonGrouper, notes: readonly string[]): Decision {
   return {
     node: undefined,
     unschedulable: grouper.summaries(),
@@ -98,8 +124,8 @@ function notPlaced(grouper: ReasonGrouper, notes: string[]): Decision {
   };
 }
 
-function failed(error: string, notes: string[]): Decision {
-  return { node: undefined, unschedulable: [], unresolvable: false, notes, error };
+function failed(error: string, notes: readonly string[]): Decision {
+  return { node: undefined, unschedulable: NO_SUMMARIES, unresolvable: false, notes, error };
 }
 
 type ScoreOutcome = { readonly best: number; readonly totals: number[] } | { readonly error: string };
@@ -158,11 +184,11 @@ export function schedule(
 ): Decision {
   const index = snapshot.usageIndex(profile.params, ctx.now);
   const notes = staleNotes(profile, index.staleCount);
-  const q = makeQuery(snapshot, pod);
+  const q = new PodQuery(snapshot, pod);
   const tiers = tiersFor(pod, profile);
   const policy = profile.policy;
   for (const tier of tiers) {
-    const trees: GroupTree[] = tier.map((g) => index.trees[g]);
+    const trees = index.tierTrees[tier.id];
     if (policy !== undefined) {
       const pick = policy.selectIndexed(trees, q, pod, ctx.rng);
       if (pick !== undefined) return placed(q.nameOf(pick.tree.slots[pick.pos]!), notes);
@@ -179,11 +205,56 @@ export function schedule(
     if ('error' in outcome) return failed(outcome.error, notes);
     return placed(feasible[pickHighest(outcome.totals, ctx)]!.name, notes);
   }
-  const grouper = new ReasonGrouper();
-  const [standard, sgx] = snapshot.groupEntries();
-  for (const group of [standard, sgx])
-    for (const e of group) grouper.add(entryStatus(e, pod, index, profile));
-  return notPlaced(grouper, notes);
+  return notPlaced(summarize(snapshot, pod, profile, index), notes);
+}
+
+/**
+ * Why nothing fits, grouped, from the indexes: per node group, unblocked nodes are counted per
+ * short dimension by `GroupTree.insufficient` (whole subtrees at once), cordoned or tainted nodes
+ * are checked one by one, and only pods with a nodeSelector fall back to checking every node.
+ */
+function summarize(
+  snapshot: ClusterSnapshot,
+  pod: PodView,
+  profile: Profile,
+  index: UsageIndex,
+): ReasonGrouper {
+  const grouper = new ReasonGrouper(profile.params.strict);
+  const groups = snapshot.groupEntries();
+  const dims = requestedDims(pod);
+  const selector = hasSelector(pod);
+  let rankBase = 0;
+  for (const g of [0, 1] as const) {
+    const entries = groups[g];
+    const tree = index.trees[g];
+    if (selector) {
+      // A nodeSelector is a per-node check: fall back to every node of the group.
+      for (const e of entries) grouper.add(entryStatus(e, pod, index, profile), rankBase + e.pos);
+    } else {
+      for (const e of snapshot.blockedEntries(g))
+        grouper.add(entryStatus(e, pod, index, profile), rankBase + e.pos);
+      if (pod.sgx && g === 0) {
+        grouper.addBulk({ kind: 'no-sgx' }, tree.length - tree.blockedCount, rankBase, false);
+      } else {
+        for (const d of dims) {
+          const requested = amountOf(pod.request, d);
+          const short = tree.insufficient(d, requested);
+          if (short.count === 0) continue;
+          const e = snapshot.entryAt(tree.slots[short.bestPos]!)!;
+          const reason: Reason = {
+            kind: 'insufficient',
+            resource: DIM_KIND[d]!,
+            requested,
+            used: index.used[d][e.slot]!,
+            capacity: admissionBound(amountOf(e.spec.allocatable, d), profile.params),
+          };
+          grouper.addBulk(reason, short.count, rankBase + short.bestPos, true);
+        }
+      }
+    }
+    rankBase += entries.length;
+  }
+  return grouper;
 }
 
 function usedOfFor(profile: Profile, now: number): UsedOf {
@@ -208,8 +279,11 @@ export function scheduleByScan(
   const usedOf = usedOfFor(profile, ctx.now);
   for (const tier of tiersFor(pod, profile)) {
     const feasible: NodeView[] = [];
-    for (const g of tier)
-      nodes.forEach((n, i) => groupOf(n) === g && statuses[i]!.code === 'Success' && feasible.push(n));
+    for (const g of tier.groups) {
+      nodes.forEach((n, i) => {
+        if (groupOf(n) === g && statuses[i]!.code === 'Success') feasible.push(n);
+      });
+    }
     if (feasible.length === 0) continue;
     if (profile.policy !== undefined) {
       const i = profile.policy.selectByScan(feasible, pod, usedOf, ctx.rng);
@@ -220,8 +294,11 @@ export function scheduleByScan(
     if ('error' in outcome) return failed(outcome.error, notes);
     return placed(feasible[pickHighest(outcome.totals, ctx)]!.name, notes);
   }
-  const grouper = new ReasonGrouper();
-  for (const s of statuses) grouper.add(s);
+  const grouper = new ReasonGrouper(profile.params.strict);
+  const standardCount = nodes.filter((n) => !n.sgx).length;
+  let standardRank = 0;
+  let sgxRank = standardCount;
+  nodes.forEach((n, i) => grouper.add(statuses[i]!, n.sgx ? sgxRank++ : standardRank++));
   return notPlaced(grouper, notes);
 }
 
@@ -296,7 +373,7 @@ function tieredScores(
   tiers.forEach((tier, t) => {
     const members: number[] = [];
     feasible.forEach((n, i) => {
-      if (tier.includes(groupOf(n))) {
+      if (tier.groups.includes(groupOf(n))) {
         members.push(i);
         tierOf[i] = t;
       }

@@ -15,34 +15,64 @@ function keyOf(r: Reason): string {
   }
 }
 
+interface Group {
+  reason: Reason;
+  nodes: number;
+  /** For insufficient groups: the representative's free amount and candidate rank. */
+  free: number;
+  rank: number;
+}
+
 /**
  * Groups rejections by reason, counting nodes per reason (a node failing on CPU and memory counts
- * in both, as in kube-scheduler's message). For "insufficient" groups, the representative reason is
- * the node with the most room left (largest capacity - used, then largest capacity), so the summary
- * says how close the best node came; it does not depend on the order nodes are visited in.
+ * in both, as in kube-scheduler's message). For "insufficient" groups the representative reason is
+ * the node that came closest: the largest integer `free` (see framework/fit.ts), and on ties the
+ * first in candidate order (standard nodes by name, then SGX nodes by name), given as `rank`. That
+ * makes the summary independent of how nodes are visited, so the indexed path (which counts whole
+ * subtrees at once) and the scan agree exactly.
  */
 export class ReasonGrouper {
-  private readonly groups = new Map<string, { reason: Reason; nodes: number }>();
-  private nodes = 0;
-  private unresolvableNodes = 0;
+  private readonly groups = new Map<string, Group>();
+  private rejected = false;
+  private resolvable = false;
 
-  add(status: Status): void {
+  constructor(private readonly strict: boolean) {}
+
+  /** The `free` amount an insufficient reason stands for. */
+  freeOf(reason: Reason & { kind: 'insufficient' }): number {
+    const bound = reason.capacity;
+    return (this.strict ? Math.ceil(bound) : Math.floor(bound) + 1) - reason.used;
+  }
+
+  /** One node's status; `rank` is its position in candidate order. */
+  add(status: Status, rank: number): void {
     if (status.code === 'Success') return;
-    this.nodes++;
-    if (status.code === 'UnschedulableAndUnresolvable') this.unresolvableNodes++;
-    for (const reason of status.reasons) {
-      const key = keyOf(reason);
-      const g = this.groups.get(key);
-      if (g === undefined) {
-        this.groups.set(key, { reason, nodes: 1 });
-        continue;
-      }
-      g.nodes++;
-      if (reason.kind === 'insufficient' && g.reason.kind === 'insufficient') {
-        const room = reason.capacity - reason.used;
-        const best = g.reason.capacity - g.reason.used;
-        if (room > best || (room === best && reason.capacity > g.reason.capacity)) g.reason = reason;
-      }
+    this.rejected = true;
+    if (status.code !== 'UnschedulableAndUnresolvable') this.resolvable = true;
+    for (const reason of status.reasons) this.addReason(reason, 1, rank);
+  }
+
+  /** `nodes` nodes rejected for the same reason (for insufficient: `reason` is the closest one). */
+  addBulk(reason: Reason, nodes: number, rank: number, resolvable: boolean): void {
+    if (nodes === 0) return;
+    this.rejected = true;
+    if (resolvable) this.resolvable = true;
+    this.addReason(reason, nodes, rank);
+  }
+
+  private addReason(reason: Reason, nodes: number, rank: number): void {
+    const key = keyOf(reason);
+    const free = reason.kind === 'insufficient' ? this.freeOf(reason) : 0;
+    const g = this.groups.get(key);
+    if (g === undefined) {
+      this.groups.set(key, { reason, nodes, free, rank });
+      return;
+    }
+    g.nodes += nodes;
+    if (reason.kind === 'insufficient' && (free > g.free || (free === g.free && rank < g.rank))) {
+      g.reason = reason;
+      g.free = free;
+      g.rank = rank;
     }
   }
 
@@ -55,6 +85,6 @@ export class ReasonGrouper {
 
   /** True when at least one node was rejected and every rejection is unresolvable. */
   allUnresolvable(): boolean {
-    return this.nodes > 0 && this.unresolvableNodes === this.nodes;
+    return this.rejected && !this.resolvable;
   }
 }

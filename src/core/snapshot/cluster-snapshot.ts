@@ -10,8 +10,16 @@ function byName(a: NodeEntry, b: NodeEntry): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+const keys = new WeakMap<UsageParams, string>();
+
+/** Profiles with equal usage parameters share one index. */
 function paramsKey(p: UsageParams): string {
-  return `${p.measured ? 'm' : 'r'}|${p.tolerance}|${p.strict ? 's' : 'i'}|${p.maxAge ?? ''}`;
+  let key = keys.get(p);
+  if (key === undefined) {
+    key = `${p.measured ? 'm' : 'r'}|${p.tolerance}|${p.strict ? 's' : 'i'}|${p.maxAge ?? ''}`;
+    keys.set(p, key);
+  }
+  return key;
 }
 
 /**
@@ -31,6 +39,8 @@ export class ClusterSnapshot {
   /** Entries per group in name order; undefined when nodes were added, removed or regrouped. */
   private groups: [NodeEntry[], NodeEntry[]] | undefined = undefined;
   private sortedViews: readonly NodeView[] | undefined = undefined;
+  /** Cordoned or tainted nodes per group, in name order; undefined after a spec change. */
+  private blocked: [NodeEntry[], NodeEntry[]] | undefined = undefined;
   private readonly indexes = new Map<string, UsageIndex>();
 
   constructor(nodes: readonly NodeSpec[] = []) {
@@ -61,6 +71,7 @@ export class ClusterSnapshot {
     const group = existing.group;
     existing.setSpec(spec);
     this.sortedViews = undefined;
+    this.blocked = undefined;
     if (existing.group !== group) this.structureChanged();
     else this.touch(existing, false);
   }
@@ -162,6 +173,15 @@ export class ClusterSnapshot {
     return this.groups;
   }
 
+  /** @internal Cordoned or tainted nodes of a group, in name order (usually few). */
+  blockedEntries(group: 0 | 1): readonly NodeEntry[] {
+    if (this.blocked === undefined) {
+      const groups = this.groupEntries();
+      this.blocked = [groups[0].filter((e) => e.blocked), groups[1].filter((e) => e.blocked)];
+    }
+    return this.blocked[group];
+  }
+
   /** @internal The index of a usage view, created on first use, advanced to `now`. */
   usageIndex(params: UsageParams, now: number): UsageIndex {
     const groups = this.groupEntries();
@@ -177,6 +197,7 @@ export class ClusterSnapshot {
 
   private structureChanged(): void {
     this.groups = undefined;
+    this.blocked = undefined;
     this.sortedViews = undefined;
     // Views are rebuilt on next use: node churn is rare next to pod churn.
     this.indexes.clear();

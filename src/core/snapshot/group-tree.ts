@@ -46,6 +46,12 @@ export class GroupTree {
   private readonly minFree: Float64Array[];
   private readonly minUsed: Float64Array[];
   private readonly cntUsed: Int32Array[];
+  /**
+   * Among the leaves reaching `minUsed[u]`: the minimum free per dimension (`tieFree[u * 3 + d]`)
+   * and how many are blocked. When every tie fits, spread counts them without walking them.
+   */
+  private readonly tieFree: Float64Array[];
+  private readonly tieBlocked: Int32Array[];
   private readonly blocked: Int32Array;
   private readonly size: Int32Array;
 
@@ -59,6 +65,8 @@ export class GroupTree {
     this.minFree = [f(Infinity), f(Infinity), f(Infinity)];
     this.minUsed = [f(Infinity), f(Infinity)];
     this.cntUsed = [new Int32Array(2 * cap), new Int32Array(2 * cap)];
+    this.tieFree = [f(Infinity), f(Infinity), f(Infinity), f(Infinity), f(Infinity), f(Infinity)];
+    this.tieBlocked = [new Int32Array(2 * cap), new Int32Array(2 * cap)];
     this.blocked = new Int32Array(2 * cap);
     this.size = new Int32Array(2 * cap);
   }
@@ -79,6 +87,9 @@ export class GroupTree {
     this.minUsed[1]![i] = usedEpc;
     this.cntUsed[0]![i] = 1;
     this.cntUsed[1]![i] = 1;
+    for (let k = 0; k < 6; k++) this.tieFree[k]![i] = free[k % 3]!;
+    this.tieBlocked[0]![i] = blocked ? 1 : 0;
+    this.tieBlocked[1]![i] = blocked ? 1 : 0;
     this.blocked[i] = blocked ? 1 : 0;
     this.size[i] = 1;
   }
@@ -106,17 +117,27 @@ export class GroupTree {
     for (let u = 0; u < 2; u++) {
       const mu = this.minUsed[u]!;
       const cu = this.cntUsed[u]!;
+      const tb = this.tieBlocked[u]!;
       const a = mu[l]!;
       const b = mu[r]!;
-      if (a < b) {
-        mu[i] = a;
-        cu[i] = cu[l]!;
-      } else if (b < a) {
-        mu[i] = b;
-        cu[i] = cu[r]!;
+      // Take the side(s) reaching the minimum: counts, tie free amounts and blocked ties follow.
+      const from = a < b ? l : b < a ? r : -1;
+      if (from >= 0) {
+        mu[i] = mu[from]!;
+        cu[i] = cu[from]!;
+        tb[i] = tb[from]!;
+        for (let d = 0; d < 3; d++) {
+          const tf = this.tieFree[u * 3 + d]!;
+          tf[i] = tf[from]!;
+        }
       } else {
         mu[i] = a;
         cu[i] = cu[l]! + cu[r]!;
+        tb[i] = tb[l]! + tb[r]!;
+        for (let d = 0; d < 3; d++) {
+          const tf = this.tieFree[u * 3 + d]!;
+          tf[i] = Math.min(tf[l]!, tf[r]!);
+        }
       }
     }
     this.blocked[i] = this.blocked[l]! + this.blocked[r]!;
@@ -139,6 +160,13 @@ export class GroupTree {
   private wholly(i: number, q: TreeQuery): boolean {
     if (q.checkEveryLeaf || this.blocked[i] !== 0 || this.size[i] === 0) return false;
     for (const d of q.dims) if (!(q.req[d]! < this.minFree[d]![i]!)) return false;
+    return true;
+  }
+
+  /** Does every leaf below `i` that reaches `minUsed[u]` fit? */
+  private tiesFit(i: number, q: TreeQuery, u: UsedDim): boolean {
+    if (q.checkEveryLeaf || this.tieBlocked[u]![i] !== 0 || this.cntUsed[u]![i] === 0) return false;
+    for (const d of q.dims) if (!(q.req[d]! < this.tieFree[u * 3 + d]![i]!)) return false;
     return true;
   }
 
@@ -181,7 +209,7 @@ export class GroupTree {
     const mu = this.minUsed[u]!;
     if (!(mu[i]! < best) || !this.possible(i, q)) return best;
     if (i >= this.cap) return this.leafFeasible(i, q) ? mu[i]! : best;
-    if (this.wholly(i, q)) return mu[i]!;
+    if (this.tiesFit(i, q, u)) return mu[i]!;
     const l = 2 * i;
     const r = l + 1;
     // Visit the more promising child first so the bound tightens early.
@@ -205,15 +233,16 @@ export class GroupTree {
       if (mu[i] === value && this.leafFeasible(i, q)) out.push({ tree: this, index: i, count: 1 });
       return;
     }
-    if (this.wholly(i, q)) {
-      if (mu[i] === value) out.push({ tree: this, index: i, count: this.cntUsed[u]![i]! });
+    if (mu[i] === value && this.tiesFit(i, q, u)) {
+      out.push({ tree: this, index: i, count: this.cntUsed[u]![i]! });
       return;
     }
+    if (this.wholly(i, q)) return; // every leaf fits but none reaches `value`
     this.tiesBelow(2 * i, q, u, value, out);
     this.tiesBelow(2 * i + 1, q, u, value, out);
   }
 
-  /** Position of the k-th (0-based) leaf with used amount `value` inside a wholly feasible piece. */
+  /** Position of the k-th (0-based) leaf with used amount `value` inside a piece whose ties all fit. */
   nthTie(index: number, u: UsedDim, value: number, k: number): number {
     const mu = this.minUsed[u]!;
     const cu = this.cntUsed[u]!;
@@ -228,6 +257,44 @@ export class GroupTree {
       }
     }
     return i - this.cap;
+  }
+
+  /** Number of leaves that need a static check (cordoned or tainted nodes). */
+  get blockedCount(): number {
+    return this.blocked[1] ?? 0;
+  }
+
+  /**
+   * Counts the unblocked leaves whose free amount in `d` is too small for `req` (`free <= req`),
+   * and finds the one with the most free (first in name order on ties). Subtrees wholly short or
+   * wholly sufficient are counted without being walked, so a full cluster costs about O(log n).
+   */
+  insufficient(d: Dim, req: number): ShortfallCount {
+    const out: ShortfallCount = { count: 0, bestFree: -Infinity, bestPos: -1 };
+    let bestIndex = -1;
+    const mx = this.maxFree[d]!;
+    const mn = this.minFree[d]!;
+    const visit = (i: number): void => {
+      if (this.size[i]! - this.blocked[i]! === 0 || mn[i]! > req) return;
+      if (this.blocked[i] === 0 && mx[i]! <= req) {
+        out.count += this.size[i]!;
+        if (mx[i]! > out.bestFree) {
+          out.bestFree = mx[i]!;
+          bestIndex = i;
+        }
+        return;
+      }
+      if (i >= this.cap) return; // a blocked leaf: the caller checks those one by one
+      visit(2 * i);
+      visit(2 * i + 1);
+    };
+    visit(1);
+    if (bestIndex >= 0) {
+      let i = bestIndex;
+      while (i < this.cap) i = mx[2 * i] === out.bestFree && this.size[2 * i]! > 0 ? 2 * i : 2 * i + 1;
+      out.bestPos = i - this.cap;
+    }
+    return out;
   }
 
   /** Appends, in name order, pieces that together hold exactly the feasible leaves. */
@@ -263,4 +330,13 @@ export class GroupTree {
     }
     return i - this.cap;
   }
+}
+
+/** Result of `GroupTree.insufficient`: how many unblocked leaves lack room, and the closest one. */
+export interface ShortfallCount {
+  count: number;
+  /** Largest free amount among them (-Infinity when count is 0). */
+  bestFree: number;
+  /** Position of the first leaf (name order) with `bestFree`, or -1. */
+  bestPos: number;
 }

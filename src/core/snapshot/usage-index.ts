@@ -70,9 +70,14 @@ class ExpiryHeap {
   }
 }
 
+/** Which node groups a search covers: 0 = standard nodes, 1 = SGX nodes, 2 = both. */
+export type TierId = 0 | 1 | 2;
+
 export class UsageIndex {
   /** Group 0: standard nodes; group 1: SGX nodes. */
   readonly trees: [GroupTree, GroupTree];
+  /** The trees of each `TierId`, in candidate order. */
+  readonly tierTrees: readonly [readonly GroupTree[], readonly GroupTree[], readonly GroupTree[]];
   /** Used amounts per slot, dimension-major: used[d][slot]. */
   readonly used: [Float64Array, Float64Array, Float64Array];
   readonly free: [Float64Array, Float64Array, Float64Array];
@@ -93,6 +98,7 @@ export class UsageIndex {
     this.free = [arr(), arr(), arr()];
     this.stale = new Uint8Array(n);
     this.trees = [new GroupTree(groups[0].map((e) => e.slot)), new GroupTree(groups[1].map((e) => e.slot))];
+    this.tierTrees = [[this.trees[0]], [this.trees[1]], this.trees];
     this.recomputeAll();
   }
 
