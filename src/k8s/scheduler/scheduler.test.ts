@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeApiServer, k8sNode, k8sPod } from '../../testing/fake-apiserver/index.js';
 import type { FakeApiServer } from '../../testing/fake-apiserver/index.js';
-import { assertBoundOnce, placements, profileOf, testScheduler } from './test-support.js';
+import {
+  assertBoundOnce,
+  placements,
+  profileOf,
+  testScheduler,
+} from '../../testing/fake-apiserver/scheduler-harness.js';
 
 async function withApi(fn: (api: FakeApiServer) => Promise<void>): Promise<void> {
   const api = await startFakeApiServer();

@@ -1,10 +1,10 @@
 /** Shared set-up of the scheduler's tests: a scheduler on a fake API server with fast timings. */
 import { buildProfile, formatConfigIssues, parseProfileConfig } from '../../core/index.js';
 import type { Profile } from '../../core/index.js';
-import type { FakeApiServer } from '../../testing/fake-apiserver/index.js';
-import { memoryLogger } from '../client/log.js';
-import { Scheduler, type SchedulerOptions } from './scheduler.js';
-import { SchedulerMetrics } from './metrics.js';
+import type { FakeApiServer } from './index.js';
+import { memoryLogger } from '../../k8s/client/log.js';
+import { Scheduler, type SchedulerOptions } from '../../k8s/scheduler/scheduler.js';
+import { SchedulerMetrics } from '../../k8s/scheduler/metrics.js';
 
 export function profileOf(input: Record<string, unknown>): Profile {
   const parsed = parseProfileConfig(input);
