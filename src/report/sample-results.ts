@@ -135,7 +135,7 @@ function run(
     count.push(q);
     const sq = Math.round(q * sgxShare);
     sgxCount.push(sq);
-    epcReq.push(sq * Math.round(rng.next() * 24 + 4) * MIB);
+    epcReq.push(Math.round(sq * 16 * MIB * (0.9 + 0.2 * rng.next())));
     memReq.push(q * 512 * MIB);
   }
   const sgxNodes = Math.max(1, Math.floor(o.nodes / 2));

@@ -11,7 +11,7 @@ import { Plot } from '../plot.js';
 import { AXIS_NAMES, facetDomain, formatAxisValue, layoutFor } from '../runs.js';
 import type { ReportRun } from '../runs.js';
 import type { FigureContext, Section } from './common.js';
-import { compareNote, figure, FULL_WIDTH, policyColour } from './common.js';
+import { compareNote, figure, FULL_WIDTH, policyColour, rowLabelMargin } from './common.js';
 
 export type CdfMetric = 'waiting' | 'turnaround' | 'slowdown';
 type PodClass = 'sgx' | 'standard';
@@ -108,7 +108,7 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
     height: 50 + panelHeight * fyDomain.length,
     marginLeft: 56,
     marginTop: 44,
-    marginRight: 110,
+    marginRight: rowLabelMargin(fyDomain),
     marginBottom: 42,
     style: { fontSize: '12px' },
     color: policyColour(report),

@@ -75,6 +75,12 @@ export function compareNote(report: ReportRuns): string {
   return report.compared ? ` Solid lines: ${report.setLabels[0]}; dashed lines: ${report.setLabels[1]}.` : '';
 }
 
+/** Right margin that fits the row labels of small multiples (Plot draws them right of the panels). */
+export function rowLabelMargin(labels: readonly string[]): number {
+  const longest = Math.max(0, ...labels.map((l) => l.length));
+  return longest === 0 ? 20 : Math.min(240, 24 + Math.ceil(longest * 7));
+}
+
 /** A fraction as a percent number for axes (0.25 -> 25). */
 export function pct(v: number): number {
   return Number(fixed(v * 100, 3));

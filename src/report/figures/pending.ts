@@ -13,7 +13,7 @@ import { Plot, sequentialColours } from '../plot.js';
 import { AXIS_NAMES, facetDomain, formatAxisValue, layoutFor } from '../runs.js';
 import type { Layout, ReportRun } from '../runs.js';
 import type { FigureContext, Section, TimeUnit } from './common.js';
-import { compareNote, figure, FULL_WIDTH, policyColour, timeUnit } from './common.js';
+import { compareNote, figure, FULL_WIDTH, policyColour, rowLabelMargin, timeUnit } from './common.js';
 
 const MIB = 1024 * 1024;
 
@@ -30,7 +30,7 @@ interface QueuePoint {
 type QueueField = 'epcRequestedBytes' | 'count';
 
 function points(
-  ctx: FigureContext,
+  maxPoints: number,
   runs: readonly ReportRun[],
   field: QueueField,
   unit: TimeUnit,
@@ -40,7 +40,7 @@ function points(
   for (const r of runs) {
     const q = r.run.result.summary.pendingQueue;
     const scale = field === 'epcRequestedBytes' ? MIB : 1;
-    const reduced = lttb({ t: q.t, v: q[field] }, ctx.maxPoints);
+    const reduced = lttb({ t: q.t, v: q[field] }, maxPoints);
     const fx = layout.fx === null ? '' : formatAxisValue(layout.fx, r.values[layout.fx]);
     const fy = layout.fy === null ? '' : formatAxisValue(layout.fy, r.values[layout.fy]);
     const epcSize = formatAxisValue('epcMiB', r.values.epcMiB);
@@ -83,15 +83,17 @@ function queuePlot(
   legend: boolean,
 ): string {
   const unit = timeUnit(span(runs));
-  const data = points(ctx, runs, spec.field, unit, layout);
   const fxDomain = layout.fx === null ? [''] : facetDomain(runs, layout.fx);
+  // About two points per pixel of a panel: more would not show, and would only weigh on the page.
+  const perSeries = Math.min(ctx.maxPoints, Math.max(100, Math.round((2 * FULL_WIDTH) / fxDomain.length)));
+  const data = points(perSeries, runs, spec.field, unit, layout);
   const fyDomain = layout.fy === null ? [''] : facetDomain(runs, layout.fy);
   return ctx.plots.render({
     width: FULL_WIDTH,
     height: 60 + 190 * fyDomain.length,
     marginLeft: 60,
     marginTop: 44,
-    marginRight: layout.fy === null ? 20 : 110,
+    marginRight: layout.fy === null ? 20 : rowLabelMargin(fyDomain),
     marginBottom: 42,
     style: { fontSize: '12px' },
     color: { ...colour, legend },
@@ -176,7 +178,8 @@ export function pendingSection(ctx: FigureContext): Section {
     layout.fx === null
       ? ''
       : ` Columns: ${AXIS_NAMES[layout.fx]}${layout.fy === null ? '' : `; rows: ${AXIS_NAMES[layout.fy]}`}.`;
-  const sampled = `Series drawn with at most ${count(ctx.maxPoints)} points each (peaks kept); the table uses every sample.`;
+  const sampled =
+    'Long series are downsampled for drawing (largest-triangle buckets, which keep the peaks); the table uses every sample.';
   const html = [
     figure(
       'pending-epc',
