@@ -15,6 +15,14 @@ export function pythonFloatRepr(x: number): string {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  // Fast path, exact: on [1e-4, 1e16) both languages print the same digits positionally (JavaScript
+  // switches to exponents only below 1e-6 and from 1e21); Python adds `.0` to integral values. A double
+  // below 1e-4 cannot print as 0.0001, which reads back as 1e-4 itself, so the bounds are exact too.
+  const magnitude = Math.abs(x);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    const text = String(x);
+    return Number.isInteger(x) ? text + '.0' : text;
+  }
   const sign = x < 0 ? '-' : '';
   const { digits, pointAt } = shortestDigits(Math.abs(x));
   // `pointAt` is Python's `decpt`: x = 0.<digits> * 10^pointAt.

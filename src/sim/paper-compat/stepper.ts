@@ -130,8 +130,8 @@ export function* paperCompatSteps(
       from = k + 1;
     }
     // (4) the line for this second
-    const bytes = pendingBytes(backlogPages);
-    out += `${pythonFloatRepr(t / 60)},${bytes}\n`;
+    const tail = `,${pendingBytes(backlogPages)}\n`;
+    out += pythonFloatRepr(t / 60) + tail;
     // (5) the paper's stop rule; with no arrival and no release to come nothing can change either
     if (arrived === n && finishes.size === 0) {
       if (out !== '') yield out;
@@ -140,7 +140,7 @@ export function* paperCompatSteps(
     // Seconds before the next arrival or release are idle: same backlog, same bytes.
     const next = Math.min(arrived < n ? start[arrived]! - origin : Infinity, finishes.peekTime());
     for (t++; t < next; t++) {
-      out += `${pythonFloatRepr(t / 60)},${bytes}\n`;
+      out += pythonFloatRepr(t / 60) + tail;
       if (out.length >= CHUNK_CHARS) {
         yield out;
         out = '';

@@ -1,0 +1,77 @@
+// Paper-compatible mode on the paper's hour of real Borg data (trace seconds 6,480 to 10,080, all
+// 17,937 placements), EPC 128 MiB: time for every job, every 5th and every 20th, and the naive
+// rescanning reference (TypeScript, and Python when python3 is installed) on every 20th for comparison.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runPaperCompat } from '../src/sim/paper-compat/index.js';
+import type { PaperCompatIo } from '../src/sim/paper-compat/index.js';
+import { borgPaperCsv } from '../src/sim/paper-compat/testing/borg-paper-csv.js';
+import { naivePaperCompat } from '../src/sim/paper-compat/testing/naive-reference.js';
+import { repoPath, SHARED_TRACES } from '../src/testing/paths.js';
+
+const part = join(SHARED_TRACES, 'task_events', 'part-00001-of-00500.csv.gz');
+const t0 = performance.now();
+const csv = await borgPaperCsv(part);
+const path = join(mkdtempSync(join(tmpdir(), 'paper-compat-bench-')), 'paper-hour.csv');
+writeFileSync(path, csv);
+console.log(
+  `input: ${csv.split('\n').length - 1} placements of the paper hour from ${part}, ` +
+    `built in ${(performance.now() - t0).toFixed(0)} ms`,
+);
+
+let outChars = 0;
+const sink: PaperCompatIo = {
+  stdout: { write: (s: string) => void (outChars += s.length) },
+  stderr: { write: () => undefined },
+};
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
+
+console.log('in process (read + simulate + format, output discarded), 128 MiB:');
+for (const skip of [1, 5, 20]) {
+  const times: number[] = [];
+  for (let rep = 0; rep < 5; rep++) {
+    outChars = 0;
+    const start = performance.now();
+    const code = await runPaperCompat(['--skip', String(skip), path], sink);
+    times.push(performance.now() - start);
+    if (code !== 0) throw new Error(`exit ${code}`);
+  }
+  const lines = outChars; // characters; the line count follows below
+  console.log(
+    `  --skip ${String(skip).padEnd(2)}  first ${ms(times[0]!)}, best of 5 ${ms(Math.min(...times))}  (${lines} output chars)`,
+  );
+}
+
+// Whole process as a user runs it: node start-up, module loading, reading the file, writing stdout.
+const modUrl = pathToFileURL(repoPath('dist', 'src', 'sim', 'paper-compat', 'index.js')).href;
+console.log('whole process, stdout to /dev/null, 128 MiB:');
+for (const skip of [1, 5, 20]) {
+  const script = `const { runPaperCompat } = await import(${JSON.stringify(modUrl)}); process.exitCode = await runPaperCompat(['--skip', '${skip}', ${JSON.stringify(path)}]);`;
+  const start = performance.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const wall = performance.now() - start;
+  if (r.status !== 0) throw new Error(`exit ${r.status}: ${String(r.stderr)}`);
+  console.log(`  --skip ${String(skip).padEnd(2)}  ${ms(wall)}`);
+}
+
+console.log('naive rescanning reference, --skip 20, 128 MiB:');
+{
+  const start = performance.now();
+  naivePaperCompat(csv, 128, 20);
+  console.log(`  TypeScript  ${ms(performance.now() - start)}`);
+}
+const python = spawnSync('python3', ['--version']);
+if (python.status === 0) {
+  const ref = repoPath('src', 'sim', 'paper-compat', 'fixtures', 'reference.py');
+  const start = performance.now();
+  const r = spawnSync('python3', [ref, '--skip', '20', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(String(r.stderr));
+  console.log(`  Python      ${ms(performance.now() - start)} (whole process)`);
+} else {
+  console.log('  Python      not run: python3 is not installed');
+}
