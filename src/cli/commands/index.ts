@@ -30,4 +30,9 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
     summary: 'kube-scheduler extender (filter, prioritize, bind) backed by the SGX-aware core',
     load: async () => (await import('./extender.js')).command,
   },
+  {
+    name: 'scheduler',
+    summary: 'SGX-aware Kubernetes scheduler (spec.schedulerName), leader-elected, backed by the core',
+    load: async () => (await import('./scheduler.js')).command,
+  },
 ];
