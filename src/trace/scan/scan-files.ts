@@ -80,9 +80,7 @@ export async function* scanCsvFiles(
       });
     }
     bytesBefore += sizes[index] ?? 0;
-    if (rows === 0 && scanner.lines === 0 && scanner.bytesRead === 0) {
-      throw new TraceInputError(`${file}: the file is empty`);
-    }
+    if (rows === 0 && safeSize(file) === 0) throw new TraceInputError(`${file}: the file is empty`);
     if (rows === 0) throw new TraceInputError(`${file}: the file holds no data line`);
     hooks.onFileEnd?.(file, index, scanner.lines);
     yield;

@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoPath } from '../../testing/paths.js';
+
+const BIN = repoPath('bin/sgx-orchestrator.js');
+const EVENTS = repoPath('src/trace/fixtures/borg/task_events');
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, 'trace', ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('trace --help lists both subcommands and their options', () => {
+  const r = cli('stats', '--help');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /trace stats/);
+  assert.match(r.stdout, /--to-format/);
+  assert.match(r.stdout, /--strict/);
+});
+
+test('trace stats --json prints one object with stable keys', () => {
+  const r = cli('stats', EVENTS, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { events: Record<string, number>; placements: { derived: number } };
+  assert.equal(s.events['SUBMIT'], 6);
+  assert.equal(s.placements.derived, 5);
+});
+
+test('trace export is deterministic, to JSON Lines and to the paper CSV', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trace-export-'));
+  const a = join(dir, 'a.csv');
+  const b = join(dir, 'b.csv');
+  for (const out of [a, b]) {
+    const r = cli(
+      'export',
+      EVENTS,
+      '--to-format',
+      'paper-csv',
+      '--sgx-share',
+      '0.5',
+      '--seed',
+      '9',
+      '-o',
+      out,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /wrote 3 records \(paper-csv\)/);
+  }
+  assert.equal(readFileSync(a, 'utf8'), readFileSync(b, 'utf8'));
+  assert.deepEqual(readFileSync(a, 'utf8').trimEnd().split('\n'), [
+    '600000000,649000000,200,0.01,0.01',
+    '602000000,669000000,200,0.03,0.03',
+    '671000000,691000000,200,0.03,0.03',
+  ]);
+  const j = cli('export', EVENTS, '--to-format', 'jsonl', '--usage', 'ratio:0.5');
+  assert.equal(j.status, 0, j.stderr);
+  const first = JSON.parse(j.stdout.split('\n')[0]!) as { id: string; usedFraction: number };
+  assert.equal(first.id, '200-0-601000000');
+  assert.equal(first.usedFraction, 0.005);
+});
+
+test('bad flags exit 2, bad input exits 3 with the file named', () => {
+  assert.equal(cli('stats', EVENTS, '--from', 'x').status, 2);
+  assert.equal(cli('export', EVENTS).status, 2);
+  assert.equal(cli('frobnicate').status, 2);
+  const missing = cli('stats', repoPath('src/trace/fixtures/none.csv'));
+  assert.equal(missing.status, 3);
+  assert.match(missing.stderr, /none\.csv: no such file or folder/);
+  const strict = cli(
+    'stats',
+    repoPath('src/trace/fixtures/bad/task-events-bad.csv'),
+    '--format',
+    'task_events',
+    '--strict',
+  );
+  assert.equal(strict.status, 3);
+  assert.match(strict.stderr, /task-events-bad\.csv:2: expected 13 comma-separated fields/);
+});
