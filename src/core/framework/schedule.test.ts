@@ -1,0 +1,177 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  explain,
+  filterCandidates,
+  formatReason,
+  formatUnschedulable,
+  schedule,
+  scoreCandidates,
+} from '../index.js';
+import type { Profile } from '../index.js';
+import { makeCluster, makeContext, makeNode, makePod, makeProfile } from '../../testing/builders.js';
+
+const sgx = (name: string): ReturnType<typeof makeNode> => makeNode(name).sgx('93.5Mi');
+
+test('filterCandidates keeps the given order and says which failures are resolvable', () => {
+  const snapshot = makeCluster(sgx('sgx-a'), sgx('sgx-b'), makeNode('std-a'));
+  snapshot.assume(makePod('big').epc('90Mi').build(), 'sgx-a');
+  const r = filterCandidates(
+    snapshot,
+    makePod('p').epc('8Mi').build(),
+    makeProfile('binpack'),
+    makeContext(),
+    ['std-a', 'sgx-b', 'sgx-a', 'ghost'],
+  );
+  assert.deepEqual(r.feasible, ['sgx-b']);
+  assert.deepEqual(
+    r.failed.map((f) => [f.node, f.status.code]),
+    [
+      ['std-a', 'UnschedulableAndUnresolvable'],
+      ['sgx-a', 'Unschedulable'],
+      ['ghost', 'Unschedulable'],
+    ],
+  );
+});
+
+test('scoreCandidates gives the node binpack would choose the top score, others less, infeasible 0', () => {
+  const snapshot = makeCluster(sgx('sgx-a'), sgx('sgx-b'), sgx('sgx-c'), makeNode('std-a'));
+  const scores = scoreCandidates(
+    snapshot,
+    makePod('p').epc('8Mi').build(),
+    makeProfile('binpack'),
+    makeContext(),
+    ['sgx-c', 'std-a', 'sgx-b'],
+  );
+  assert.deepEqual(scores, [
+    { node: 'sgx-c', score: 50 },
+    { node: 'std-a', score: 0 },
+    { node: 'sgx-b', score: 100 },
+  ]);
+});
+
+test('scoreCandidates keeps standard pods off SGX candidates while a standard one fits', () => {
+  const snapshot = makeCluster(sgx('sgx-a'), makeNode('std-a'), makeNode('std-b'));
+  snapshot.assume(makePod('x').memory('1Gi').build(), 'std-a');
+  const scores = scoreCandidates(
+    snapshot,
+    makePod('p').memory('1Gi').build(),
+    makeProfile('spread'),
+    makeContext(),
+    ['sgx-a', 'std-a', 'std-b'],
+  );
+  assert.deepEqual(
+    scores.map((s) => s.score),
+    [0, 0, 100],
+  );
+});
+
+test('explain gives every node its status and feasible nodes their score and tier', () => {
+  const snapshot = makeCluster(sgx('sgx-a'), makeNode('std-a'));
+  const verdicts = explain(
+    snapshot,
+    makePod('p').memory('1Gi').build(),
+    makeProfile('binpack'),
+    makeContext(),
+  );
+  assert.deepEqual(verdicts, [
+    { node: 'sgx-a', status: { code: 'Success', reasons: [] }, score: 0, scores: { binpack: 0, tier: 1 } },
+    {
+      node: 'std-a',
+      status: { code: 'Success', reasons: [] },
+      score: 100,
+      scores: { binpack: 100, tier: 0 },
+    },
+  ]);
+});
+
+test('a score outside 0..100 fails the cycle with an error naming the plugin, not a crash', () => {
+  const base = makeProfile('least-allocated');
+  const broken: Profile = {
+    ...base,
+    scorers: [{ plugin: { name: 'Broken', score: () => 150 }, weight: 1 }],
+  };
+  const d = schedule(makeCluster(makeNode('a')), makePod('p').memory('1Mi').build(), broken, makeContext());
+  assert.equal(d.node, undefined);
+  assert.match(d.error ?? '', /score plugin Broken gave 150 for node a \(expected an integer 0\.\.100\)/);
+});
+
+test('a normalize step runs before the range check', () => {
+  const base = makeProfile('least-allocated');
+  const normalized: Profile = {
+    ...base,
+    scorers: [
+      {
+        plugin: {
+          name: 'Raw',
+          score: (_pod, node) => (node.name === 'a' ? 1000 : 3000),
+          normalize: (scores) => {
+            const max = Math.max(...scores);
+            for (let i = 0; i < scores.length; i++) scores[i] = Math.floor((100 * scores[i]!) / max);
+          },
+        },
+        weight: 2,
+      },
+    ],
+  };
+  const d = schedule(
+    makeCluster(makeNode('a'), makeNode('b')),
+    makePod('p').memory('1Mi').build(),
+    normalized,
+    makeContext(),
+  );
+  assert.equal(d.node, 'b');
+});
+
+test('an empty cluster: nothing fits, not unresolvable, and the message says why', () => {
+  const d = schedule(makeCluster(), makePod('p').epc('1Mi').build(), makeProfile('spread'), makeContext());
+  assert.equal(d.node, undefined);
+  assert.equal(d.unresolvable, false);
+  assert.equal(formatUnschedulable(d.unschedulable), 'no nodes in the cluster');
+});
+
+test('reasons read like kube-scheduler messages', () => {
+  assert.equal(
+    formatReason({ kind: 'insufficient', resource: 'cpu', requested: 2000, used: 7500, capacity: 8000 }),
+    'insufficient CPU (requested 2 cores, free 500m of 8 cores)',
+  );
+  assert.equal(
+    formatReason({ kind: 'taint-not-tolerated', taint: 'k=v:NoSchedule' }),
+    'untolerated taint k=v:NoSchedule',
+  );
+  assert.equal(
+    formatUnschedulable([
+      {
+        reason: {
+          kind: 'insufficient',
+          resource: 'epc',
+          requested: 40 * 1024 * 1024,
+          used: 81.5 * 1024 * 1024,
+          capacity: 93.5 * 1024 * 1024,
+        },
+        nodes: 2,
+      },
+      { reason: { kind: 'no-sgx' }, nodes: 3 },
+    ]),
+    '2 nodes: insufficient EPC (requested 40 MiB, free 12 MiB of 93.5 MiB); 3 nodes: no SGX',
+  );
+});
+
+test('the pending reasons count cordoned, tainted and short nodes separately', () => {
+  const snapshot = makeCluster(
+    sgx('sgx-a').unschedulable(),
+    sgx('sgx-b').taint('dedicated', 'NoSchedule', 'x'),
+    sgx('sgx-c'),
+    sgx('sgx-d'),
+    makeNode('std-a').unschedulable(),
+    makeNode('std-b'),
+  );
+  snapshot.assume(makePod('x').epc('90Mi').build(), 'sgx-c');
+  snapshot.assume(makePod('y').epc('80Mi').build(), 'sgx-d');
+  const d = schedule(snapshot, makePod('p').epc('16Mi').build(), makeProfile('binpack'), makeContext());
+  assert.equal(
+    formatUnschedulable(d.unschedulable),
+    '2 nodes: insufficient EPC (requested 16 MiB, free 13.5 MiB of 93.5 MiB); 2 nodes: node is unschedulable (cordoned); 1 node: no SGX; 1 node: untolerated taint dedicated=x:NoSchedule',
+  );
+  assert.equal(d.unresolvable, false);
+});

@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClusterSnapshot } from '../index.js';
+import { makeNode, makePod, measured } from '../../testing/builders.js';
+
+const MI = 1024 * 1024;
+
+test('nodes are listed by name and counted', () => {
+  const s = new ClusterSnapshot([makeNode('b').build(), makeNode('a').build(), makeNode('B').build()]);
+  assert.equal(s.size, 3);
+  // Code-point order: upper case before lower case, the same on every platform and locale.
+  assert.deepEqual(
+    s.nodes().map((n) => n.name),
+    ['B', 'a', 'b'],
+  );
+  assert.equal(s.node('zzz'), undefined);
+});
+
+test('an assumed pod counts on its node at once, and forgetting it frees the room', () => {
+  const s = new ClusterSnapshot([makeNode('sgx-a').sgx('93.5Mi').build()]);
+  s.assume(makePod('p').epc('32Mi').memory('1Gi').build(), 'sgx-a');
+  assert.equal(s.node('sgx-a')!.requested.epcBytes, 32 * MI);
+  assert.equal(s.node('sgx-a')!.pods.length, 1);
+  assert.equal(s.nodeOf('p'), 'sgx-a');
+  assert.equal(s.podCount, 1);
+  assert.equal(s.forget('p'), 'sgx-a');
+  assert.equal(s.forget('p'), undefined, 'forget is idempotent');
+  assert.deepEqual(s.node('sgx-a')!.requested, { cpuMillis: 0, memoryBytes: 0, epcBytes: 0 });
+  assert.equal(s.nodeOf('p'), undefined);
+});
+
+test('assume is idempotent on the same node and moves a pod bound elsewhere', () => {
+  const s = new ClusterSnapshot([makeNode('a').build(), makeNode('b').build()]);
+  const pod = makePod('p').memory('1Gi').build();
+  s.assume(pod, 'a');
+  s.assume(pod, 'a');
+  assert.equal(s.node('a')!.requested.memoryBytes, 1024 * MI);
+  s.assume(pod, 'b');
+  assert.equal(s.node('a')!.requested.memoryBytes, 0);
+  assert.equal(s.node('b')!.requested.memoryBytes, 1024 * MI);
+  assert.equal(s.nodeOf('p'), 'b');
+});
+
+test('placing on an unknown node is an error naming it', () => {
+  const s = new ClusterSnapshot();
+  assert.throws(() => s.assume(makePod('p').build(), 'ghost'), /unknown node ghost/);
+  assert.throws(() => s.setMeasured('ghost', undefined), /unknown node ghost/);
+});
+
+test('non-zero requests follow kube-scheduler defaults for pods asking for nothing', () => {
+  const s = new ClusterSnapshot([makeNode('a').build()]);
+  s.assume(makePod('p').epc('1Mi').build(), 'a');
+  assert.deepEqual(s.node('a')!.nonZeroRequested, { cpuMillis: 100, memoryBytes: 200 * MI, epcBytes: MI });
+});
+
+test('views are immutable pictures: a later change shows in a new view only', () => {
+  const s = new ClusterSnapshot([makeNode('a').build()]);
+  const before = s.node('a')!;
+  s.assume(makePod('p').memory('1Gi').build(), 'a');
+  assert.equal(before.pods.length, 0);
+  assert.equal(s.node('a')!.pods.length, 1);
+  assert.ok(Object.isFrozen(s.node('a')));
+});
+
+test('upserting a node keeps its pods and measured usage; removing it forgets its pods', () => {
+  const s = new ClusterSnapshot([makeNode('a').build()]);
+  s.assume(makePod('p').memory('1Gi').build(), 'a');
+  s.setMeasured('a', measured(0, '2Gi', 5));
+  s.upsertNode(makeNode('a').memory('64Gi').label('zone', 'x').build());
+  const a = s.node('a')!;
+  assert.equal(a.allocatable.memoryBytes, 64 * 1024 * MI);
+  assert.equal(a.pods.length, 1);
+  assert.equal(a.measured?.memoryBytes, 2048 * MI);
+  s.setMeasured('a', undefined);
+  assert.equal(s.node('a')!.measured, undefined);
+  assert.equal(s.removeNode('a'), true);
+  assert.equal(s.removeNode('a'), false);
+  assert.equal(s.nodeOf('p'), undefined);
+  assert.equal(s.podCount, 0);
+  assert.equal(s.size, 0);
+});
