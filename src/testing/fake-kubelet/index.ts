@@ -1,0 +1,1 @@
+export { FakeKubelet, PluginConnection } from './fake-kubelet.js';
