@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { buildProfile, formatConfigIssues, parseProfileConfig, POLICY_NAMES } from '../../core/index.js';
-import type { Profile } from '../../core/index.js';
+import type { ProfileConfig } from '../../core/index.js';
 import type { LogLevel } from '../../k8s/client/log.js';
 import { parseEpcResource } from '../../k8s/extender/convert.js';
 import type { ConvertOptions } from '../../k8s/extender/convert.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../k8s/extender/limits.js';
+import { DEFAULT_EPC_QUERY, DEFAULT_TIMESTAMP_QUERY, prometheusUsage } from '../../k8s/usage/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
 
@@ -27,6 +28,17 @@ Options:
   --epc-resource <name>      EPC resource the nodes advertise (default sgx.intel.com/epc)
   --sgx-label <key=value>    also treat nodes with this label as SGX nodes
                              (e.g. feature.node.kubernetes.io/cpu-security.sgx.enabled=true)
+  --prometheus-url <url>     measured usage from this Prometheus (enables --usage-source prometheus)
+  --usage-source <name>      none (requests only) or prometheus (default: prometheus if --prometheus-url)
+  --usage-query <promql>     per-node EPC in use, bytes, by label node (default: the node agent's metrics,
+                             ${DEFAULT_EPC_QUERY})
+  --usage-timestamp-query <promql>
+                             per-node time of the sample, seconds (default ${DEFAULT_TIMESTAMP_QUERY})
+  --usage-memory-query <promql>
+                             per-node memory in use, bytes (default: none, memory counts by requests)
+  --usage-interval <dur>     how often to query (default 5s)
+  --usage-max-age <dur>      samples older than this are ignored, requests used instead (default 60s;
+                             a profile's measuredMaxAge, in ms, takes precedence)
   --bind                     serve the bind verb (set bindVerb: bind in the scheduler configuration)
   --tls-cert <file>          serve HTTPS with this certificate (PEM); needs --tls-key
   --tls-key <file>           private key of --tls-cert (PEM)
@@ -41,7 +53,7 @@ Endpoints: POST <prefix>/filter, <prefix>/prioritize, <prefix>/bind; GET /health
 the node and pod caches are synced), /metrics (Prometheus). Stops cleanly on SIGTERM or SIGINT.
 `;
 
-function loadProfile(path: string | undefined, policy: string | undefined): Profile {
+function loadProfileConfig(path: string | undefined, policy: string | undefined): ProfileConfig {
   if (path !== undefined && policy !== undefined)
     throw new CliError('usage', 'give --profile or --policy, not both');
   let input: unknown = { policy: policy ?? 'spread' };
@@ -66,7 +78,15 @@ function loadProfile(path: string | undefined, policy: string | undefined): Prof
     const where = path ?? `--policy ${policy ?? ''}`;
     throw new CliError('config', `${where}: invalid profile:\n${formatConfigIssues(parsed.issues)}`);
   }
-  return buildProfile(parsed.value);
+  return parsed.value;
+}
+
+/** 500ms, 15s, 2m or plain seconds, in milliseconds. */
+function parseDuration(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
+  const ms = m === null ? NaN : Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
+  if (!(ms > 0)) throw new CliError('usage', `${flag} ${text}: expected a duration such as 500ms, 15s or 2m`);
+  return ms;
 }
 
 function parseListen(text: string): { host: string; port: number } {
@@ -105,6 +125,13 @@ export const command: Command = {
           'epc-resource': { type: 'string', default: 'sgx.intel.com/epc' },
           'sgx-label': { type: 'string' },
           bind: { type: 'boolean', default: false },
+          'prometheus-url': { type: 'string' },
+          'usage-source': { type: 'string' },
+          'usage-query': { type: 'string' },
+          'usage-timestamp-query': { type: 'string' },
+          'usage-memory-query': { type: 'string' },
+          'usage-interval': { type: 'string', default: '5s' },
+          'usage-max-age': { type: 'string', default: '60s' },
           'tls-cert': { type: 'string' },
           'tls-key': { type: 'string' },
           'max-body-bytes': { type: 'string' },
@@ -121,7 +148,27 @@ export const command: Command = {
       );
     }
     const { host, port } = parseListen(values.listen);
-    const profile = loadProfile(values.profile, values.policy);
+    const config = loadProfileConfig(values.profile, values.policy);
+    const sourceName =
+      values['usage-source'] ?? (values['prometheus-url'] !== undefined ? 'prometheus' : 'none');
+    if (sourceName !== 'none' && sourceName !== 'prometheus') {
+      throw new CliError('usage', `--usage-source ${sourceName}: expected none or prometheus`);
+    }
+    const promUrl = values['prometheus-url'];
+    if (sourceName === 'prometheus') {
+      if (promUrl === undefined)
+        throw new CliError('usage', '--usage-source prometheus needs --prometheus-url');
+      if (!URL.canParse(promUrl)) {
+        throw new CliError(
+          'usage',
+          `--prometheus-url ${promUrl}: expected a URL such as http://prometheus.monitoring.svc:9090`,
+        );
+      }
+    }
+    const intervalMs = parseDuration('--usage-interval', values['usage-interval']);
+    // Live clock: milliseconds. A profile without a bound gets the --usage-max-age one.
+    const maxAgeMs = config.measuredMaxAge ?? parseDuration('--usage-max-age', values['usage-max-age']);
+    const profile = buildProfile({ ...config, measuredMaxAge: maxAgeMs });
     let convert: ConvertOptions;
     try {
       const epcResource = parseEpcResource(values['epc-resource']);
@@ -162,6 +209,23 @@ export const command: Command = {
     const { loadKubeConfig, KubeConfigError } = await import('../../k8s/client/kubeconfig.js');
     const { jsonLogger } = await import('../../k8s/client/log.js');
     const { startExtenderApp } = await import('../../k8s/extender/app.js');
+    const usageOpts =
+      sourceName === 'prometheus' && promUrl !== undefined
+        ? {
+            source: prometheusUsage({
+              url: promUrl,
+              ...(values['usage-query'] === undefined ? {} : { epcQuery: values['usage-query'] }),
+              ...(values['usage-timestamp-query'] === undefined
+                ? {}
+                : { timestampQuery: values['usage-timestamp-query'] }),
+              ...(values['usage-memory-query'] === undefined
+                ? {}
+                : { memoryQuery: values['usage-memory-query'] }),
+            }),
+            intervalMs,
+            maxAgeMs,
+          }
+        : undefined;
     let kube;
     try {
       kube = loadKubeConfig({
@@ -190,6 +254,7 @@ export const command: Command = {
         maxBodyBytes: maxBody,
         ...(tls === undefined ? {} : { tls }),
         bind: values.bind,
+        ...(usageOpts === undefined ? {} : { usage: usageOpts }),
       });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
@@ -203,6 +268,7 @@ export const command: Command = {
       profile: profile.config.name,
       policy: profile.config.policy,
       bind: values.bind,
+      usage: usageOpts === undefined ? 'requests only' : `prometheus ${promUrl ?? ''}`,
       kubeconfig: kube.source,
     });
     app.synced.catch(() => undefined);

@@ -14,6 +14,8 @@ import type { ConvertOptions } from './convert.js';
 import { CoreDecider } from './decider.js';
 import { ExtenderMetrics } from './metrics.js';
 import { startExtenderServer } from './server.js';
+import { ExtenderUsagePoller } from './usage-poller.js';
+import type { ExtenderUsageOptions } from './usage-poller.js';
 import type { RunningExtender } from './server.js';
 
 export interface ExtenderAppOptions {
@@ -33,6 +35,8 @@ export interface ExtenderAppOptions {
   /** Clock of measured usage, milliseconds (default Date.now). */
   readonly now?: () => number;
   readonly informerBackoffMs?: number;
+  /** Measured usage (absent: requests only). */
+  readonly usage?: ExtenderUsageOptions;
 }
 
 export interface ExtenderApp {
@@ -72,8 +76,16 @@ export async function startExtenderApp(opts: ExtenderAppOptions): Promise<Extend
     metrics,
     log: (level, msg, fields) => opts.log(level, msg, fields),
   });
+  const poller =
+    opts.usage === undefined
+      ? undefined
+      : new ExtenderUsagePoller(opts.usage, cache, metrics, opts.log, opts.now ?? Date.now);
   const synced = cache.start().then(
-    () => opts.log('info', 'cache synced', { nodes: cache.snapshot.size, pods: cache.snapshot.podCount }),
+    () => {
+      opts.log('info', 'cache synced', { nodes: cache.snapshot.size, pods: cache.snapshot.podCount });
+      // Samples are per node: poll once the nodes are known.
+      poller?.start();
+    },
     (err: unknown) => {
       opts.log('error', 'cache failed to start', { error: errorText(err) });
       throw err;
@@ -85,6 +97,7 @@ export async function startExtenderApp(opts: ExtenderAppOptions): Promise<Extend
     synced,
     async close() {
       await server.close();
+      await poller?.stop();
       await cache.stop();
     },
   };

@@ -10,7 +10,7 @@ import { nodeFromJson, podFromJson } from './convert.js';
 import type { ConvertOptions } from './convert.js';
 import type { ExtenderDecider } from './server.js';
 import { candidateNames, MAX_EXTENDER_PRIORITY, toExtenderScore } from './wire.js';
-import type { ExtenderArgs, FilterOutcome, HostPriority } from './wire.js';
+import type { ExtenderArgs, FilterOutcome, HostPriority, JsonObject } from './wire.js';
 
 export interface CoreDeciderOptions {
   readonly snapshot: ClusterSnapshot;
@@ -37,16 +37,45 @@ export function statusMessage(status: Status): string {
 export const NOT_IN_CACHE =
   'node not in the extender node cache yet (just added?); retried on the next cycle';
 
+function resourceVersionOf(node: JsonObject): string | undefined {
+  const meta = node['metadata'];
+  if (typeof meta !== 'object' || meta === null) return undefined;
+  const rv = (meta as JsonObject)['resourceVersion'];
+  return typeof rv === 'string' && rv !== '' ? rv : undefined;
+}
+
 export class CoreDecider implements ExtenderDecider {
+  /** Full-NodeList mode: the resourceVersion of each node last taken from a request. */
+  private readonly nodeVersions = new Map<string, string>();
+
   constructor(private readonly opts: CoreDeciderOptions) {}
+
+  /**
+   * Refreshes the snapshot from the request's Node objects. kube-scheduler sends the same objects
+   * call after call, so a node whose resourceVersion we already applied is skipped: re-indexing 500
+   * unchanged nodes per call would dominate the answer time.
+   */
+  private refreshNodes(nodes: readonly JsonObject[]): void {
+    const { snapshot, convert } = this.opts;
+    nodes.forEach((n, i) => {
+      const spec = nodeFromJson(n, convert, `Nodes.items[${i}]`);
+      const rv = resourceVersionOf(n);
+      if (
+        rv !== undefined &&
+        this.nodeVersions.get(spec.name) === rv &&
+        snapshot.node(spec.name) !== undefined
+      )
+        return;
+      snapshot.upsertNode(spec);
+      if (rv !== undefined) this.nodeVersions.set(spec.name, rv);
+    });
+  }
 
   /** Converts the pod, refreshes node specs from a full NodeList, and splits known from unknown names. */
   private prepare(args: ExtenderArgs): { pod: PodView; known: string[]; unknown: string[] } {
-    const { snapshot, convert } = this.opts;
+    const { snapshot } = this.opts;
     const pod = podFromJson(args.pod);
-    if (args.nodes !== undefined) {
-      args.nodes.forEach((n, i) => snapshot.upsertNode(nodeFromJson(n, convert, `Nodes.items[${i}]`)));
-    }
+    if (args.nodes !== undefined) this.refreshNodes(args.nodes);
     const known: string[] = [];
     const unknown: string[] = [];
     for (const name of candidateNames(args)) (snapshot.node(name) === undefined ? unknown : known).push(name);

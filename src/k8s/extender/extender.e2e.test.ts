@@ -8,6 +8,7 @@ import type { FakeApiServer, JsonObject, KObject } from '../../testing/fake-apis
 import { silentLogger } from '../client/log.js';
 import { startExtenderApp } from './app.js';
 import type { ExtenderApp } from './app.js';
+import { ExtenderMetrics } from './metrics.js';
 
 function post(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
@@ -186,4 +187,61 @@ test('bind: posts pods/binding with the UID, counts the pod at once, refuses a s
   });
   assert.match((wrongUid.json as { Error: string }).Error, /HTTP 409/);
   assert.equal(api.state.bindCount('default', 'after-bind'), 0);
+});
+
+test('measured usage: a node whose enclaves use more EPC than requested is full; a stale sample falls back to requests', async () => {
+  let now = 100_000;
+  let sampleAt = now;
+  const cfg = parseProfileConfig({ policy: 'spread', usage: 'measured', measuredMaxAge: 60_000 });
+  assert.ok(cfg.ok);
+  const metrics = new ExtenderMetrics();
+  const measuredApp = await startExtenderApp({
+    kc: api.makeKubeConfig(),
+    profile: buildProfile(cfg.value as ProfileConfig),
+    convert: { epcResource: 'sgx.intel.com/epc' },
+    seed: 1,
+    log: silentLogger,
+    host: '127.0.0.1',
+    port: 0,
+    urlPrefix: '/',
+    maxBodyBytes: MiB,
+    bind: false,
+    now: () => now,
+    metrics,
+    usage: {
+      // sgx-a runs a pod that requested 64 MiB but whose enclaves use 90 MiB.
+      source: {
+        name: 'test',
+        poll: () =>
+          Promise.resolve(
+            new Map([['sgx-a', { epcBytes: 90 * MiB, epcAt: sampleAt, memoryBytes: 0, memoryAt: sampleAt }]]),
+          ),
+      },
+      intervalMs: 20,
+      maxAgeMs: 60_000,
+    },
+  });
+  try {
+    await measuredApp.synced;
+    const p = api.state.create('pods', pod('measured-10', 10));
+    const ask = async (): Promise<{ NodeNames: string[]; FailedNodes: Record<string, string> }> =>
+      (await post(`${measuredApp.server.url}/filter`, { Pod: asArg(p), NodeNames: ['sgx-a'] })).json as {
+        NodeNames: string[];
+        FailedNodes: Record<string, string>;
+      };
+    await api.state.waitFor(() => measuredApp.cache.snapshot.node('sgx-a')?.measured !== undefined, {
+      what: 'the first usage poll',
+    });
+    const full = await ask();
+    assert.deepEqual(full.NodeNames, []);
+    assert.match(full.FailedNodes['sgx-a']!, /EPC/);
+    // By requests alone (64 of 93.5 MiB) 10 MiB fits: once the sample is stale, it does.
+    now += 120_000;
+    sampleAt = 0;
+    await new Promise((r) => setTimeout(r, 60));
+    assert.deepEqual((await ask()).NodeNames, ['sgx-a']);
+    assert.match(await metrics.registry.metrics(), /sgx_extender_usage_stale_nodes \d/);
+  } finally {
+    await measuredApp.close();
+  }
 });

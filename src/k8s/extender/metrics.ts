@@ -10,6 +10,8 @@ export class ExtenderMetrics {
   readonly duration: Histogram<'verb'>;
   readonly nodes: Counter<'outcome'>;
   readonly cacheNodes: Gauge;
+  readonly usagePolls: Counter<'result'>;
+  readonly usageStaleNodes: Gauge;
   /** Read at scrape time by `cacheNodes`. */
   cacheSize: () => number = () => 0;
 
@@ -40,6 +42,17 @@ export class ExtenderMetrics {
       help: 'Nodes in the extender cache (node-cache mode).',
       registers: [registry],
       collect: () => this.cacheNodes.set(this.cacheSize()),
+    });
+    this.usagePolls = new Counter({
+      name: 'sgx_extender_usage_polls_total',
+      help: 'Queries of the measured-usage source, by result (success, error).',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+    this.usageStaleNodes = new Gauge({
+      name: 'sgx_extender_usage_stale_nodes',
+      help: 'SGX nodes whose measured usage is missing or older than the bound: their EPC counts by requests.',
+      registers: [registry],
     });
   }
 }
