@@ -81,6 +81,24 @@ describe('report command', () => {
     assert.ok(!existsSync(join(foreign, 'report.html')), 'no report for bad input');
   });
 
+  it('joins the shard files of a sharded experiment into one report', async () => {
+    const whole = sampleResults({ name: 'sharded', sgxShares: [0, 0.5, 1] });
+    const d = join(dir, 'shards');
+    mkdirSync(d);
+    for (const index of [0, 1]) {
+      const part = {
+        ...whole,
+        shard: { index, count: 2 },
+        runs: whole.runs.filter((r) => r.index % 2 === index),
+      };
+      writeFileSync(join(d, `results.shard-${index}-of-2.json`), JSON.stringify(part));
+    }
+    assert.deepEqual(readResultsDir(d).results, whole);
+    const { value } = await quiet(() => command.run([d]));
+    assert.equal(value, 0);
+    assert.match(readFileSync(join(d, 'report.html'), 'utf8'), /<td>6 of 6<\/td>/);
+  });
+
   it('refuses bad usage with exit code usage', async () => {
     await assert.rejects(command.run([]), (e: unknown) => e instanceof CliError && e.code === 'usage');
     await assert.rejects(

@@ -2,10 +2,11 @@
  * `sgx-orchestrator report <results> [--out file.html] [--compare other-results]`: renders saved
  * results (what `simulate`, `experiment` and the live replay write) as one self-contained HTML page.
  */
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderReport } from '../../report/index.js';
+import { mergeShards } from '../../report/merge-shards.js';
 import { ResultsFormatError, validateResults } from '../../report/validate.js';
 import type { ExperimentResult } from '../../sim/results/types.js';
 import type { Command } from '../command.js';
@@ -25,7 +26,9 @@ from paging and refused placements. Figures whose data the results do not have a
 with a note saying why.
 
 <results> is a results directory written by \`simulate\`, \`experiment\` or the live replay
-(it holds ${RESULTS_FILE}), or the path of such a JSON file.
+(it holds ${RESULTS_FILE}), or the path of such a JSON file. A directory holding only the
+shard files of \`experiment --shard i/n\` (results.shard-<i>-of-<n>.json) gets one report
+of all its shards.
 
 Options:
   -o, --out <file.html>     where to write the report (default: <results>/${REPORT_FILE})
@@ -42,7 +45,11 @@ Examples:
   sgx-orchestrator report ./live-results --compare ./sgx-results --labels live,simulated
 `;
 
-function resultsFile(path: string): string {
+/** Shard files of `experiment --shard i/n`. */
+const SHARD_FILE = /^results\.shard-\d+-of-\d+\.json$/;
+
+/** The results JSON files of a path: the file itself, a directory's results.json, or its shards. */
+function resultsFiles(path: string): string[] {
   const abs = resolve(path);
   let isDir: boolean;
   try {
@@ -53,7 +60,17 @@ function resultsFile(path: string): string {
       `${path}: no such file or directory. Pass a results directory written by \`simulate\` or \`experiment\` (they print its path).`,
     );
   }
-  return isDir ? join(abs, RESULTS_FILE) : abs;
+  if (!isDir) return [abs];
+  const whole = join(abs, RESULTS_FILE);
+  let names: string[] = [];
+  try {
+    names = readdirSync(abs);
+  } catch {
+    // Unreadable directory: reading results.json below says so.
+  }
+  if (names.includes(RESULTS_FILE)) return [whole];
+  const shards = names.filter((n) => SHARD_FILE.test(n)).sort();
+  return shards.length > 0 ? shards.map((n) => join(abs, n)) : [whole];
 }
 
 /** Line and column of a character offset, for JSON syntax errors. */
@@ -70,11 +87,35 @@ function lineColumn(text: string, offset: number): string {
 }
 
 /**
- * Reads and checks a results set: a directory holding `results.json`, or the JSON file itself.
+ * Reads and checks a results set: a directory holding `results.json` (or only the shard files of
+ * `experiment --shard`, which are joined, with a warning when some are missing), or a JSON file.
  * Errors name the file and the bad field, and say what was expected.
  */
 export function readResultsDir(path: string): { file: string; results: ExperimentResult } {
-  const file = resultsFile(path);
+  const files = resultsFiles(path);
+  if (files.length === 1) return readResultsFile(files[0]!);
+  const shards = files.map((f) => {
+    const { results } = readResultsFile(f);
+    return { source: f, results };
+  });
+  let merged;
+  try {
+    merged = mergeShards(shards);
+  } catch (err) {
+    throw new CliError('input', err instanceof Error ? err.message : String(err));
+  }
+  if (merged.missingShards.length > 0) {
+    const count = merged.results.totalRuns;
+    process.stderr.write(
+      `warning: ${path}: shard${merged.missingShards.length === 1 ? '' : 's'} ${merged.missingShards.join(', ')} of ${
+        shards[0]!.results.shard.count
+      } missing; the report shows ${merged.results.runs.length} of ${count} runs\n`,
+    );
+  }
+  return { file: files[0]!, results: merged.results };
+}
+
+function readResultsFile(file: string): { file: string; results: ExperimentResult } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -16,6 +16,9 @@ import { compareNote, figure, FULL_WIDTH, policyColour, rowLabelMargin } from '.
 export type CdfMetric = 'waiting' | 'turnaround' | 'slowdown';
 type PodClass = 'sgx' | 'standard';
 
+/** Smallest time a log axis shows; shorter waits (zero included) are drawn there. */
+const LOG_FLOOR_SECONDS = 1;
+
 const CLASS_NAMES: Readonly<Record<PodClass, string>> = { sgx: 'SGX pods', standard: 'standard pods' };
 
 interface CdfPoint {
@@ -85,11 +88,19 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
   const all = [...points[0]!, ...points[1]!];
   const tail = Math.max(...all.map((p) => p.value));
   const allOne = spec.unit === 'ratio' && tail <= 1;
+  // Waiting times span from zero to hours: on a linear axis every curve but the slowest is a vertical
+  // line at the left edge. A log axis shows seconds and hours at once; zeros sit at its floor.
+  const log = spec.unit === 'seconds' && tail >= 100 * LOG_FLOOR_SECONDS;
+  const drawn = log
+    ? points.map((set) =>
+        set.map((p) => (p.value < LOG_FLOOR_SECONDS ? { ...p, value: LOG_FLOOR_SECONDS } : p)),
+      )
+    : points;
   const unitLabel = spec.unit === 'seconds' ? 'seconds' : '× nominal duration';
   const panelHeight = 220;
   const marks = [
     Plot.frame({ stroke: '#ddd' }),
-    ...points.map((data, set) =>
+    ...drawn.map((data, set) =>
       Plot.line(data, {
         x: 'value',
         y: 'q',
@@ -113,9 +124,9 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
     style: { fontSize: '12px' },
     color: policyColour(report),
     x: {
-      label: `${spec.title.split(':')[0]!.trim()} (${unitLabel}) →`,
+      label: `${spec.title.split(':')[0]!.trim()} (${unitLabel}${log ? ', log scale' : ''}) →`,
       grid: true,
-      nice: true,
+      ...(log ? { type: 'log' as const, domain: [LOG_FLOOR_SECONDS, tail] } : { nice: true }),
     },
     y: { label: '↑ Pods (%)', domain: [0, 100], grid: true },
     fx: layout.fx === null ? { axis: null } : { domain: fxDomain, label: null },
@@ -136,6 +147,7 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
     `${spec.intro} Each line is one run (colour: policy); curves end at the 99th percentile.` +
     laidOut +
     classesNote +
+    (log ? ` Log scale: values under ${LOG_FLOOR_SECONDS} s are drawn at ${LOG_FLOOR_SECONDS} s.` : '') +
     compareNote(report) +
     (allOne ? ' No pod was slowed down by paging in any run.' : '');
   const table = dataTable(

@@ -52,7 +52,7 @@ export function refusalsSection(ctx: FigureContext): Section {
   const svg = ctx.plots.render({
     width: FULL_WIDTH,
     height: 70 + 24 * labels.length,
-    marginLeft: Math.min(360, 16 + longest * 6.5),
+    marginLeft: Math.min(360, 20 + Math.ceil(longest * 7.2)),
     marginRight: 30,
     style: { fontSize: '12px' },
     color: { domain: reasons, range: categoryColours(reasons.length), legend: true, label: 'Reason' },

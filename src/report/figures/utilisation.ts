@@ -14,6 +14,7 @@ import { categoryColours, OVER_COLOUR, Plot, SEQUENTIAL_COLOURS } from '../plot.
 import type { ReportRun } from '../runs.js';
 import type { FigureContext, Section } from './common.js';
 import { figure, FULL_WIDTH, timeUnit } from './common.js';
+import { meanEpcUtilisation } from './comparison.js';
 
 /** Colour bands of the heat map: upper bounds (fractions of capacity) and labels. */
 const BANDS: readonly { readonly upTo: number; readonly label: string }[] = [
@@ -213,9 +214,19 @@ export function utilisationSection(ctx: FigureContext): Section {
     const why = 'No run recorded utilisation samples.';
     return { id, title, html: note(why), omitted: why };
   }
+  // Open the run that used EPC the most: the one worth looking at first.
+  let open = 0;
+  let most = -1;
+  runs.forEach((r, i) => {
+    const m = meanEpcUtilisation(r) ?? -1;
+    if (m > most) {
+      most = m;
+      open = i;
+    }
+  });
   const parts: string[] = [
     note(
-      'One heat map per run (the first is open). EPC: working sets of the SGX pods resident on the node over its usable EPC; memory: used over allocatable. Standard nodes have no EPC row.',
+      `One heat map per run; open: ${runs[open]!.label}, the run with the highest mean EPC use. EPC: working sets of the SGX pods resident on the node over its usable EPC; memory: used over allocatable. Standard nodes have no EPC row.`,
     ),
   ];
   const rows: Cell[][] = [];
@@ -227,7 +238,7 @@ export function utilisationSection(ctx: FigureContext): Section {
       ? `Utilisation of each node over time for ${r.label}; colour: share of capacity used, mean per time bin.`
       : `Utilisation of node groups over time for ${r.label}: dark line, mean over the group's nodes; light line, its fullest node; dashed, capacity. The cluster has more than ${count(u.perNodeLimit)} nodes, so the results keep group aggregates only.`;
     parts.push(
-      `<details class="run"${i === 0 ? ' open' : ''}><summary>${escapeHtml(r.label)}</summary>`,
+      `<details class="run"${i === open ? ' open' : ''}><summary>${escapeHtml(r.label)}</summary>`,
       figure(`utilisation-${i}`, `Utilisation over time for ${r.label}`, svg, caption),
       `</details>`,
     );
