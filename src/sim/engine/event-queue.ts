@@ -13,7 +13,8 @@ export class EventQueue {
   private seq: Float64Array;
   private kind: Uint8Array;
   private a: Int32Array;
-  private b: Int32Array;
+  /** Second argument: a Float64Array so that generation counters never wrap. */
+  private b: Float64Array;
   private n = 0;
   private nextSeq = 0;
 
@@ -29,7 +30,7 @@ export class EventQueue {
     this.seq = new Float64Array(cap);
     this.kind = new Uint8Array(cap);
     this.a = new Int32Array(cap);
-    this.b = new Int32Array(cap);
+    this.b = new Float64Array(cap);
   }
 
   get size(): number {
@@ -141,7 +142,7 @@ export class EventQueue {
     const a = new Int32Array(cap);
     a.set(this.a);
     this.a = a;
-    const b = new Int32Array(cap);
+    const b = new Float64Array(cap);
     b.set(this.b);
     this.b = b;
   }

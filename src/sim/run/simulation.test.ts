@@ -189,3 +189,21 @@ test('same jobs, config and seed: identical results (spread draws from the seede
   assert.equal(a.summary.all.pods, 400);
   assert.equal(a.summary.all.finished + a.summary.all.failed + a.summary.all.neverPlaced, 400);
 });
+
+test('no pod ever finishes early: rescaled finish events of a freed slot never end its next pod', async () => {
+  const jobs: SimJob[] = [];
+  let x = 99;
+  for (let i = 0; i < 300; i++) {
+    x = (x * 48271) % 2147483647;
+    jobs.push(sgxJob(`j${i}`, i * 3, 5 + (x % 120), PAGE, (x % 12_000) * PAGE));
+  }
+  const out = await simulate({
+    cluster: paper,
+    jobs,
+    config: { ...EXACT, profile: { usage: 'requests' }, attackerFraction: 0.5 },
+  });
+  const finished = out.pods!.filter((p) => p.outcome === 'finished' && !p.attacker);
+  assert.equal(finished.length, 300);
+  for (const p of finished) assert.ok(p.slowdown! >= 1 - 1e-9, `${p.jobId} slowdown ${p.slowdown}`);
+  assert.ok(finished.some((p) => p.slowdown! > 1.5)); // the attack did slow pods down
+});

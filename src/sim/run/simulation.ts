@@ -46,6 +46,11 @@ class Pod {
   passesAtArrival = 0;
   attempts = 0;
   restarts = 0;
+  /**
+   * Generation of the pod's pending events, from a counter shared by all pods: an event carries the
+   * generation it was pushed with and is ignored when the pod (or the next pod in its recycled
+   * slot) has moved on.
+   */
   gen = 0;
   firstStart = -1;
   runStart = 0;
@@ -160,6 +165,7 @@ class Simulation {
   /** Probe entries of pods that have gone but are still inside the window (their drop is to come). */
   private ghosts = 0;
   private serial = 0;
+  private generation = 0;
   private events = 0;
   private pendingEpcBytes = 0;
   private pendingMemBytes = 0;
@@ -312,6 +318,7 @@ class Simulation {
       tolerations: NO_TOLERATIONS,
     };
     const pod = new Pod(slot, job, view, attacker, job.intensity ?? 1);
+    pod.gen = ++this.generation;
     this.pods[slot] = pod;
     return pod;
   }
@@ -542,7 +549,7 @@ class Simulation {
 
   private final(pod: Pod, outcome: PodOutcome, reason: FailureReason | null, end: number | null): void {
     pod.state = State.Done;
-    pod.gen++;
+    pod.gen = ++this.generation;
     if (!pod.attacker) this.alive--;
     const job = pod.job;
     const ran = outcome === 'finished' && end !== null;
@@ -600,7 +607,7 @@ class Simulation {
       pod.lastUpdate = now;
       pod.slow = slow;
       if (pod.job.duration === Infinity) continue;
-      pod.gen++;
+      pod.gen = ++this.generation;
       const remaining = Math.max(0, pod.job.duration - pod.progress);
       this.pushLive(now + remaining * slow, FINISH, pod);
     }
