@@ -15,6 +15,7 @@ import {
   ClusterSnapshot,
   createRng,
   explain,
+  filterCandidates,
   filterNode,
   parseProfileConfig,
   POLICY_NAMES,
@@ -193,6 +194,21 @@ function runHistory(profile: Profile, nodes: NodeSpec[], steps: Step[]): void {
           for (const v of explain(snapshot, pod, profile, ctx)) assert.notEqual(v.status.code, 'Success');
         }
         if (podCounter % 5 === 0) {
+          // The extender's filter verb agrees with the filter plugins node by node.
+          const all = snapshot.nodes();
+          const byCandidates = filterCandidates(
+            snapshot,
+            pod,
+            profile,
+            ctx,
+            all.map((n) => n.name).reverse(),
+          );
+          const statuses = new Map(byCandidates.failed.map((f) => [f.node, f.status]));
+          for (const n of all) {
+            const s = filterNode(n, pod, profile, ctx);
+            if (s.code === 'Success') assert.ok(byCandidates.feasible.includes(n.name));
+            else assert.deepEqual(statuses.get(n.name), s);
+          }
           for (const v of explain(snapshot, pod, profile, ctx)) {
             if (v.score !== undefined) assert.ok(Number.isInteger(v.score) && v.score >= 0 && v.score <= 100);
           }

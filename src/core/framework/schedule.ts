@@ -128,7 +128,7 @@ function failed(error: string, notes: readonly string[]): Decision {
   return { node: undefined, unschedulable: NO_SUMMARIES, unresolvable: false, notes, error };
 }
 
-type ScoreOutcome = { readonly best: number; readonly totals: number[] } | { readonly error: string };
+type ScoreOutcome = { readonly totals: number[] } | { readonly error: string };
 
 /**
  * The profile runner for scored profiles: every scorer on every feasible node, `normalize` if the
@@ -156,7 +156,7 @@ function runScorers(
       totals[i]! += weight * s;
     }
   }
-  return { best: -1, totals };
+  return { totals };
 }
 
 function pickHighest(totals: readonly number[], ctx: ScheduleContext): number {

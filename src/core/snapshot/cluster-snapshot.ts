@@ -38,6 +38,7 @@ export class ClusterSnapshot {
   private readonly podNode = new Map<string, NodeEntry>();
   /** Entries per group in name order; undefined when nodes were added, removed or regrouped. */
   private groups: [NodeEntry[], NodeEntry[]] | undefined = undefined;
+  private sortedEntries: NodeEntry[] | undefined = undefined;
   private sortedViews: readonly NodeView[] | undefined = undefined;
   /** Cordoned or tainted nodes per group, in name order; undefined after a spec change. */
   private blocked: [NodeEntry[], NodeEntry[]] | undefined = undefined;
@@ -69,9 +70,10 @@ export class ClusterSnapshot {
       return;
     }
     const group = existing.group;
+    const wasBlocked = existing.blocked;
     existing.setSpec(spec);
     this.sortedViews = undefined;
-    this.blocked = undefined;
+    if (existing.blocked !== wasBlocked) this.blocked = undefined;
     if (existing.group !== group) this.structureChanged();
     else this.touch(existing, false);
   }
@@ -95,8 +97,9 @@ export class ClusterSnapshot {
   /** All nodes ordered by name (code-point order, the same on every platform). */
   nodes(): readonly NodeView[] {
     if (this.sortedViews === undefined) {
-      const sorted = [...this.byNodeName.values()].sort(byName);
-      this.sortedViews = Object.freeze(sorted.map((e) => e.view()));
+      this.sortedEntries ??= [...this.byNodeName.values()].sort(byName);
+      // Views are cached per node, so only the nodes that changed are rebuilt.
+      this.sortedViews = Object.freeze(this.sortedEntries.map((e) => e.view()));
     }
     return this.sortedViews;
   }
@@ -197,6 +200,7 @@ export class ClusterSnapshot {
 
   private structureChanged(): void {
     this.groups = undefined;
+    this.sortedEntries = undefined;
     this.blocked = undefined;
     this.sortedViews = undefined;
     // Views are rebuilt on next use: node churn is rare next to pod churn.
