@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath, REPO_ROOT } from '../paths.js';
-import { isObj, yamlFilesUnder } from './manifests.js';
+import { describeManifest, isObj, yamlFilesUnder } from './manifests.js';
 import type { Manifest } from './manifests.js';
-import { formatIssues, validateDeployFiles } from './validate.js';
+import { containersOf, formatIssues, podTemplate, validateDeployFiles } from './validate.js';
 
 const files = yamlFilesUnder(repoPath('deploy'));
 const loaded = validateDeployFiles(REPO_ROOT, files);
@@ -179,4 +180,50 @@ test('the validator itself catches schema errors, bad extender configs, dangling
   ]) {
     assert.match(text, expected);
   }
+});
+
+test('every flag our containers pass is one their command knows (checked against its --help)', async () => {
+  const { manifests } = await loaded;
+  const helps = new Map<string, { status: number | null; text: string }>();
+  const problems: string[] = [];
+  let checked = 0;
+  for (const m of manifests) {
+    const t = podTemplate(m.object);
+    if (t === undefined) continue;
+    for (const c of containersOf(t)) {
+      if (typeof c['image'] !== 'string' || !/(^|\/)sgx-orchestrator(:|@|$)/.test(c['image'])) continue;
+      const args = [
+        ...(Array.isArray(c['command']) ? c['command'] : []),
+        ...(Array.isArray(c['args']) ? c['args'] : []),
+      ].map(String);
+      const name = args.find((a) => !a.startsWith('-') && !a.includes('/') && a !== 'node');
+      if (name === undefined) {
+        problems.push(
+          `${describeManifest(m)}: container ${String(c['name'])} names no sgx-orchestrator command`,
+        );
+        continue;
+      }
+      let help = helps.get(name);
+      if (help === undefined) {
+        const r = spawnSync(process.execPath, [repoPath('bin', 'sgx-orchestrator.js'), name, '--help'], {
+          encoding: 'utf8',
+        });
+        help = { status: r.status, text: r.stdout };
+        helps.set(name, help);
+      }
+      if (help.status !== 0) {
+        problems.push(`${describeManifest(m)}: \`sgx-orchestrator ${name}\` is not a command`);
+        continue;
+      }
+      for (const a of args.filter((x) => x.startsWith('--'))) {
+        const flag = a.split('=')[0]!;
+        checked++;
+        if (!new RegExp(`${flag.replace(/[-]/g, '\\-')}(\\[|\\s|=|$)`, 'm').test(help.text)) {
+          problems.push(`${describeManifest(m)}: \`sgx-orchestrator ${name}\` has no flag ${flag}`);
+        }
+      }
+    }
+  }
+  assert.ok(checked > 5, `checked ${checked} flags`);
+  assert.deepEqual(problems, []);
 });
