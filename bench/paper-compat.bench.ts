@@ -24,24 +24,31 @@ console.log(
 
 let outChars = 0;
 const sink: PaperCompatIo = {
-  stdout: { write: (s: string) => void (outChars += s.length) },
+  stdout: { write: (chunk: string | Uint8Array) => void (outChars += chunk.length) },
   stderr: { write: () => undefined },
 };
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
-
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+// Wall time depends on what else the machine runs; CPU time is what this process itself spent.
 console.log('in process (read + simulate + format, output discarded), 128 MiB:');
 for (const skip of [1, 5, 20]) {
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let rep = 0; rep < 5; rep++) {
     outChars = 0;
+    const c0 = process.cpuUsage();
     const start = performance.now();
     const code = await runPaperCompat(['--skip', String(skip), path], sink);
-    times.push(performance.now() - start);
+    wall.push(performance.now() - start);
+    cpu.push(cpuMs(c0));
     if (code !== 0) throw new Error(`exit ${code}`);
   }
-  const lines = outChars; // characters; the line count follows below
   console.log(
-    `  --skip ${String(skip).padEnd(2)}  first ${ms(times[0]!)}, best of 5 ${ms(Math.min(...times))}  (${lines} output chars)`,
+    `  --skip ${String(skip).padEnd(2)}  first run ${ms(wall[0]!)} wall / ${ms(cpu[0]!)} CPU; ` +
+      `best of 5 ${ms(Math.min(...wall))} wall / ${ms(Math.min(...cpu))} CPU  (${outChars} output bytes)`,
   );
 }
 
@@ -49,21 +56,28 @@ for (const skip of [1, 5, 20]) {
 const modUrl = pathToFileURL(repoPath('dist', 'src', 'sim', 'paper-compat', 'index.js')).href;
 console.log('whole process, stdout to /dev/null, 128 MiB:');
 for (const skip of [1, 5, 20]) {
-  const script = `const { runPaperCompat } = await import(${JSON.stringify(modUrl)}); process.exitCode = await runPaperCompat(['--skip', '${skip}', ${JSON.stringify(path)}]);`;
+  const script =
+    `const { runPaperCompat } = await import(${JSON.stringify(modUrl)});` +
+    `process.exitCode = await runPaperCompat(['--skip', '${skip}', ${JSON.stringify(path)}], ` +
+    `{ stdout: process.stdout, stderr: { write: () => true } });` +
+    `const u = process.resourceUsage();` +
+    `process.stderr.write(String((u.userCPUTime + u.systemCPUTime) / 1000));`;
   const start = performance.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
   });
   const wall = performance.now() - start;
-  if (r.status !== 0) throw new Error(`exit ${r.status}: ${String(r.stderr)}`);
-  console.log(`  --skip ${String(skip).padEnd(2)}  ${ms(wall)}`);
+  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
+  console.log(`  --skip ${String(skip).padEnd(2)}  ${ms(wall)} wall / ${ms(Number(r.stderr))} CPU`);
 }
 
 console.log('naive rescanning reference, --skip 20, 128 MiB:');
 {
+  const c0 = process.cpuUsage();
   const start = performance.now();
   naivePaperCompat(csv, 128, 20);
-  console.log(`  TypeScript  ${ms(performance.now() - start)}`);
+  console.log(`  TypeScript  ${ms(performance.now() - start)} wall / ${ms(cpuMs(c0))} CPU`);
 }
 const python = spawnSync('python3', ['--version']);
 if (python.status === 0) {

@@ -20,9 +20,12 @@ export { paperCompatSteps } from './stepper.js';
 export type { PaperCompatOutcome } from './stepper.js';
 export { pythonFloatRepr, pythonRound } from './python-float.js';
 
-/** Where text goes: process.stdout/stderr, or anything with the same `write` (tests collect strings). */
+/**
+ * Where output goes: process.stdout/stderr, or anything with the same `write`. stdout receives ASCII
+ * bytes (Uint8Array), stderr strings; a test can collect both with `Buffer.from(chunk).toString()`.
+ */
 export interface TextSink {
-  write(chunk: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
   once?(event: 'drain', listener: () => void): unknown;
 }
 
@@ -66,7 +69,7 @@ export async function readPaperCsv(
 }
 
 /** Writes, waiting for the sink to drain when it asks to (a pipe to a slow reader). */
-async function writeTo(sink: TextSink, text: string): Promise<void> {
+async function writeTo(sink: TextSink, text: string | Uint8Array): Promise<void> {
   if (sink.write(text) === false && sink.once !== undefined) {
     await new Promise<void>((resolve) => sink.once!('drain', resolve));
   }

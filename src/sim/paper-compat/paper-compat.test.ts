@@ -6,28 +6,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { readPaperCsv, runPaperCompat, usablePages, writePaperCompat } from './index.js';
-import type { PaperCompatIo } from './index.js';
+import { collectingIo } from './testing/collect.js';
 import { naivePaperCompat } from './testing/naive-reference.js';
-
-function collector(): PaperCompatIo & { out: () => { stdout: string; stderr: string } } {
-  let stdout = '';
-  let stderr = '';
-  return {
-    stdout: {
-      write: (s: string) => {
-        stdout += s;
-        return true;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        stderr += s;
-        return true;
-      },
-    },
-    out: () => ({ stdout, stderr }),
-  };
-}
 
 /** The fast mode on in-memory text, fed in the given chunks. */
 async function fast(
@@ -35,14 +15,14 @@ async function fast(
   epcMib: number,
   skip: number,
 ): Promise<{ stdout: string; stderr: string }> {
-  const io = collector();
+  const io = collectingIo();
   const { jobs, summary } = await readPaperCsv(chunks, {
     source: 'mem.csv',
     skip,
     usablePages: usablePages(epcMib),
   });
   await writePaperCompat(jobs, summary, epcMib, io);
-  return io.out();
+  return io.text();
 }
 
 // Worked by hand (and checked with the Python reference): usable 23,936 pages, admission while
@@ -196,28 +176,28 @@ test('runPaperCompat reads a file, a gzipped file, prints help, and maps errors 
   const expected = naivePaperCompat(EXAMPLE, 64, 2);
 
   for (const path of [csv, csv + '.gz']) {
-    const io = collector();
+    const io = collectingIo();
     assert.equal(await runPaperCompat(['--epc-mib', '64', '--skip=2', path], io), 0);
-    assert.deepEqual(io.out(), expected);
+    assert.deepEqual(io.text(), expected);
   }
 
-  const help = collector();
+  const help = collectingIo();
   assert.equal(await runPaperCompat(['--help'], help), 0);
-  assert.match(help.out().stdout, /^Usage: sgx-orchestrator simulate --paper-compat/);
+  assert.match(help.text().stdout, /^Usage: sgx-orchestrator simulate --paper-compat/);
 
-  const usage = collector();
+  const usage = collectingIo();
   assert.equal(await runPaperCompat(['--skip', 'x', csv], usage), 2);
-  assert.match(usage.out().stderr, /--skip expects a whole number/);
-  assert.equal(usage.out().stdout, '');
+  assert.match(usage.text().stderr, /--skip expects a whole number/);
+  assert.equal(usage.text().stdout, '');
 
-  const missing = collector();
+  const missing = collectingIo();
   assert.equal(await runPaperCompat([join(dir, 'nope.csv')], missing), 3);
-  assert.match(missing.out().stderr, /cannot read .*nope\.csv: ENOENT/);
+  assert.match(missing.text().stderr, /cannot read .*nope\.csv: ENOENT/);
 
   const bad = join(dir, 'bad.csv');
   writeFileSync(bad, '0,1000000,x,0.1,0.1\n0,oops,x,0.1,0.1\n');
-  const broken = collector();
+  const broken = collectingIo();
   assert.equal(await runPaperCompat([bad], broken), 3);
-  assert.match(broken.out().stderr, /bad\.csv:2: field 2, end time \(µs\): expected an integer, got "oops"/);
-  assert.equal(broken.out().stdout, '', 'nothing is simulated from a broken file');
+  assert.match(broken.text().stderr, /bad\.csv:2: field 2, end time \(µs\): expected an integer, got "oops"/);
+  assert.equal(broken.text().stdout, '', 'nothing is simulated from a broken file');
 });

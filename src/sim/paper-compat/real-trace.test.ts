@@ -5,10 +5,11 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath, SHARED_TRACES } from '../../testing/paths.js';
+import { collectWorkload, recordToPaperCsv } from '../../trace/index.js';
 import { readPaperCsv, runPaperCompat, usablePages } from './index.js';
-import type { PaperCompatIo } from './index.js';
 import { paperCompatSteps } from './stepper.js';
 import { borgPaperCsv } from './testing/borg-paper-csv.js';
+import { collectingIo } from './testing/collect.js';
 import { naivePaperCompat } from './testing/naive-reference.js';
 
 // The paper's hour (trace seconds 6,480 to 10,080) from the real Borg part that holds it.
@@ -27,14 +28,9 @@ async function paperHour(): Promise<{ text: string; path: string }> {
 }
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: PaperCompatIo = {
-    stdout: { write: (s: string) => void (stdout += s) },
-    stderr: { write: (s: string) => void (stderr += s) },
-  };
+  const io = collectingIo();
   const code = await runPaperCompat(argv, io);
-  return { code, stdout, stderr };
+  return { code, ...io.text() };
 }
 
 const haveTrace = existsSync(PART);
@@ -85,9 +81,12 @@ test(
       return;
     }
     const { path } = await paperHour();
-    // Every 20th job at 128 MiB (about 17,000 printed seconds) and at 64 MiB; about 2 s each in Python.
-    for (const epcMib of [128, 64]) {
-      const args = ['--epc-mib', String(epcMib), '--skip', '20', path];
+    // Every 20th job at 128 MiB (about 17,000 printed seconds) and every 50th at 64 MiB; seconds in Python.
+    for (const [epcMib, skip] of [
+      [128, 20],
+      [64, 50],
+    ] as const) {
+      const args = ['--epc-mib', String(epcMib), '--skip', String(skip), path];
       const py = spawnSync('python3', [REFERENCE_PY, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
       assert.equal(py.status, 0, py.stderr);
       const ours = await run(args);
@@ -95,6 +94,32 @@ test(
       assert.ok(py.stdout.length > 100_000);
       assert.ok(ours.stdout === py.stdout, `stdout differs from Python at ${epcMib} MiB`);
       assert.equal(ours.stderr, py.stderr);
+    }
+  },
+);
+
+test(
+  'the paper CSV written by `trace export` replays identically in the fast mode, the naive reference and Python',
+  { skip: skipNoTrace },
+  async () => {
+    const { records } = await collectWorkload([PART], { from: 6480, to: 10080 });
+    const text = records.map((r) => recordToPaperCsv(r) + '\n').join('');
+    const path = join(mkdtempSync(join(tmpdir(), 'paper-export-')), 'exported.csv');
+    writeFileSync(path, text);
+    const ours = await run(['--skip', '20', path]);
+    assert.equal(ours.code, 0);
+    const naive = naivePaperCompat(text, 128, 20);
+    assert.ok(ours.stdout === naive.stdout, 'stdout differs from the naive reference');
+    assert.equal(ours.stderr, naive.stderr);
+    if (spawnSync('python3', ['--version']).status === 0) {
+      const py = spawnSync('python3', [REFERENCE_PY, '--skip', '50', path], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      assert.equal(py.status, 0, py.stderr);
+      const every50th = await run(['--skip', '50', path]);
+      assert.ok(every50th.stdout === py.stdout, 'stdout differs from Python');
+      assert.equal(every50th.stderr, py.stderr);
     }
   },
 );
