@@ -43,6 +43,8 @@ export class ClusterSnapshot {
   /** Cordoned or tainted nodes per group, in name order; undefined after a spec change. */
   private blocked: [NodeEntry[], NodeEntry[]] | undefined = undefined;
   private readonly indexes = new Map<string, UsageIndex>();
+  /** The same indexes as a list, iterated on every change without allocating an iterator. */
+  private indexList: UsageIndex[] = [];
 
   constructor(nodes: readonly NodeSpec[] = []) {
     for (const spec of nodes) this.upsertNode(spec);
@@ -193,6 +195,7 @@ export class ClusterSnapshot {
     if (index === undefined) {
       index = new UsageIndex(params, this.entries, groups);
       this.indexes.set(key, index);
+      this.indexList.push(index);
     }
     index.advance(now);
     return index;
@@ -205,11 +208,13 @@ export class ClusterSnapshot {
     this.sortedViews = undefined;
     // Views are rebuilt on next use: node churn is rare next to pod churn.
     this.indexes.clear();
+    this.indexList = [];
   }
 
   private touch(entry: NodeEntry, measurementChanged: boolean): void {
     this.sortedViews = undefined;
     if (this.groups === undefined) return;
-    for (const index of this.indexes.values()) index.update(entry, measurementChanged);
+    const list = this.indexList;
+    for (let i = 0; i < list.length; i++) list[i]!.update(entry, measurementChanged);
   }
 }

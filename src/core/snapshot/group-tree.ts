@@ -102,17 +102,27 @@ export class GroupTree {
   /** Sets a leaf and fixes its ancestors: O(log n). */
   setLeaf(pos: number, free: ArrayLike<number>, usedMem: number, usedEpc: number, blocked: boolean): void {
     this.setLeafRaw(pos, free, usedMem, usedEpc, blocked);
-    for (let i = (this.cap + pos) >> 1; i >= 1; i >>= 1) this.pull(i);
+    for (let i = (this.cap + pos) >> 1; i >= 1; i >>= 1) if (!this.pull(i)) break;
   }
 
-  private pull(i: number): void {
+  /**
+   * Recomputes inner node `i` from its children; returns whether anything changed, so that an
+   * update can stop climbing as soon as an ancestor is unaffected.
+   */
+  private pull(i: number): boolean {
     const l = 2 * i;
     const r = l + 1;
+    let changed = false;
     for (let d = 0; d < 3; d++) {
       const mx = this.maxFree[d]!;
       const mn = this.minFree[d]!;
-      mx[i] = Math.max(mx[l]!, mx[r]!);
-      mn[i] = Math.min(mn[l]!, mn[r]!);
+      const hi = Math.max(mx[l]!, mx[r]!);
+      const lo = Math.min(mn[l]!, mn[r]!);
+      if (mx[i] !== hi || mn[i] !== lo) {
+        mx[i] = hi;
+        mn[i] = lo;
+        changed = true;
+      }
     }
     for (let u = 0; u < 2; u++) {
       const mu = this.minUsed[u]!;
@@ -122,26 +132,32 @@ export class GroupTree {
       const b = mu[r]!;
       // Take the side(s) reaching the minimum: counts, tie free amounts and blocked ties follow.
       const from = a < b ? l : b < a ? r : -1;
-      if (from >= 0) {
-        mu[i] = mu[from]!;
-        cu[i] = cu[from]!;
-        tb[i] = tb[from]!;
-        for (let d = 0; d < 3; d++) {
-          const tf = this.tieFree[u * 3 + d]!;
-          tf[i] = tf[from]!;
-        }
-      } else {
-        mu[i] = a;
-        cu[i] = cu[l]! + cu[r]!;
-        tb[i] = tb[l]! + tb[r]!;
-        for (let d = 0; d < 3; d++) {
-          const tf = this.tieFree[u * 3 + d]!;
-          tf[i] = Math.min(tf[l]!, tf[r]!);
+      const value = from >= 0 ? mu[from]! : a;
+      const count = from >= 0 ? cu[from]! : cu[l]! + cu[r]!;
+      const blockedTies = from >= 0 ? tb[from]! : tb[l]! + tb[r]!;
+      if (mu[i] !== value || cu[i] !== count || tb[i] !== blockedTies) {
+        mu[i] = value;
+        cu[i] = count;
+        tb[i] = blockedTies;
+        changed = true;
+      }
+      for (let d = 0; d < 3; d++) {
+        const tf = this.tieFree[u * 3 + d]!;
+        const v = from >= 0 ? tf[from]! : Math.min(tf[l]!, tf[r]!);
+        if (tf[i] !== v) {
+          tf[i] = v;
+          changed = true;
         }
       }
     }
-    this.blocked[i] = this.blocked[l]! + this.blocked[r]!;
-    this.size[i] = this.size[l]! + this.size[r]!;
+    const blocked = this.blocked[l]! + this.blocked[r]!;
+    const size = this.size[l]! + this.size[r]!;
+    if (this.blocked[i] !== blocked || this.size[i] !== size) {
+      this.blocked[i] = blocked;
+      this.size[i] = size;
+      changed = true;
+    }
+    return changed;
   }
 
   /** Free amount of the leaf at `pos` in dimension `d`. */
