@@ -23,5 +23,11 @@ export { NodeAgentMetrics } from './metrics/agent-metrics.js';
 export { createMetricsServer } from './metrics/http-server.js';
 export { Sampler, type SampleReport } from './agent/sampler.js';
 export { jsonLineLogger, silentLogger, type Logger, type LogLevel } from './agent/log.js';
-export { UNREQUESTED_EPC_POLICIES, type NodePod, type UnrequestedEpcPolicy } from './agent/node-pod.js';
+export {
+  UNREQUESTED_EPC_POLICIES,
+  type NodePod,
+  type NodePodContainer,
+  type UnrequestedEpcPolicy,
+} from './agent/node-pod.js';
+export { allocationEnv, epcLimitForAllocation, EPC_LIMIT_ENV } from './agent/epc-env.js';
 export { selectBackends } from './agent/backends.js';

@@ -6,7 +6,22 @@ export interface NodePod {
   readonly uid: string;
   readonly namespace: string;
   readonly name: string;
-  /** The pod's EPC limit in bytes from its spec; 0 when it asks for no EPC. */
+  /** `Pending`, `Running`, ... (terminal pods are not listed). */
+  readonly phase: string;
+  /**
+   * The pod's EPC limit in bytes from its spec (the effective request, as the scheduler counts it:
+   * request equals limit for extended resources); 0 when it asks for no EPC.
+   */
+  readonly epcLimitBytes: number;
+  /** Containers (init containers included) that ask for SGX device slots or EPC. */
+  readonly containers: readonly NodePodContainer[];
+}
+
+export interface NodePodContainer {
+  readonly name: string;
+  /** Slots of the enclave device resource (e.g. `sgx.intel.com/enclave`) the container asks for. */
+  readonly enclaveSlots: number;
+  /** The container's own EPC limit, bytes. */
   readonly epcLimitBytes: number;
 }
 

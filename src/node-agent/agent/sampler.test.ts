@@ -12,9 +12,23 @@ import type { NodePod, UnrequestedEpcPolicy } from './node-pod.js';
 import { Sampler } from './sampler.js';
 
 const PODS: NodePod[] = [
-  { uid: POD_A, namespace: 'enclaves', name: 'kv-store', epcLimitBytes: 64 * MIB },
-  { uid: POD_B, namespace: 'enclaves', name: 'attacker', epcLimitBytes: 32 * MIB },
-  { uid: POD_C, namespace: 'default', name: 'nginx', epcLimitBytes: 0 },
+  {
+    uid: POD_A,
+    namespace: 'enclaves',
+    name: 'kv-store',
+    phase: 'Running',
+    epcLimitBytes: 64 * MIB,
+    containers: [],
+  },
+  {
+    uid: POD_B,
+    namespace: 'enclaves',
+    name: 'attacker',
+    phase: 'Running',
+    epcLimitBytes: 32 * MIB,
+    containers: [],
+  },
+  { uid: POD_C, namespace: 'default', name: 'nginx', phase: 'Running', epcLimitBytes: 0, containers: [] },
 ];
 
 async function makeSampler(
