@@ -2,7 +2,7 @@ import type { Profile, Selection, WeightedScorer } from './profile.js';
 import type { ProfileConfig } from './profile-config.js';
 import type { UsageParams } from './fit.js';
 import type { IndexedPolicy } from './policy.js';
-import { filterPlugins } from '../policies/filters.js';
+import { filterPlugins, preFilterPlugins } from '../policies/filters.js';
 import { binpack } from '../policies/binpack.js';
 import { spread } from '../policies/spread.js';
 import { random } from '../policies/random.js';
@@ -30,6 +30,7 @@ export function buildProfile(config: ProfileConfig): Profile {
     config,
     selection,
     params,
+    preFilters: preFilterPlugins(),
     filters: filterPlugins(params),
     scorers: [],
     policy,
@@ -38,6 +39,7 @@ export function buildProfile(config: ProfileConfig): Profile {
     config,
     selection: 'highest-score',
     params,
+    preFilters: preFilterPlugins(),
     filters: filterPlugins(params),
     scorers,
     policy: undefined,

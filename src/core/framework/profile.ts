@@ -1,4 +1,4 @@
-import type { FilterPlugin, ScorePlugin } from './types.js';
+import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from './types.js';
 import type { ProfileConfig } from './profile-config.js';
 import type { UsageParams } from './fit.js';
 import type { IndexedPolicy } from './policy.js';
@@ -23,6 +23,8 @@ export interface Profile {
   readonly selection: Selection;
   /** How usage is counted and compared (derived from the config). */
   readonly params: UsageParams;
+  /** Checks of the pod alone, run once per cycle before any node is looked at. */
+  readonly preFilters: readonly PreFilterPlugin[];
   /** Every filter, in order; `explain` and `filterNode` run them one by one. */
   readonly filters: readonly FilterPlugin[];
   /** Scorers of a `highest-score` profile (empty for the indexed policies). */

@@ -175,3 +175,19 @@ test('the pending reasons count cordoned, tainted and short nodes separately', (
   );
   assert.equal(d.unresolvable, false);
 });
+
+test('a pod with impossible data is an error naming the pod and field, on every path', () => {
+  const snapshot = makeCluster(makeNode('a'));
+  const profile = makeProfile('binpack');
+  const pod = { ...makePod('p').build(), request: { cpuMillis: -1, memoryBytes: 0, epcBytes: 0 } };
+  const d = schedule(snapshot, pod, profile, makeContext());
+  assert.equal(d.node, undefined);
+  assert.equal(d.error, 'pod default/p: request.cpuMillis must be a whole number >= 0, got -1');
+  const f = filterCandidates(snapshot, pod, profile, makeContext(), ['a']);
+  assert.equal(f.failed[0]?.status.code, 'Error');
+  const unmarked = { ...makePod('q').build(), request: { cpuMillis: 0, memoryBytes: 0, epcBytes: 4096 } };
+  assert.match(
+    schedule(snapshot, unmarked, profile, makeContext()).error ?? '',
+    /requests EPC but is not marked as an SGX pod/,
+  );
+});

@@ -184,6 +184,8 @@ export function schedule(
 ): Decision {
   const index = snapshot.usageIndex(profile.params, ctx.now);
   const notes = staleNotes(profile, index.staleCount);
+  const refused = preFilter(pod, profile);
+  if (refused !== undefined) return refusedUpFront(refused, snapshot.size, notes);
   const q = new PodQuery(snapshot, pod);
   const tiers = tiersFor(pod, profile);
   const policy = profile.policy;
@@ -257,6 +259,32 @@ function summarize(
   return grouper;
 }
 
+/** The first failing pre-filter's status, or undefined when the pod passes them all. */
+function preFilter(pod: PodView, profile: Profile): Status | undefined {
+  for (const p of profile.preFilters) {
+    const s = p.preFilter(pod);
+    if (s.code !== 'Success') return s;
+  }
+  return undefined;
+}
+
+/**
+ * A decision for a pod refused before any node was looked at: every node is counted under the
+ * pre-filter's reasons (as kube-scheduler does), and an `Error` status becomes `decision.error`.
+ */
+function refusedUpFront(status: Status, nodes: number, notes: readonly string[]): Decision {
+  if (status.code === 'Error') {
+    return failed(status.reasons.map((r) => (r.kind === 'other' ? r.message : r.kind)).join('; '), notes);
+  }
+  const unschedulable = nodes === 0 ? NO_SUMMARIES : status.reasons.map((reason) => ({ reason, nodes }));
+  return {
+    node: undefined,
+    unschedulable,
+    unresolvable: nodes > 0 && status.code === 'UnschedulableAndUnresolvable',
+    notes,
+  };
+}
+
 function usedOfFor(profile: Profile, now: number): UsedOf {
   return (node, d) => usedAmount(d, amountOf(node.requested, d), node.measured, profile.params, now);
 }
@@ -276,6 +304,8 @@ export function scheduleByScan(
   const statuses = nodes.map((n) => filterNode(n, pod, profile, ctx));
   const stale = nodes.filter((n) => hasStaleMeasurement(n.measured, profile.params, ctx.now)).length;
   const notes = staleNotes(profile, stale);
+  const refused = preFilter(pod, profile);
+  if (refused !== undefined) return refusedUpFront(refused, nodes.length, notes);
   const usedOf = usedOfFor(profile, ctx.now);
   for (const tier of tiersFor(pod, profile)) {
     const feasible: NodeView[] = [];
@@ -302,8 +332,10 @@ export function scheduleByScan(
   return notPlaced(grouper, notes);
 }
 
-/** Runs the profile's filters on one node: Success, or the first failing filter's status. */
+/** Runs the profile's pre-filters and filters on one node: Success, or the first failing status. */
 export function filterNode(node: NodeView, pod: PodView, profile: Profile, ctx: ScheduleContext): Status {
+  const refused = preFilter(pod, profile);
+  if (refused !== undefined) return refused;
   for (const f of profile.filters) {
     const s = f.filter(pod, node, ctx);
     if (s.code !== 'Success') return s;
@@ -337,11 +369,12 @@ export function filterCandidates(
   nodeNames: readonly string[],
 ): CandidateFilterResult {
   const index = snapshot.usageIndex(profile.params, ctx.now);
+  const refused = preFilter(pod, profile);
   const feasible: string[] = [];
   const failures: CandidateFailure[] = [];
   for (const name of nodeNames) {
     const e = snapshot.entryOf(name);
-    const status = e === undefined ? UNKNOWN_NODE : entryStatus(e, pod, index, profile);
+    const status = refused ?? (e === undefined ? UNKNOWN_NODE : entryStatus(e, pod, index, profile));
     if (status.code === 'Success') feasible.push(name);
     else failures.push({ node: name, status });
   }

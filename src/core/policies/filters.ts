@@ -8,7 +8,7 @@
  */
 import type { NodeSpec, NodeView, Taint } from '../model/node.js';
 import type { PodView, Toleration } from '../model/pod.js';
-import type { FilterPlugin, Reason, ScheduleContext, Status } from '../framework/types.js';
+import type { FilterPlugin, PreFilterPlugin, Reason, ScheduleContext, Status } from '../framework/types.js';
 import type { UsageParams } from '../framework/fit.js';
 import {
   admissionBound,
@@ -105,4 +105,36 @@ export function filterPlugins(params: UsageParams): FilterPlugin[] {
         fitStatus(node, pod, params, ctx.now),
     },
   ];
+}
+
+function invalid(message: string): Status {
+  return { code: 'Error', reasons: [{ kind: 'other', message }] };
+}
+
+/**
+ * The pod's own data must make sense before any node is judged: whole, non-negative amounts, and
+ * an EPC request only on a pod marked as an SGX pod (the edge converters set both together). A
+ * violation is an `Error` naming the pod and the field, not a silent misplacement.
+ */
+export function podSanity(pod: PodView): Status {
+  const r = pod.request;
+  for (const [field, value] of [
+    ['cpuMillis', r.cpuMillis],
+    ['memoryBytes', r.memoryBytes],
+    ['epcBytes', r.epcBytes],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      return invalid(
+        `pod ${pod.namespace}/${pod.name}: request.${field} must be a whole number >= 0, got ${value}`,
+      );
+    }
+  }
+  if (r.epcBytes > 0 && !pod.sgx) {
+    return invalid(`pod ${pod.namespace}/${pod.name}: requests EPC but is not marked as an SGX pod`);
+  }
+  return SUCCESS;
+}
+
+export function preFilterPlugins(): PreFilterPlugin[] {
+  return [{ name: 'PodSanity', preFilter: podSanity }];
 }
