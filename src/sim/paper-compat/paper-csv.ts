@@ -58,6 +58,11 @@ const COLUMNS = [
   { index: 4, name: 'used memory (fraction of a machine)' },
 ] as const;
 
+/** The value of a field already checked against Python's syntax (Number() ignores the whitespace). */
+function numberOf(field: string): number {
+  return Number(field.includes('_') ? field.replaceAll('_', '') : field);
+}
+
 function show(text: string): string {
   return JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text);
 }
@@ -138,7 +143,7 @@ export class PaperCsvReader {
         `field ${column.index + 1}, ${column.name}: expected an integer, got ${show(field)}`,
       );
     }
-    const value = Number(field.trim().replaceAll('_', ''));
+    const value = numberOf(field);
     if (!Number.isSafeInteger(value)) {
       throw new PaperCsvError(
         this.source,
@@ -150,7 +155,7 @@ export class PaperCsvReader {
   }
 
   private fraction(field: string, lineNo: number, column: (typeof COLUMNS)[number]): number {
-    const value = PY_FLOAT.test(field) ? Number(field.trim().replaceAll('_', '')) : NaN;
+    const value = PY_FLOAT.test(field) ? numberOf(field) : NaN;
     if (!Number.isFinite(value) || value < 0) {
       throw new PaperCsvError(
         this.source,

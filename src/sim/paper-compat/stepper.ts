@@ -1,7 +1,7 @@
 import { FinishHeap } from './finish-heap.js';
 import { MinTree } from './min-tree.js';
 import type { PaperJobs } from './paper-csv.js';
-import { pythonFloatRepr } from './python-float.js';
+import { minutesRepr } from './minutes.js';
 
 /**
  * The authors' offline simulator, second by second, with the same output and without its cost.
@@ -166,7 +166,7 @@ export function* paperCompatSteps(
     }
     // (4) the line for this second
     const tail = `,${pendingBytes(backlogPages)}\n`;
-    out.put(pythonFloatRepr(t / 60));
+    out.put(minutesRepr(t));
     out.put(tail);
     // (5) the paper's stop rule; with no arrival and no release to come nothing can change either
     if (arrived === n && finishes.size === 0) {
@@ -177,7 +177,7 @@ export function* paperCompatSteps(
     // Seconds before the next arrival or release are idle: same backlog, same bytes.
     const next = Math.min(arrived < n ? start[arrived]! - origin : Infinity, finishes.peekTime());
     for (t++; t < next; t++) {
-      out.put(pythonFloatRepr(t / 60));
+      out.put(minutesRepr(t));
       out.put(tail);
       if (out.full) yield out.take();
     }
