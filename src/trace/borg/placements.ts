@@ -5,7 +5,7 @@ import { scanCsvFiles } from '../scan/scan-files.js';
 import { BORG_EVENT_NAMES, EVENT, endsPlacement } from './schema.js';
 import type { BorgReadOptions, TaskEvent } from './task-events.js';
 import { decodeTaskEvent, emptyTaskEvent } from './task-events.js';
-import { TaskTable } from './task-table.js';
+import { IN_USE, TaskTable } from './task-table.js';
 
 /** How a placement ended; `CENSORED` = still running when the data ended. */
 export type PlacementEnd = 'EVICT' | 'FAIL' | 'FINISH' | 'KILL' | 'LOST' | 'CENSORED';
@@ -67,6 +67,8 @@ export interface PlacementCounts {
   timeZeroDropped: number;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 const RUNNING = 1;
 const SUBMIT_SEEN = 2;
 
@@ -92,7 +94,27 @@ export class PlacementTracker {
   private lastFileIndex = -1;
   private lastUs = 0;
   private readonly timeZero: TimeZeroRows;
+  /** The one placement object handed to `onPlacement`, refilled for each placement. */
+  private readonly out: Mutable<Placement> = {
+    jobId: 0,
+    taskIndex: 0,
+    machineId: NaN,
+    submitUs: 0,
+    submitSeen: false,
+    startUs: 0,
+    endUs: 0,
+    end: 'CENSORED',
+    censored: false,
+    priority: 0,
+    schedulingClass: -1,
+    cpuRequest: NaN,
+    memoryRequest: NaN,
+    diskRequest: NaN,
+    file: '',
+    line: 0,
+  };
 
+  /** `onPlacement` receives one reused object: copy it (`{ ...p }`) to keep it. */
   constructor(
     private readonly onPlacement: (placement: Placement) => void,
     options: PlacementOptions = {},
@@ -126,7 +148,7 @@ export class PlacementTracker {
         // A SUBMIT while running means the end event is missing: that stay is lost data.
         this.counts.staysWithoutEnd++;
       }
-      table.flags[slot] = SUBMIT_SEEN;
+      table.flags[slot] = IN_USE | SUBMIT_SEEN;
       table.submitUs[slot] = t;
       table.startUs[slot] = 0;
       table.machineId[slot] = NaN;
@@ -135,13 +157,13 @@ export class PlacementTracker {
       if (slot < 0) {
         this.counts.scheduleWithoutSubmit++;
         slot = table.insert(e.jobId, e.taskIndex);
-        table.flags[slot] = 0;
+        table.flags[slot] = IN_USE;
         table.submitUs[slot] = t;
         this.setRequests(slot, e, true);
       } else {
         if ((table.flags[slot]! & RUNNING) !== 0) {
           this.counts.staysWithoutEnd++;
-          table.flags[slot] = 0;
+          table.flags[slot] = IN_USE;
           table.submitUs[slot] = t;
         }
         this.setRequests(slot, e, false);
@@ -211,24 +233,24 @@ export class PlacementTracker {
     this.counts.placements++;
     if (end === 'CENSORED') this.counts.censored++;
     const flags = t.flags[slot]!;
-    this.onPlacement({
-      jobId: t.jobId[slot]!,
-      taskIndex: t.taskIndex[slot]!,
-      machineId: t.machineId[slot]!,
-      submitUs: t.submitUs[slot]!,
-      submitSeen: (flags & SUBMIT_SEEN) !== 0,
-      startUs: t.startUs[slot]!,
-      endUs,
-      end,
-      censored: end === 'CENSORED',
-      priority: t.priority[slot]!,
-      schedulingClass: t.schedulingClass[slot]!,
-      cpuRequest: t.cpu[slot]!,
-      memoryRequest: t.memory[slot]!,
-      diskRequest: t.disk[slot]!,
-      file: this.files[t.file[slot]!]!,
-      line: t.line[slot]!,
-    });
+    const p = this.out;
+    p.jobId = t.jobId[slot]!;
+    p.taskIndex = t.taskIndex[slot]!;
+    p.machineId = t.machineId[slot]!;
+    p.submitUs = t.submitUs[slot]!;
+    p.submitSeen = (flags & SUBMIT_SEEN) !== 0;
+    p.startUs = t.startUs[slot]!;
+    p.endUs = endUs;
+    p.end = end;
+    p.censored = end === 'CENSORED';
+    p.priority = t.priority[slot]!;
+    p.schedulingClass = t.schedulingClass[slot]!;
+    p.cpuRequest = t.cpu[slot]!;
+    p.memoryRequest = t.memory[slot]!;
+    p.diskRequest = t.disk[slot]!;
+    p.file = this.files[t.file[slot]!]!;
+    p.line = t.line[slot]!;
+    this.onPlacement(p);
   }
 }
 
@@ -247,7 +269,7 @@ export async function* derivePlacements(
 ): AsyncGenerator<Placement> {
   const log = options.issues ?? new IssueLog({ strict: options.strict ?? false });
   let batch: Placement[] = [];
-  const tracker = new PlacementTracker((p) => batch.push(p), options);
+  const tracker = new PlacementTracker((p) => batch.push({ ...p }), options);
   const event = emptyTaskEvent();
   const onEvent = options.onEvent;
   const hooks: ScanHooks = options.hooks ?? {};

@@ -1,22 +1,37 @@
-import { mixKey } from '../columns/int-hash.js';
+import { NumberMap } from '../columns/number-map.js';
 
-const EMPTY = -1;
+/** Flag bit of a slot in use (the tracker owns the low bits). */
+export const IN_USE = 0x80;
+
+const EMPTY_TASKS = new Int32Array(0);
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** Task indexes at or above this go to a plain Map (the 2011 trace's largest is about 20,000). */
+const TASK_INDEX_LIMIT = 2 ** 20;
 
 /**
  * The open tasks of the placement pairing: one slot per pending or running task, in typed-array
- * columns, found through an open-addressing index keyed by one number per (job, task). Over the
- * 14 shared task_events parts the table holds up to ~150,000 tasks at once while 2.6 million rows
- * pass through it: no object per task, no boxed keys, nothing for the garbage collector.
- *
- * Keys are integers below 2^53 (`taskKey`); the few (job, task) pairs that do not fit use `others`.
+ * columns. A task is found in two steps: its job in a `NumberMap` (remembering the last job, since a
+ * job's events come in bursts), then its task index in that job's Int32Array of slots. Over the 14
+ * shared task_events parts up to ~300,000 tasks are open at once while 2.6 million rows pass: no
+ * object per task, no boxed keys, nothing for the garbage collector. A job's array is dropped when
+ * its last open task ends, so memory follows the open tasks, not the rows read.
  */
 export class TaskTable {
-  // index: key -> slot
-  private keys: Float64Array;
-  private slotOf: Int32Array;
-  private mask: number;
-  private used = 0;
+  private readonly jobs = new NumberMap(4096);
+  private jobTasks: Int32Array[] = [];
+  private jobOpen = new Int32Array(4096);
+  private readonly freeJobs: number[] = [];
+  private lastJobId = -1;
+  private lastJobSlot = -1;
   private readonly others = new Map<string, number>();
+  private readonly pools = new Map<number, Int32Array[]>();
+  private count = 0;
 
   // slot columns
   jobId: Float64Array;
@@ -31,7 +46,7 @@ export class TaskTable {
   schedulingClass: Int32Array;
   line: Int32Array;
   file: Int32Array;
-  /** Bit 0: running; bit 1: a SUBMIT was read. */
+  /** Bit 0: running; bit 1: a SUBMIT was read; bit 7: slot in use. */
   flags: Uint8Array;
   /** Insertion sequence, for a stable order of what is left at the end. */
   seq: Float64Array;
@@ -42,7 +57,7 @@ export class TaskTable {
   private nextSlot = 0;
   private seqCounter = 0;
 
-  constructor(initialSlots = 1 << 16) {
+  constructor(initialSlots = 1 << 18) {
     this.capacity = initialSlots;
     this.jobId = new Float64Array(initialSlots);
     this.taskIndex = new Float64Array(initialSlots);
@@ -59,30 +74,30 @@ export class TaskTable {
     this.flags = new Uint8Array(initialSlots);
     this.seq = new Float64Array(initialSlots);
     this.freeList = new Int32Array(initialSlots);
-    const indexSize = initialSlots * 4;
-    this.keys = new Float64Array(indexSize).fill(EMPTY);
-    this.slotOf = new Int32Array(indexSize);
-    this.mask = indexSize - 1;
   }
 
   /** Tasks held. */
   get size(): number {
-    return this.used + this.others.size;
+    return this.count;
+  }
+
+  private jobSlot(jobId: number): number {
+    if (jobId === this.lastJobId) return this.lastJobSlot;
+    const j = this.jobs.get(jobId);
+    if (j >= 0) {
+      this.lastJobId = jobId;
+      this.lastJobSlot = j;
+    }
+    return j;
   }
 
   /** The slot of (job, task), or -1. */
   find(jobId: number, taskIndex: number): number {
-    if (jobId >= 2 ** 33 || taskIndex >= 2 ** 20) return this.others.get(`${jobId}/${taskIndex}`) ?? -1;
-    const key = jobId * 2 ** 20 + taskIndex;
-    const keys = this.keys;
-    const mask = this.mask;
-    let i = mixKey(key) & mask;
-    for (;;) {
-      const k = keys[i]!;
-      if (k === key) return this.slotOf[i]!;
-      if (k === EMPTY) return -1;
-      i = (i + 1) & mask;
-    }
+    if (taskIndex >= TASK_INDEX_LIMIT) return this.others.get(`${jobId}/${taskIndex}`) ?? -1;
+    const j = this.jobSlot(jobId);
+    if (j < 0) return -1;
+    const tasks = this.jobTasks[j]!;
+    return taskIndex < tasks.length ? tasks[taskIndex]! : -1;
   }
 
   /** A fresh slot for (job, task), which must not be held yet. */
@@ -91,81 +106,99 @@ export class TaskTable {
     this.jobId[slot] = jobId;
     this.taskIndex[slot] = taskIndex;
     this.seq[slot] = this.seqCounter++;
-    if (jobId >= 2 ** 33 || taskIndex >= 2 ** 20) {
+    this.flags[slot] = IN_USE;
+    this.count++;
+    if (taskIndex >= TASK_INDEX_LIMIT) {
       this.others.set(`${jobId}/${taskIndex}`, slot);
       return slot;
     }
-    if ((this.used + 1) * 2 > this.keys.length) this.growIndex();
-    this.put(jobId * 2 ** 20 + taskIndex, slot);
-    this.used++;
+    let j = this.jobSlot(jobId);
+    if (j < 0) {
+      j = this.freeJobs.pop() ?? this.jobTasks.length;
+      if (j === this.jobTasks.length) this.jobTasks.push(new Int32Array(0));
+      if (j >= this.jobOpen.length) {
+        const bigger = new Int32Array(this.jobOpen.length * 2);
+        bigger.set(this.jobOpen);
+        this.jobOpen = bigger;
+      }
+      this.jobTasks[j] = this.takeArray(Math.max(8, nextPow2(taskIndex + 1)));
+      this.jobOpen[j] = 0;
+      this.jobs.set(jobId, j);
+      this.lastJobId = jobId;
+      this.lastJobSlot = j;
+    }
+    let tasks = this.jobTasks[j]!;
+    if (taskIndex >= tasks.length) {
+      const bigger = this.takeArray(nextPow2(taskIndex + 1));
+      bigger.set(tasks);
+      this.giveArray(tasks.fill(-1));
+      this.jobTasks[j] = tasks = bigger;
+    }
+    tasks[taskIndex] = slot;
+    this.jobOpen[j]!++;
     return slot;
   }
 
   /** Forgets (job, task) and frees its slot. */
   remove(jobId: number, taskIndex: number, slot: number): void {
     this.freeList[this.freeTop++] = slot;
-    if (jobId >= 2 ** 33 || taskIndex >= 2 ** 20) {
+    this.flags[slot] = 0;
+    this.count--;
+    if (taskIndex >= TASK_INDEX_LIMIT) {
       this.others.delete(`${jobId}/${taskIndex}`);
       return;
     }
-    const key = jobId * 2 ** 20 + taskIndex;
-    const keys = this.keys;
-    const mask = this.mask;
-    let i = mixKey(key) & mask;
-    while (keys[i] !== key) i = (i + 1) & mask;
-    // Backward-shift deletion keeps every probe chain unbroken without tombstones.
-    let j = i;
-    for (;;) {
-      j = (j + 1) & mask;
-      const k = keys[j]!;
-      if (k === EMPTY) break;
-      const home = mixKey(k) & mask;
-      const between = i <= j ? i < home && home <= j : i < home || home <= j;
-      if (between) continue;
-      keys[i] = k;
-      this.slotOf[i] = this.slotOf[j]!;
-      i = j;
+    const j = this.jobSlot(jobId);
+    this.jobTasks[j]![taskIndex] = -1;
+    if (--this.jobOpen[j]! === 0) {
+      // The job has no open task left: drop its array so memory follows the open tasks.
+      this.jobs.delete(jobId);
+      this.giveArray(this.jobTasks[j]!);
+      this.jobTasks[j] = EMPTY_TASKS;
+      this.freeJobs.push(j);
+      if (this.lastJobId === jobId) this.lastJobId = -1;
     }
-    keys[i] = EMPTY;
-    this.used--;
   }
 
-  /** Slots held, in insertion order (each removes nothing). */
+  /**
+   * A task-slot array of `length` (a power of two) filled with -1, from the pool when one is free:
+   * jobs open and close all the time, and allocating a typed array for each would dominate.
+   */
+  private takeArray(length: number): Int32Array {
+    const pool = this.pools.get(length);
+    const reused = pool?.pop();
+    return reused ?? new Int32Array(length).fill(-1);
+  }
+
+  /** Returns an array to the pool; its entries are all -1 again (every task of the job was removed). */
+  private giveArray(a: Int32Array): void {
+    if (a.length === 0) return;
+    let pool = this.pools.get(a.length);
+    if (pool === undefined) {
+      pool = [];
+      this.pools.set(a.length, pool);
+    }
+    // Bounded: a pool never holds more than the arrays of the largest set of jobs closed at once.
+    if (pool.length < 4096) pool.push(a);
+  }
+
+  /** Slots held, in insertion order. */
   heldSlots(): number[] {
     const out: number[] = [];
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== EMPTY) out.push(this.slotOf[i]!);
-    for (const slot of this.others.values()) out.push(slot);
+    for (let slot = 0; slot < this.nextSlot; slot++) if ((this.flags[slot]! & IN_USE) !== 0) out.push(slot);
     return out.sort((a, b) => this.seq[a]! - this.seq[b]!);
   }
 
   clear(): void {
-    this.keys.fill(EMPTY);
+    this.jobs.clear();
+    this.jobTasks = [];
+    this.freeJobs.length = 0;
     this.others.clear();
-    this.used = 0;
+    this.lastJobId = -1;
+    this.count = 0;
+    this.flags.fill(0);
     this.freeTop = 0;
     this.nextSlot = 0;
-  }
-
-  private put(key: number, slot: number): void {
-    const keys = this.keys;
-    const mask = this.mask;
-    let i = mixKey(key) & mask;
-    while (keys[i] !== EMPTY) i = (i + 1) & mask;
-    keys[i] = key;
-    this.slotOf[i] = slot;
-  }
-
-  private growIndex(): void {
-    const oldKeys = this.keys;
-    const oldSlots = this.slotOf;
-    this.keys = new Float64Array(oldKeys.length * 2).fill(EMPTY);
-    this.slotOf = new Int32Array(oldKeys.length * 2);
-    this.mask = this.keys.length - 1;
-    for (let i = 0; i < oldKeys.length; i++) {
-      const k = oldKeys[i]!;
-      if (k !== EMPTY) this.put(k, oldSlots[i]!);
-    }
   }
 
   private allocate(): number {

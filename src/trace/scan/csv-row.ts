@@ -163,11 +163,11 @@ export class CsvRow {
     min = -Infinity,
     belowMin: IssueReason = 'out-of-range',
   ): number {
-    if (this.isEmpty(i)) return this.fail(log, 'missing-field', i, what);
     const v = this.int(i);
+    if (v >= min) return v; // the common case: one parse, one comparison
+    if (this.isEmpty(i)) return this.fail(log, 'missing-field', i, what);
     if (Number.isNaN(v)) return this.fail(log, 'not-a-number', i, what);
-    if (v < min) return this.fail(log, belowMin, i, what);
-    return v;
+    return this.fail(log, belowMin, i, what);
   }
 
   /** A mandatory number >= min. Reports and returns NaN when absent or invalid. */
@@ -187,11 +187,11 @@ export class CsvRow {
 
   /** An optional number: `fallback` when empty, NaN (reported) when present but not a number or < min. */
   optFloat(i: number, log: IssueLog, fallback: number, what = 'a number', min = -Infinity): number {
-    if (this.isEmpty(i)) return fallback;
+    if (this.starts[i] === this.ends[i]) return fallback;
     const v = this.float(i);
+    if (v >= min) return v;
     if (Number.isNaN(v)) return this.fail(log, 'not-a-number', i, what);
-    if (v < min) return this.fail(log, 'out-of-range', i, what);
-    return v;
+    return this.fail(log, 'out-of-range', i, what);
   }
 
   /** An optional integer: `fallback` when empty, NaN (reported) when present but not an integer. */

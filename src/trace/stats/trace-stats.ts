@@ -17,6 +17,7 @@ import type { CsvRow } from '../scan/csv-row.js';
 import type { ScanHooks } from '../scan/scan-files.js';
 import { scanRows } from '../scan/scan-files.js';
 import { parseRecordLine } from '../workload/jsonl.js';
+import { JobTaskSet } from '../columns/job-task-set.js';
 import { DoubleColumn, NumberSet } from '../columns/number-set.js';
 import type { Distribution } from './summary.js';
 import { distributionOf } from './summary.js';
@@ -141,9 +142,9 @@ export async function traceStats(
   switch (format) {
     case 'task_events': {
       const counts = new Float64Array(BORG_EVENT_NAMES.length);
-      const jobs = new NumberSet();
-      const tasks = new TaskSet();
+      const tasks = new JobTaskSet();
       const machineIds = new NumberSet();
+      let lastMachine = -1;
       const memory = new DoubleColumn();
       const byEnd: Record<PlacementEnd, number> = {
         EVICT: 0,
@@ -176,17 +177,20 @@ export async function traceStats(
           if (!inWindow(e.timeUs)) return;
           seeTime(e.timeUs);
           counts[e.eventType]!++;
-          jobs.add(e.jobId);
           tasks.add(e.jobId, e.taskIndex);
-          if (!Number.isNaN(e.machineId)) machineIds.add(e.machineId);
+          const m = e.machineId;
+          if (m !== lastMachine && !Number.isNaN(m)) {
+            machineIds.add(m);
+            lastMachine = m;
+          }
         }),
         log,
         hooks,
       );
       tracker.finish();
       events = Object.fromEntries(BORG_EVENT_NAMES.map((name, i) => [name, counts[i]!]));
-      distinct.jobs = jobs.size;
-      distinct.tasks = tasks.size;
+      distinct.jobs = tasks.jobCount;
+      distinct.tasks = tasks.tasks;
       distinct.machines = machineIds.size;
       placements = {
         derived,
@@ -251,8 +255,7 @@ export async function traceStats(
       break;
     }
     case 'task_usage': {
-      const jobs = new NumberSet();
-      const tasks = new TaskSet();
+      const tasks = new JobTaskSet();
       const machineIds = new NumberSet();
       const assigned = new DoubleColumn();
       const maximum = new DoubleColumn();
@@ -262,7 +265,6 @@ export async function traceStats(
           const u = decodeTaskUsage(row, log);
           if (u === undefined || !inWindow(u.startUs)) return;
           seeTime(u.startUs);
-          jobs.add(u.jobId);
           tasks.add(u.jobId, u.taskIndex);
           machineIds.add(u.machineId);
           if (!Number.isNaN(u.assignedMemory)) assigned.push(u.assignedMemory);
@@ -271,8 +273,8 @@ export async function traceStats(
         log,
         hooks,
       );
-      distinct.jobs = jobs.size;
-      distinct.tasks = tasks.size;
+      distinct.jobs = tasks.jobCount;
+      distinct.tasks = tasks.tasks;
       distinct.machines = machineIds.size;
       memoryRequest = distributionOf(assigned);
       memoryUsage = distributionOf(maximum);
@@ -351,17 +353,4 @@ export async function traceStats(
     timeRange: { first: first / 1e6, last: last / 1e6 },
     timing: { seconds: Number(seconds.toFixed(3)), rowsPerSecond: Math.round(read / seconds) },
   };
-}
-
-/** Distinct (job, task) pairs: one number per pair while it fits in 53 bits, a string otherwise. */
-class TaskSet {
-  private readonly numbers = new NumberSet(1 << 16);
-  private readonly others = new Set<string>();
-  add(jobId: number, taskIndex: number): void {
-    if (jobId < 2 ** 33 && taskIndex < 2 ** 20) this.numbers.add(jobId * 2 ** 20 + taskIndex);
-    else this.others.add(`${jobId}/${taskIndex}`);
-  }
-  get size(): number {
-    return this.numbers.size + this.others.size;
-  }
 }
