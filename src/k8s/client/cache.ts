@@ -54,6 +54,8 @@ export class ClusterCache {
   /** Assumed and not yet seen bound by the informer. */
   private readonly assumed = new Set<string>();
   private readonly badPods = new Set<string>();
+  /** Node names in the snapshot (a cheap membership test; `snapshot.node()` builds a view). */
+  private readonly nodeNames = new Set<string>();
 
   constructor(private readonly opts: ClusterCacheOptions) {
     const core = opts.kc.makeApiClient(CoreV1Api);
@@ -138,7 +140,7 @@ export class ClusterCache {
 
   /** Sets measured usage of a node the cache knows; unknown nodes are ignored (returns false). */
   setMeasured(node: string, usage: MeasuredUsage | undefined): boolean {
-    if (this.snapshot.node(node) === undefined) return false;
+    if (!this.nodeNames.has(node)) return false;
     this.snapshot.setMeasured(node, usage);
     return true;
   }
@@ -153,7 +155,7 @@ export class ClusterCache {
       this.byNode.set(node, set);
     }
     set.add(view.uid);
-    if (this.snapshot.node(node) !== undefined) this.snapshot.assume(view, node);
+    if (this.nodeNames.has(node)) this.snapshot.assume(view, node);
     else this.snapshot.forget(view.uid);
   }
 
@@ -174,8 +176,9 @@ export class ClusterCache {
       this.opts.log('warn', 'node skipped: cannot read it', { node: name, error: errorText(err) });
       return;
     }
-    const known = this.snapshot.node(name) !== undefined;
+    const known = this.nodeNames.has(name);
     this.snapshot.upsertNode(spec);
+    this.nodeNames.add(name);
     if (!known) {
       // Pods seen bound to this node before the node itself: count them now.
       for (const uid of this.byNode.get(name) ?? []) {
@@ -189,6 +192,7 @@ export class ClusterCache {
   private removeNode(node: V1Node): void {
     const name = node.metadata?.name ?? '';
     this.snapshot.removeNode(name);
+    this.nodeNames.delete(name);
     this.opts.onNode?.(name, 'delete');
   }
 

@@ -76,6 +76,7 @@ export class Scheduler {
   private readonly elector: LeaderElector | undefined;
   private readonly poller: UsagePoller | undefined;
   private readonly writer: BackgroundWriter;
+  private readonly events: BackgroundWriter;
   private readonly gated = new Set<string>();
   private readonly binding = new Map<string, Promise<void>>();
   private slotWaiters: (() => void)[] = [];
@@ -102,8 +103,16 @@ export class Scheduler {
       ...(o.informerBackoffMs === undefined ? {} : { initialBackoffMs: o.informerBackoffMs }),
     });
     this.writer = new BackgroundWriter({
-      concurrency: 32,
+      concurrency: 16,
       maxQueued: 10_000,
+      log: o.log,
+      onDrop: (kind) => this.metrics.droppedWrites.inc({ kind }),
+    });
+    // Events are best effort, as client-go's broadcaster: at most 1,000 queued, newer ones dropped
+    // (and counted) while the API server is behind, so that a burst of pods is not slowed by them.
+    this.events = new BackgroundWriter({
+      concurrency: 8,
+      maxQueued: 1000,
       log: o.log,
       onDrop: (kind) => this.metrics.droppedWrites.inc({ kind }),
     });
@@ -338,7 +347,7 @@ export class Scheduler {
     const since = this.queue.takeSince(key);
     if (since !== undefined) this.metrics.e2eDuration.observe((now - since) / 1000);
     this.o.log('debug', 'bound pod', { pod: key, node });
-    this.writer.submit('event', { pod: key }, () =>
+    this.events.submit('event', { pod: key }, () =>
       this.api.createEvent({
         pod: ref,
         type: 'Normal',
@@ -362,7 +371,7 @@ export class Scheduler {
       this.writer.submit('condition', { pod: key }, () =>
         this.api.setPodScheduled(ref, { status: 'False', reason, message }),
       );
-    this.writer.submit('event', { pod: key }, () =>
+    this.events.submit('event', { pod: key }, () =>
       this.api.createEvent({
         pod: ref,
         type: 'Warning',
@@ -385,13 +394,14 @@ export class Scheduler {
     for (const w of this.slotWaiters.splice(0)) w();
     await this.loop;
     await Promise.allSettled([...this.binding.values()]);
-    await this.writer.drain(5000);
+    await Promise.all([this.writer.drain(5000), this.events.drain(5000)]);
     await this.elector?.stop(true);
     this.leading = false;
     this.metrics.leader.set(0);
     await this.poller?.stop();
     this.queue.clear();
     await this.cache.stop();
+    this.api.close?.();
     this.o.log('info', 'scheduler stopped', { identity: this.o.identity });
   }
 }
