@@ -29,8 +29,9 @@ caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid var(--ink); vertical-align: bottom; }
 tbody th { white-space: nowrap; }
-.plot [class$='-swatches'] { font-size: 13px; }
-.plot [class$='-swatches'] svg { width: 13px; height: 13px; }
+.plot [class$='-swatches'], .legend [class$='-swatches'] { font-size: 13px; }
+.plot [class$='-swatches'] svg, .legend [class$='-swatches'] svg { width: 13px; height: 13px; }
+.legend { display: flex; gap: 24px; flex-wrap: wrap; margin: 8px 0 0; }
 tbody tr:nth-child(even) { background: var(--bg-alt); }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.best { font-weight: 700; }

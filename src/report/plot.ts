@@ -74,7 +74,20 @@ export class PlotRenderer {
       ...options,
       document: document as unknown as NonNullable<Plot.PlotOptions['document']>,
     }) as unknown as Rendered;
-    const html = element.outerHTML
+    return this.clean(element.outerHTML);
+  }
+
+  /** Renders a legend on its own, for a group of plots that share one colour scale. */
+  legend(options: NonNullable<Parameters<typeof Plot.legend>[0]>): string {
+    const { document } = parseHTML('<!doctype html><html><body></body></html>');
+    // Plot.legend reads `document` from its options like Plot.plot, but its type does not say so.
+    const element = Plot.legend({ ...options, document } as typeof options) as unknown as Rendered;
+    return this.clean(element.outerHTML);
+  }
+
+  /** Rounds coordinates to 0.1 px and moves style blocks to the page's head. */
+  private clean(html: string): string {
+    return html
       .replace(
         GEOMETRY_ATTRS,
         (_m, name: string, value: string) => ` ${name}="${value.replace(LONG_DECIMAL, '$1')}"`,
@@ -83,7 +96,6 @@ export class PlotRenderer {
         this.styles.add(block);
         return '';
       });
-    return html;
   }
 
   /** The style blocks collected from every figure rendered so far, in first-seen order. */

@@ -62,6 +62,9 @@ const MEASURES: readonly Measure[] = [
   },
 ];
 
+/** Line widths of the enforcement modes, in their order of appearance. */
+const WIDTHS: readonly number[] = [4, 2.5, 1.25];
+
 interface AttackPoint {
   readonly line: string;
   readonly enforcement: string;
@@ -94,7 +97,7 @@ export function attackSection(ctx: FigureContext): Section {
   }
   const enforcements = [...new Set(runs.map((r) => r.run.result.meta.enforcement))];
   const policies = [...ctx.report.policies];
-  const plots = MEASURES.map((m, index) => {
+  const plots = MEASURES.map((m) => {
     const data: AttackPoint[] = [];
     for (const r of runs) {
       const v = m.value(r.run.result.summary.sgx);
@@ -107,7 +110,19 @@ export function attackSection(ctx: FigureContext): Section {
         v,
       });
     }
-    data.sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : a.fraction - b.fraction));
+    // Lines of different modes often coincide (einit and cgroup both protect honest pods): the first
+    // mode is drawn widest and underneath, later ones narrower on top, so every mode stays visible.
+    const rank = (e: string): number => (enforcements as readonly string[]).indexOf(e);
+    data.sort((a, b) =>
+      rank(a.enforcement) !== rank(b.enforcement)
+        ? rank(a.enforcement) - rank(b.enforcement)
+        : a.line < b.line
+          ? -1
+          : a.line > b.line
+            ? 1
+            : a.fraction - b.fraction,
+    );
+    const width = (d: AttackPoint): number => WIDTHS[rank(d.enforcement) % WIDTHS.length]!;
     const svg = ctx.plots.render({
       width: 520,
       height: 260,
@@ -116,20 +131,19 @@ export function attackSection(ctx: FigureContext): Section {
       color: {
         domain: enforcements,
         range: categoryColours(enforcements.length),
-        legend: true,
         label: 'Enforcement',
       },
-      symbol: { domain: policies, legend: index === 0 && policies.length > 1, label: 'Policy' },
+      symbol: { domain: policies, label: 'Policy' },
       x: { label: 'Attacker fraction of EPC (%) →', grid: true },
       y: { label: m.axis, grid: true, zero: true, nice: true },
       marks: [
-        Plot.line(data, { x: 'fraction', y: 'v', z: 'line', stroke: 'enforcement', strokeWidth: 1.5 }),
+        Plot.line(data, { x: 'fraction', y: 'v', z: 'line', stroke: 'enforcement', strokeWidth: width }),
         Plot.dot(data, {
           x: 'fraction',
           y: 'v',
           stroke: 'enforcement',
           symbol: 'policy',
-          r: 3.5,
+          r: (d: AttackPoint) => 1.5 + width(d),
           fill: 'white',
         }),
       ],
@@ -138,9 +152,16 @@ export function attackSection(ctx: FigureContext): Section {
       `attack-${m.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
       `${m.name} of honest SGX pods against attacker fraction`,
       svg,
-      `${m.name} of honest SGX pods.`,
+      m.caption,
     );
   });
+  // One legend for the grid of small plots, which share their scales' domains.
+  const legends = [
+    ctx.plots.legend({
+      color: { domain: enforcements, range: categoryColours(enforcements.length), label: 'Enforcement' },
+    }),
+    ...(policies.length > 1 ? [ctx.plots.legend({ symbol: { domain: policies, label: 'Policy' } })] : []),
+  ].join('\n');
   const rows: Cell[][] = runs.map((r) => {
     const s = r.run.result.summary.sgx;
     return [
@@ -155,6 +176,7 @@ export function attackSection(ctx: FigureContext): Section {
     note(
       "Attackers request one EPC page and use the given fraction of each SGX node's EPC. Without enforcement they push the node into paging and every SGX pod there slows down; with enforcement they are held to their limit (cgroup) or cannot start (einit).",
     ),
+    `<div class="legend">${legends}</div>`,
     `<div class="grid">${plots.join('\n')}</div>`,
     dataTable(
       'Honest SGX pods under attack, per run',

@@ -87,7 +87,21 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
     layout.fy === null ? classesDrawn.map((c) => CLASS_NAMES[c]) : facetDomain(report.runs, layout.fy);
   const all = [...points[0]!, ...points[1]!];
   const tail = Math.max(...all.map((p) => p.value));
-  const allOne = spec.unit === 'ratio' && tail <= 1;
+  const table = dataTable(
+    `${spec.title}, per run and pod class`,
+    [
+      'Run',
+      'Pods',
+      'Count',
+      ...['Mean', 'p50', 'p90', 'p95', 'p99', 'Max'].map((h) => (spec.unit === 'seconds' ? `${h} (s)` : h)),
+    ],
+    rows,
+  );
+  if (spec.unit === 'ratio' && tail <= 1) {
+    // Every curve would be one vertical line at 1: say it in words instead.
+    const why = `Every ${spec.metric} is 1: no ${CLASS_NAMES[classesDrawn[0]!]} was slowed down by paging in any run.`;
+    return { id: spec.id, title: spec.title, html: note(why) + '\n' + table };
+  }
   // Waiting times span from zero to hours: on a linear axis every curve but the slowest is a vertical
   // line at the left edge. A log axis shows seconds and hours at once; zeros sit at its floor.
   const log = spec.unit === 'seconds' && tail >= 100 * LOG_FLOOR_SECONDS;
@@ -126,7 +140,11 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
     x: {
       label: `${spec.title.split(':')[0]!.trim()} (${unitLabel}${log ? ', log scale' : ''}) →`,
       grid: true,
-      ...(log ? { type: 'log' as const, domain: [LOG_FLOOR_SECONDS, tail] } : { nice: true }),
+      ...(log
+        ? { type: 'log' as const, domain: [LOG_FLOOR_SECONDS, tail] }
+        : spec.unit === 'ratio'
+          ? { domain: [1, tail], nice: true }
+          : { nice: true }),
     },
     y: { label: '↑ Pods (%)', domain: [0, 100], grid: true },
     fx: layout.fx === null ? { axis: null } : { domain: fxDomain, label: null },
@@ -148,18 +166,7 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
     laidOut +
     classesNote +
     (log ? ` Log scale: values under ${LOG_FLOOR_SECONDS} s are drawn at ${LOG_FLOOR_SECONDS} s.` : '') +
-    compareNote(report) +
-    (allOne ? ' No pod was slowed down by paging in any run.' : '');
-  const table = dataTable(
-    `${spec.title}, per run and pod class`,
-    [
-      'Run',
-      'Pods',
-      'Count',
-      ...['Mean', 'p50', 'p90', 'p95', 'p99', 'Max'].map((h) => (spec.unit === 'seconds' ? `${h} (s)` : h)),
-    ],
-    rows,
-  );
+    compareNote(report);
   return {
     id: spec.id,
     title: spec.title,
