@@ -62,6 +62,7 @@ export async function startExtenderApp(opts: ExtenderAppOptions): Promise<Extend
     convert: opts.convert,
     now: opts.now ?? Date.now,
     seed: opts.seed,
+    acceptNewNodes: false,
   });
   const server = await startExtenderServer({
     decider,

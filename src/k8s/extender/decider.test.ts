@@ -86,6 +86,20 @@ test('full NodeList mode: the request node objects are what gets decided on', ()
   assert.ok(out.unresolvable.has('n2'));
   assert.ok(out.failed.has('n3'));
   assert.equal(snapshot.size, 3);
+  // With a cache owning the node set, a node first seen in a request waits for the cache.
+  const owned = new ClusterSnapshot([makeNode('n1').sgx('93.5Mi').build()]);
+  const cached = new CoreDecider({
+    snapshot: owned,
+    profile: profile({ policy: 'binpack' }),
+    convert: { epcResource: 'sgx.intel.com/epc' },
+    now: () => 0,
+    seed: 1,
+    acceptNewNodes: false,
+  });
+  const out2 = cached.filter({ pod: podJson('p', '40Mi'), nodes });
+  assert.deepEqual(out2.passed, ['n1']);
+  assert.equal(out2.failed.get('n3'), NOT_IN_CACHE);
+  assert.equal(owned.size, 1);
 });
 
 test('prioritize: the node the profile would choose gets 10, every score stays in 0..10', () => {

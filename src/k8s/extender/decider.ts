@@ -20,6 +20,12 @@ export interface CoreDeciderOptions {
   readonly now: () => number;
   /** Seed of the per-pod Rng: the same pod, cluster and seed always get the same answer. */
   readonly seed: number;
+  /**
+   * Full-NodeList mode: add nodes the snapshot does not know yet (default true). False when an
+   * informer-backed cache owns the node set: it also places the pods bound to a node it learns
+   * about, so a node first seen in a request waits for the cache (answered as not cached yet).
+   */
+  readonly acceptNewNodes?: boolean;
 }
 
 /** FNV-1a over the pod's identity, mixed with the seed: a per-pod, per-seed deterministic stream. */
@@ -58,16 +64,13 @@ export class CoreDecider implements ExtenderDecider {
   private refreshNodes(nodes: readonly JsonObject[]): void {
     const { snapshot, convert } = this.opts;
     nodes.forEach((n, i) => {
-      const spec = nodeFromJson(n, convert, `Nodes.items[${i}]`);
+      const name = (n['metadata'] as JsonObject)['name'] as string; // checked by parseExtenderArgs
       const rv = resourceVersionOf(n);
-      if (
-        rv !== undefined &&
-        this.nodeVersions.get(spec.name) === rv &&
-        snapshot.node(spec.name) !== undefined
-      )
-        return;
-      snapshot.upsertNode(spec);
-      if (rv !== undefined) this.nodeVersions.set(spec.name, rv);
+      const known = snapshot.node(name) !== undefined;
+      if (!known && this.opts.acceptNewNodes === false) return;
+      if (known && rv !== undefined && this.nodeVersions.get(name) === rv) return;
+      snapshot.upsertNode(nodeFromJson(n, convert, `Nodes.items[${i}]`));
+      if (rv !== undefined) this.nodeVersions.set(name, rv);
     });
   }
 

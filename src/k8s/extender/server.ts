@@ -46,6 +46,8 @@ export interface ExtenderServerOptions {
   readonly readiness?: () => { ready: boolean; reason?: string };
   readonly metrics?: ExtenderMetrics;
   readonly log?: LogFn;
+  /** Called after each protocol answer with its duration in milliseconds (benchmarks, tests). */
+  readonly onAnswered?: (verb: ExtenderVerb, ms: number) => void;
 }
 
 export interface RunningExtender {
@@ -141,7 +143,9 @@ export async function startExtenderServer(opts: ExtenderServerOptions): Promise<
     const answer = (body: string): void => {
       send(res, 200, body);
       metrics.requests.inc({ verb, result });
-      metrics.duration.observe({ verb }, Number(process.hrtime.bigint() - started) / 1e9);
+      const ns = Number(process.hrtime.bigint() - started);
+      metrics.duration.observe({ verb }, ns / 1e9);
+      opts.onAnswered?.(verb, ns / 1e6);
     };
     const parsed = await readJson(req, limit);
     if (!parsed.ok) {
