@@ -39,6 +39,8 @@ td.best { font-weight: 700; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 table.meta th { font-weight: 600; white-space: nowrap; }
 table.meta td { max-width: 760px; overflow-wrap: anywhere; }
+table.meta tr.differs td { background: #fff4e0; }
+span.differs { color: #D55E00; font-weight: 700; }
 details { margin: 6px 0; }
 details > summary { cursor: pointer; color: var(--accent); }
 details.run > summary { font-weight: 600; color: var(--ink); }

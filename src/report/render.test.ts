@@ -181,6 +181,15 @@ describe('renderReport', () => {
     const html = renderReport(live, { compare: sim });
     assert.match(html, /<title>sgx-orchestrator results: live compared with simulated<\/title>/);
     assert.match(html, /stroke-dasharray="6,3"/);
+    // The header has one column per set and marks the parameters that differ.
+    assert.match(
+      html,
+      /<tr class="differs"><th scope="row">Seeds <span class="differs"[^>]*>≠<\/span><\/th><td>5<\/td><td>6<\/td><\/tr>/,
+    );
+    assert.match(
+      html,
+      /<tr><th scope="row">Trace<\/th><td>data\/borg-hour\.jsonl\.gz<\/td><td>data\/borg-hour\.jsonl\.gz<\/td><\/tr>/,
+    );
     const policies = tableRows(html).map((r) => r[0]);
     for (const p of ['live: binpack', 'live: spread', 'simulated: binpack', 'simulated: spread'])
       assert.ok(policies.includes(p), p);

@@ -133,10 +133,15 @@ export function headerTable(
     { name: 'Wall-clock time', values: [...wall] },
   ];
   const body = rows
-    .map(
-      (row) =>
-        `<tr><th scope="row">${escapeHtml(row.name)}</th>${row.values.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`,
-    )
+    .map((row) => {
+      // In comparison mode, parameters that differ between the sets are marked: they are the first
+      // suspects when the two sets disagree.
+      const differs = compared && row.values.some((v) => v !== row.values[0]);
+      const mark = differs ? ' <span class="differs" title="differs between the sets">≠</span>' : '';
+      return `<tr${differs ? ' class="differs"' : ''}><th scope="row">${escapeHtml(row.name)}${mark}</th>${row.values
+        .map((v) => `<td>${escapeHtml(v)}</td>`)
+        .join('')}</tr>`;
+    })
     .join('\n');
   return `<table class="meta">\n<caption>What was run</caption>\n${head}\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
