@@ -82,6 +82,14 @@ test('fixture figures: events, placements, censoring, stable keys', async () => 
   assert.match(text, /5 scheduled in the window, 2 censored/);
 });
 
+test('the worker-thread path gives exactly the figures of the inline path', async () => {
+  for (const dir of [join(FIXTURES, 'borg/task_events'), ...(existsSync(PART1) ? [PART1] : [])]) {
+    const inline = await traceStats([dir], { threads: false, now: () => 0 });
+    const threaded = await traceStats([dir], { threads: true, now: () => 0 });
+    assert.deepEqual(threaded, inline);
+  }
+});
+
 test('other formats: machine_events, task_usage, paper CSV, skipped rows', async () => {
   const m = await traceStats([join(FIXTURES, 'borg/machine_events')]);
   assert.equal(m.format, 'machine_events');

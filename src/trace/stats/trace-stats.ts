@@ -1,5 +1,6 @@
-import type { Placement, PlacementEnd } from '../borg/placements.js';
-import { PlacementTracker } from '../borg/placements.js';
+import type { PlacementEnd } from '../borg/placements.js';
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { decodeJobEvent } from '../borg/job-events.js';
 import { MachineTimeline, capacityGroups } from '../borg/machines.js';
 import type { MachineEvent } from '../borg/machine-events.js';
@@ -15,8 +16,11 @@ import { IssueLog, TraceInputError } from '../issues.js';
 import { decodePaperCsvRow } from '../paper-csv.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import type { ScanHooks } from '../scan/scan-files.js';
-import { scanRows } from '../scan/scan-files.js';
+import { scanCsvFiles, scanRows } from '../scan/scan-files.js';
 import { parseRecordLine } from '../workload/jsonl.js';
+import { EventBatch } from './event-batch.js';
+import type { TaskEventsFigures } from './task-events-figures.js';
+import { TaskEventsAccumulator } from './task-events-figures.js';
 import { JobTaskSet } from '../columns/job-task-set.js';
 import { DoubleColumn, NumberSet } from '../columns/number-set.js';
 import type { Distribution } from './summary.js';
@@ -30,6 +34,11 @@ export interface TraceStatsOptions {
   readonly to?: number;
   readonly strict?: boolean;
   readonly hooks?: ScanHooks;
+  /**
+   * Pair and count in a worker thread beside the parser (both cores busy). Default: for inputs of
+   * 4 MB or more on disk; small inputs do not repay the thread's start.
+   */
+  readonly threads?: boolean;
   /** Clock for the timing figures (injected so tests can fix it). Milliseconds. */
   readonly now?: () => number;
 }
@@ -94,8 +103,6 @@ export interface TraceStats {
   readonly timing: { readonly seconds: number; readonly rowsPerSecond: number };
 }
 
-const PLACEMENT_ENDS: readonly PlacementEnd[] = ['EVICT', 'FAIL', 'FINISH', 'KILL', 'LOST', 'CENSORED'];
-
 /** Reads the files once and computes their figures. */
 export async function traceStats(
   sources: readonly string[],
@@ -141,67 +148,22 @@ export async function traceStats(
 
   switch (format) {
     case 'task_events': {
-      const counts = new Float64Array(BORG_EVENT_NAMES.length);
-      const tasks = new JobTaskSet();
-      const machineIds = new NumberSet();
-      let lastMachine = -1;
-      const memory = new DoubleColumn();
-      const byEnd: Record<PlacementEnd, number> = {
-        EVICT: 0,
-        FAIL: 0,
-        FINISH: 0,
-        KILL: 0,
-        LOST: 0,
-        CENSORED: 0,
+      const useWorker = options.threads ?? totalSize(files) >= WORKER_THRESHOLD_BYTES;
+      const countRow = (): void => {
+        read++;
       };
-      let derived = 0;
-      let withoutSubmit = 0;
-      let atTimeZero = 0;
-      const tracker = new PlacementTracker(
-        (p: Placement) => {
-          if (!inWindow(p.startUs)) return;
-          derived++;
-          byEnd[p.end]++;
-          if (!p.submitSeen) withoutSubmit++;
-          if (p.startUs === 0) atTimeZero++;
-          if (!Number.isNaN(p.memoryRequest)) memory.push(p.memoryRequest);
-        },
-        { timeZero: 'initial' },
-      );
-      const e = emptyTaskEvent();
-      await scanRows(
-        files,
-        counted((row) => {
-          if (!decodeTaskEvent(row, log, e)) return;
-          tracker.event(e);
-          if (!inWindow(e.timeUs)) return;
-          seeTime(e.timeUs);
-          counts[e.eventType]!++;
-          tasks.add(e.jobId, e.taskIndex);
-          const m = e.machineId;
-          if (m !== lastMachine && !Number.isNaN(m)) {
-            machineIds.add(m);
-            lastMachine = m;
-          }
-        }),
-        log,
-        hooks,
-      );
-      tracker.finish();
-      events = Object.fromEntries(BORG_EVENT_NAMES.map((name, i) => [name, counts[i]!]));
-      distinct.jobs = tasks.jobCount;
-      distinct.tasks = tasks.tasks;
-      distinct.machines = machineIds.size;
-      placements = {
-        derived,
-        censored: byEnd.CENSORED,
-        censoredAt: byEnd.CENSORED > 0 ? tracker.lastTimeUs / 1e6 : null,
-        byEnd: Object.fromEntries(PLACEMENT_ENDS.map((k) => [k, byEnd[k]])) as Record<PlacementEnd, number>,
-        withoutSubmit,
-        atTimeZero,
-        neverScheduled: tracker.counts.endedWhilePending + tracker.counts.pendingAtEnd,
-      };
-      memoryRequest = distributionOf(memory);
+      const f = useWorker
+        ? await taskEventsInWorker(files, log, hooks, fromUs, toUs, countRow)
+        : await taskEventsInline(files, log, hooks, fromUs, toUs, countRow);
+      kept = f.inWindow;
+      first = f.firstUs;
+      last = f.lastUs;
+      events = f.events;
+      distinct.jobs = f.jobs;
+      distinct.tasks = f.tasks;
+      distinct.machines = f.machines;
+      placements = f.placements;
+      memoryRequest = f.memoryRequest;
       break;
     }
     case 'job_events': {
@@ -353,4 +315,117 @@ export async function traceStats(
     timeRange: { first: first / 1e6, last: last / 1e6 },
     timing: { seconds: Number(seconds.toFixed(3)), rowsPerSecond: Math.round(read / seconds) },
   };
+}
+
+/** Inputs from this size on disk are counted with a worker thread. */
+const WORKER_THRESHOLD_BYTES = 4 << 20;
+/** Batches in flight to the worker before the parser waits: bounds memory when the worker lags. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+function totalSize(files: readonly string[]): number {
+  let n = 0;
+  for (const f of files) {
+    try {
+      n += statSync(f).size;
+    } catch {
+      // a missing file is reported by the reader
+    }
+  }
+  return n;
+}
+
+async function taskEventsInline(
+  files: readonly string[],
+  log: IssueLog,
+  hooks: ScanHooks,
+  fromUs: number,
+  toUs: number,
+  countRow: () => void,
+): Promise<TaskEventsFigures> {
+  const acc = new TaskEventsAccumulator(fromUs, toUs);
+  const e = emptyTaskEvent();
+  await scanRows(
+    files,
+    (row) => {
+      countRow();
+      if (decodeTaskEvent(row, log, e)) acc.add(e);
+    },
+    log,
+    hooks,
+  );
+  return acc.finish();
+}
+
+/**
+ * The parser on this thread, the accumulator in a worker: validated rows cross in column batches
+ * (transferred, then returned for reuse), at most `MAX_BATCHES_IN_FLIGHT` at a time.
+ */
+async function taskEventsInWorker(
+  files: readonly string[],
+  log: IssueLog,
+  hooks: ScanHooks,
+  fromUs: number,
+  toUs: number,
+  countRow: () => void,
+): Promise<TaskEventsFigures> {
+  const worker = new Worker(new URL('./task-events-worker.js', import.meta.url), {
+    workerData: { fromUs, toUs },
+  });
+  const spare: ArrayBuffer[] = [];
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  let failure: unknown = null;
+  let resolveDone: (f: TaskEventsFigures) => void = () => {};
+  const done = new Promise<TaskEventsFigures>((resolve, reject) => {
+    resolveDone = resolve;
+    worker.once('error', (err) => {
+      failure = err;
+      reject(err);
+      wake?.();
+    });
+  });
+  done.catch(() => {}); // observed below; avoid an unhandled rejection while parsing
+  worker.on(
+    'message',
+    (m: { type: 'ack'; buffer: ArrayBuffer } | { type: 'done'; figures: TaskEventsFigures }) => {
+      if (m.type === 'ack') {
+        spare.push(m.buffer);
+        inFlight--;
+        wake?.();
+      } else resolveDone(m.figures);
+    },
+  );
+  let batch = new EventBatch();
+  const send = (): void => {
+    if (batch.n === 0) return;
+    worker.postMessage({ type: 'batch', buffer: batch.buffer, n: batch.n }, [batch.buffer]);
+    inFlight++;
+    const reuse = spare.pop();
+    batch = reuse !== undefined ? new EventBatch(reuse) : new EventBatch();
+  };
+  const e = emptyTaskEvent();
+  try {
+    for await (const _ of scanCsvFiles(
+      files,
+      (row) => {
+        countRow();
+        if (!decodeTaskEvent(row, log, e)) return;
+        batch.push(e);
+        if (batch.full) send();
+      },
+      log,
+      hooks,
+    )) {
+      while (inFlight >= MAX_BATCHES_IN_FLIGHT && failure === null) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+      if (failure !== null) throw failure;
+    }
+    send();
+    worker.postMessage({ type: 'finish' });
+    return await done;
+  } finally {
+    await worker.terminate();
+  }
 }
