@@ -26,7 +26,8 @@ kept job larger than the usable EPC; jobs with 0 requested or used pages are dro
 When jobs are left that can never be placed (nothing left to arrive or finish), the original loops
 forever printing the same line; this mode stops after the first such second and says so on stderr.
 
-Exit status: 0 done, 2 bad flags, 3 unreadable input (the message names the file, line and field).
+Exit status: 0 done (also when the reader of stdout stops early, like head), 1 stdout could not be
+written, 2 bad flags, 3 unreadable input (the message names the file, line and field).
 `;
 
 export type PaperCompatArgs =

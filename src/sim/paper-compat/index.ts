@@ -10,6 +10,8 @@ import { LineSplitter } from './line-splitter.js';
 import { PaperCsvError, PaperCsvReader } from './paper-csv.js';
 import type { PaperJobs, PaperCsvSummary } from './paper-csv.js';
 import { pythonPercentD } from './python-float.js';
+import { OutputError, SinkWriter } from './sink.js';
+import type { TextSink } from './sink.js';
 import { paperCompatSteps } from './stepper.js';
 import type { PaperCompatOutcome } from './stepper.js';
 
@@ -20,14 +22,8 @@ export { paperCompatSteps } from './stepper.js';
 export type { PaperCompatOutcome } from './stepper.js';
 export { pythonFloatRepr, pythonRound } from './python-float.js';
 
-/**
- * Where output goes: process.stdout/stderr, or anything with the same `write`. stdout receives ASCII
- * bytes (Uint8Array), stderr strings; a test can collect both with `Buffer.from(chunk).toString()`.
- */
-export interface TextSink {
-  write(chunk: string | Uint8Array): unknown;
-  once?(event: 'drain', listener: () => void): unknown;
-}
+export type { TextSink } from './sink.js';
+export { OutputError } from './sink.js';
 
 export interface PaperCompatIo {
   readonly stdout: TextSink;
@@ -37,6 +33,8 @@ export interface PaperCompatIo {
 /** Exit statuses, the same numbers as the command line's usage and input errors. */
 const EXIT_USAGE = 2;
 const EXIT_INPUT = 3;
+/** stdout could not be written (other than the reader closing the pipe, which is a normal end). */
+const EXIT_OUTPUT = 1;
 
 /** The stderr line the original prints for each kept job larger than the usable EPC. */
 export const TOO_BIG_MESSAGE = 'Job cannot fit in EPC, skipped\n';
@@ -68,10 +66,13 @@ export async function readPaperCsv(
   return { jobs: reader.jobs(), summary: reader.summary() };
 }
 
-/** Writes, waiting for the sink to drain when it asks to (a pipe to a slow reader). */
-async function writeTo(sink: TextSink, text: string | Uint8Array): Promise<void> {
-  if (sink.write(text) === false && sink.once !== undefined) {
-    await new Promise<void>((resolve) => sink.once!('drain', resolve));
+/** Writes one message, waiting for the sink to drain when it asks to. */
+async function writeTo(sink: TextSink, text: string): Promise<void> {
+  const writer = new SinkWriter(sink);
+  try {
+    await writer.write(text);
+  } finally {
+    writer.release();
   }
 }
 
@@ -85,7 +86,8 @@ function openText(path: string): Readable {
 
 /**
  * Runs the whole mode on already-read jobs: banner and skip messages on stderr, the per-second lines on
- * stdout, and the stuck note when it applies. Resolves to the outcome.
+ * stdout, and the stuck note when it applies. Resolves to the outcome; rejects with `OutputError` when
+ * stdout fails (the simulation stops there).
  */
 export async function writePaperCompat(
   jobs: PaperJobs,
@@ -95,26 +97,44 @@ export async function writePaperCompat(
 ): Promise<PaperCompatOutcome> {
   await writeTo(io.stderr, paperCompatBanner(epcMib) + TOO_BIG_MESSAGE.repeat(summary.tooBig));
   const steps = paperCompatSteps(jobs, usablePages(epcMib));
-  for (;;) {
-    const next = steps.next();
-    if (next.done === true) {
-      if (next.value.stuckJobs > 0) {
-        await writeTo(io.stderr, stuckMessage(next.value.stuckJobs, next.value.lastSecond));
+  const stdout = new SinkWriter(io.stdout);
+  try {
+    for (;;) {
+      const next = steps.next();
+      if (next.done === true) {
+        if (next.value.stuckJobs > 0) {
+          await writeTo(io.stderr, stuckMessage(next.value.stuckJobs, next.value.lastSecond));
+        }
+        return next.value;
       }
-      return next.value;
+      await stdout.write(next.value);
     }
-    await writeTo(io.stdout, next.value);
+  } finally {
+    stdout.release();
   }
 }
 
 /**
  * `simulate --paper-compat [--epc-mib N] [--skip N] <csv>`: parses its own flags, reads the CSV and
- * prints what the original prints. Resolves to the exit status; never throws for bad flags or input.
+ * prints what the original prints. Resolves to the exit status: 0 done (also when the reader of stdout
+ * closes it early, as `| head` does), 1 stdout could not be written, 2 bad flags, 3 unreadable input.
+ * Never throws for bad flags, input or output.
  */
 export async function runPaperCompat(
   argv: readonly string[],
   io: PaperCompatIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    if (err.closed) return 0; // the reader has what it wanted
+    await writeTo(io.stderr, `simulate --paper-compat: cannot write the output: ${err.message}\n`);
+    return EXIT_OUTPUT;
+  }
+}
+
+async function run(argv: readonly string[], io: PaperCompatIo): Promise<number> {
   const args = parsePaperCompatArgs(argv);
   if (args.kind === 'help') {
     await writeTo(io.stdout, PAPER_COMPAT_HELP);
