@@ -4,22 +4,68 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import type { RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { repoPath } from '../../testing/paths.js';
 import { startFakeApiServer } from '../../testing/fake-apiserver/index.js';
 
 const bin = repoPath('bin', 'sgx-orchestrator.js');
 
-function post(url: string, body: string): Promise<string> {
+/** GET or POST over http or https; `ca` trusts a test certificate. */
+function call(
+  url: string,
+  body: string | undefined,
+  ca: string | undefined,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const opts: RequestOptions & { ca?: string } = {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      ...(ca === undefined ? {} : { ca }),
+    };
+    const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, opts, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A self-signed certificate for 127.0.0.1, or undefined without openssl. */
+function testCertificate(dir: string): { cert: string; key: string } | undefined {
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'tls.key'),
+        '-out',
+        join(dir, 'tls.crt'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+  } catch {
+    return undefined;
+  }
 }
 
 test('extender --help documents the verbs and flags; bad flags and bad profiles fail clearly', (t) => {
@@ -47,9 +93,13 @@ test('extender --help documents the verbs and flags; bad flags and bad profiles 
   assert.match(cfg.stderr, /profile\.yaml: invalid profile:\ntolerence: unknown field/);
 });
 
-test('the extender CLI serves filter against the API server and stops cleanly on SIGTERM', async (t) => {
+test('the extender CLI serves filter over HTTPS against the API server and stops cleanly on SIGTERM', async (t) => {
   const api = await startFakeApiServer();
   t.after(() => api.close());
+  const dir = mkdtempSync(join(tmpdir(), 'sgx-extender-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const tls = testCertificate(dir);
+  const ca = tls === undefined ? undefined : readFileSync(tls.cert, 'utf8');
   api.state.create('nodes', {
     metadata: { name: 'sgx-1' },
     status: {
@@ -63,7 +113,17 @@ test('the extender CLI serves filter against the API server and stops cleanly on
   });
   const child = spawn(
     process.execPath,
-    [bin, 'extender', '--listen', '127.0.0.1:0', '--kubeconfig', api.kubeconfigPath, '--policy', 'binpack'],
+    [
+      bin,
+      'extender',
+      '--listen',
+      '127.0.0.1:0',
+      '--kubeconfig',
+      api.kubeconfigPath,
+      '--policy',
+      'binpack',
+      ...(tls === undefined ? [] : ['--tls-cert', tls.cert, '--tls-key', tls.key]),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   t.after(() => child.kill('SIGKILL'));
@@ -76,17 +136,14 @@ test('the extender CLI serves filter against the API server and stops cleanly on
     });
     child.on('exit', (code) => reject(new Error(`extender exited with ${String(code)}: ${stderr}`)));
   });
+  if (tls !== undefined) assert.match(url, /^https:\/\/127\.0\.0\.1:\d+$/);
   // Ready once the caches are synced.
-  for (let i = 0; i < 100; i++) {
-    const ready = await new Promise<number>((resolve) =>
-      request(`${url}/readyz`, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      }).end(),
-    );
-    if (ready === 200) break;
-    await new Promise((r) => setTimeout(r, 50));
+  let ready = 0;
+  for (let i = 0; i < 200 && ready !== 200; i++) {
+    ready = (await call(`${url}/readyz`, undefined, ca)).status;
+    if (ready !== 200) await new Promise((r) => setTimeout(r, 50));
   }
+  assert.equal(ready, 200);
   const body = JSON.stringify({
     Pod: {
       metadata: { name: 'p', namespace: 'default', uid: 'u' },
@@ -94,7 +151,7 @@ test('the extender CLI serves filter against the API server and stops cleanly on
     },
     NodeNames: ['sgx-1', 'std-1'],
   });
-  const answer = JSON.parse(await post(`${url}/filter`, body)) as {
+  const answer = JSON.parse((await call(`${url}/filter`, body, ca)).text) as {
     NodeNames: string[];
     FailedAndUnresolvableNodes: Record<string, string>;
   };
