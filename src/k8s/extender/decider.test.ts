@@ -113,11 +113,11 @@ test('prioritize: the node the profile would choose gets 10, every score stays i
   });
   const scores = spread.prioritize({
     pod: podJson('p', '8Mi'),
-    nodeNames: ['sgx-a', 'sgx-b', 'std-1', 'ghost'],
+    nodeNames: ['ghost', 'sgx-a', 'sgx-b', 'std-1'],
   });
   assert.deepEqual(
     scores.map((s) => s.Host),
-    ['sgx-a', 'sgx-b', 'std-1', 'ghost'],
+    ['ghost', 'sgx-a', 'sgx-b', 'std-1'],
   );
   for (const s of scores)
     assert.ok(Number.isInteger(s.Score) && s.Score >= 0 && s.Score <= 10, JSON.stringify(s));

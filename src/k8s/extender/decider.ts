@@ -106,7 +106,7 @@ export class CoreDecider implements ExtenderDecider {
   }
 
   prioritize(args: ExtenderArgs): HostPriority[] {
-    const { pod, known, unknown } = this.prepare(args);
+    const { pod, known } = this.prepare(args);
     const scores = scoreCandidates(this.opts.snapshot, pod, this.opts.profile, this.ctx(pod), known);
     // 0..100 has 101 levels, the extender scale 11: keep the profile's own choice the unique
     // maximum so that the stock scheduler, summing our score with its own, follows the policy.
@@ -118,12 +118,14 @@ export class CoreDecider implements ExtenderDecider {
         bestScore = s.score;
       }
     });
-    const out: HostPriority[] = scores.map((s, i) => ({
-      Host: s.node,
-      Score:
+    const byNode = new Map<string, number>();
+    scores.forEach((s, i) => {
+      byNode.set(
+        s.node,
         i === best ? MAX_EXTENDER_PRIORITY : Math.min(MAX_EXTENDER_PRIORITY - 1, toExtenderScore(s.score)),
-    }));
-    for (const name of unknown) out.push({ Host: name, Score: 0 });
-    return out;
+      );
+    });
+    // In request order; nodes not in the cache yet score 0.
+    return candidateNames(args).map((Host) => ({ Host, Score: byNode.get(Host) ?? 0 }));
   }
 }
