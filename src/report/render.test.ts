@@ -104,6 +104,15 @@ describe('renderReport', () => {
     assert.equal(queueRow[2], peak.toLocaleString('en-US'));
   });
 
+  it('with a single policy, summarises every run in one table and marks nothing best', () => {
+    const html = renderReport(sampleResults({ policies: ['spread'], sgxShares: [0, 1] }));
+    assert.match(html, /<h2>Summary per run<\/h2>/);
+    assert.match(html, /These results have one policy \(spread\), so no value is marked best/);
+    assert.doesNotMatch(html, /class="num best"/);
+    const labels = tableRows(html).map((r) => r[0]);
+    assert.ok(labels.includes('SGX 0 %') && labels.includes('SGX 100 %'));
+  });
+
   it('leaves out figures whose data is absent, with a note saying why', () => {
     const html = renderReport(main);
     assert.ok(!figures(html).some((f) => f.startsWith('attack')));

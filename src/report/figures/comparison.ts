@@ -4,7 +4,7 @@
  * each column marked within its group.
  */
 import { count, fixed, percent, secondsPlain } from '../format.js';
-import { table } from '../html.js';
+import { escapeHtml, table } from '../html.js';
 import type { Cell } from '../html.js';
 import { timeWeightedMean } from '../downsample.js';
 import { formatAxisValue } from '../runs.js';
@@ -94,8 +94,29 @@ function best(values: readonly (number | null)[], better: Column['better']): num
   return present.every((v) => v === b) ? null : b;
 }
 
+const DEFINITIONS =
+  'Waiting time: from submission to start, over all pods that started. Throughput: finished pods per hour of makespan. Utilisation: time-weighted mean over the run (EPC over SGX nodes, memory over all nodes).';
+
 export function comparisonSection(ctx: FigureContext): Section {
   const { report } = ctx;
+  // Several policies, or two sets to compare: one table per group of runs that differ only by policy
+  // (and set), best values marked within it.
+  const comparing = report.varying.includes('policy') || report.compared;
+  if (!comparing) {
+    // One policy and one set: nothing to rank, so one table of every run, with no marks.
+    const rows: Cell[][] = report.runs.map((r) => [
+      { text: r.label },
+      ...COLUMNS.map((c) => ({ text: c.format(c.value(r)), numeric: true })),
+    ]);
+    return {
+      id: 'comparison',
+      title: 'Summary per run',
+      html: [
+        `<p class="note">${DEFINITIONS} These results have one policy (${escapeHtml(report.policies.join(', '))}), so no value is marked best.</p>`,
+        table('All runs', ['Run', ...COLUMNS.map((c) => c.header)], rows),
+      ].join('\n'),
+    };
+  }
   // Compared sets are grouped together (their seeds may differ: a live run has none of its own).
   const groupAxes = report.varying.filter((a) => a !== 'policy' && !(report.compared && a === 'seed'));
   const groups = new Map<string, ReportRun[]>();
@@ -121,7 +142,6 @@ export function comparisonSection(ctx: FigureContext): Section {
     ]);
     tables.push(table(key === '' ? 'All runs' : key, ['Policy', ...COLUMNS.map((c) => c.header)], rows));
   }
-  const intro =
-    '<p class="note">Waiting time: from submission to start, over all pods that started. Throughput: finished pods per hour of makespan. Utilisation: time-weighted mean over the run (EPC over SGX nodes, memory over all nodes). ★ marks the best value of each column within a table (lowest waiting, highest throughput and utilisation).</p>';
+  const intro = `<p class="note">${DEFINITIONS} ★ marks the best value of each column within a table (lowest waiting, highest throughput and utilisation).</p>`;
   return { id: 'comparison', title: 'Policy comparison', html: [intro, ...tables].join('\n') };
 }
