@@ -35,4 +35,14 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
     summary: 'SGX-aware Kubernetes scheduler (spec.schedulerName), leader-elected, backed by the core',
     load: async () => (await import('./scheduler.js')).command,
   },
+  {
+    name: 'node-agent',
+    summary: 'per-node agent: SGX discovery, EPC capacity, device plugin, per-pod EPC usage and limits, metrics',
+    load: async () => (await import('./node-agent.js')).command,
+  },
+  {
+    name: 'discover',
+    summary: 'show the SGX capabilities of this machine (driver, devices, EPC size, EPC cgroup)',
+    load: async () => (await import('./discover.js')).command,
+  },
 ];

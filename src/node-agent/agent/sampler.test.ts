@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { discoverSgx } from '../discovery/discover.js';
 import { HostFs } from '../host/host-fs.js';
 import { NodeAgentMetrics } from '../metrics/agent-metrics.js';
-import { copyFixture, fixture, MIB, POD_A, POD_B, POD_C, readHostFile } from '../test-support.js';
+import { copyFixture, fixture, MIB, POD_A, POD_B, POD_C, POD_D, readHostFile } from '../test-support.js';
 import { selectBackends } from './backends.js';
 import type { Logger } from './log.js';
 import type { NodePod, UnrequestedEpcPolicy } from './node-pod.js';
@@ -72,6 +72,11 @@ describe('Sampler on a host with the EPC cgroup', () => {
       assert.ok(out.includes(`sgx_pod_epc_usage_bytes{${B}} ${40 * MIB}`));
       assert.ok(out.includes(`sgx_pod_epc_limit_bytes{${B}} ${32 * MIB}`));
       assert.ok(out.includes(`sgx_pod_epc_limit_enforced{${B}} 1`));
+      // a pod cgroup of no known pod is published under its UID
+      assert.ok(
+        out.includes(`sgx_pod_epc_usage_bytes{namespace="",pod="",uid="${POD_D}",node="sgx-node-1"} 4096`),
+      );
+      assert.ok(!out.includes(`sgx_pod_epc_limit_bytes{namespace="",pod="",uid="${POD_D}"`));
       // a pod that asks for no EPC and uses none has no series
       assert.ok(!out.includes('pod="nginx"'));
       assert.ok(out.includes('sgx_epc_capacity_bytes{node="sgx-node-1"} 137438953472'));

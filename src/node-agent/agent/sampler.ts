@@ -84,7 +84,11 @@ export class Sampler {
     let unmatchedCgroups = 0;
     for (const [uid, bytes] of usage.podBytes) {
       nodeUsageBytes += bytes;
-      if (!byUid.has(uid)) unmatchedCgroups++;
+      if (byUid.has(uid)) continue;
+      // A pod cgroup no known pod owns (being deleted, or the pod list lags): its EPC is real, so
+      // it is published under its UID alone.
+      unmatchedCgroups++;
+      rows.push({ namespace: '', pod: '', uid, usageBytes: bytes, limitBytes: undefined, enforced: false });
     }
 
     const problems = [...usage.problems, ...enforcement.problems];

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HostFs } from '../host/host-fs.js';
-import { fixture, MIB } from '../test-support.js';
+import { fixture, MIB, POD_C } from '../test-support.js';
+import { MiscCgroupUsageSource } from '../usage/misc-cgroup-source.js';
 import { discoverSgx } from './discover.js';
 import { formatDiscovery } from './format.js';
 
@@ -54,6 +55,21 @@ describe('discoverSgx', () => {
     assert.equal(d.cgroup.version, 'v2');
     assert.equal(d.cgroup.sgxEpcMisc, false);
     assert.deepEqual(d.problems, []);
+  });
+
+  it('hybrid cgroup host: finds the misc controller in the cgroup2 mount at /sys/fs/cgroup/unified', async () => {
+    const d = await discover('sgx-hybrid-cgroup');
+    assert.deepEqual(d.cgroup, {
+      version: 'v2',
+      miscRoot: '/sys/fs/cgroup/unified',
+      sgxEpcMisc: true,
+      sgxEpcCapacityBytes: 93.5 * MIB,
+    });
+    const usage = await new MiscCgroupUsageSource(
+      new HostFs(fixture('sgx-hybrid-cgroup')),
+      d.cgroup.miscRoot!,
+    ).sample();
+    assert.deepEqual([...usage.podBytes], [[POD_C, 4096]]);
   });
 
   it('a host without SGX is reported as such, not as an error', async () => {

@@ -169,6 +169,14 @@ async function readMiscCgroup(host: HostFs, problems: Problem[]): Promise<SgxDis
   } else if ((await host.kind(HOST_PATHS.cgroupV1Misc)) === 'directory') {
     version = 'v1';
     miscRoot = HOST_PATHS.cgroupV1Misc;
+  } else {
+    // Hybrid hosts: v1 controllers plus a cgroup2 mount at /sys/fs/cgroup/unified, which holds the
+    // misc controller when no v1 hierarchy took it.
+    const controllers = await host.read(posix.join(HOST_PATHS.cgroupHybridUnified, 'cgroup.controllers'));
+    if (controllers.ok && controllers.text.split(/\s+/).includes('misc')) {
+      version = 'v2';
+      miscRoot = HOST_PATHS.cgroupHybridUnified;
+    }
   }
   if (miscRoot === undefined) {
     return { version, miscRoot, sgxEpcMisc: false, sgxEpcCapacityBytes: undefined };

@@ -33,7 +33,7 @@ export function formatDiscovery(d: SgxDiscovery): string {
   ];
   for (const n of d.epc.numaNodes) lines.push(`  NUMA node ${n.node}:     ${bytes(n.bytes)}`);
   lines.push(
-    `cgroup:           ${d.cgroup.version}${d.cgroup.miscRoot !== undefined ? ` (misc at ${d.cgroup.miscRoot})` : ''}`,
+    `misc cgroup:      ${d.cgroup.miscRoot !== undefined ? `cgroup ${d.cgroup.version} at ${d.cgroup.miscRoot}` : 'none (no misc controller found)'}`,
     `sgx_epc in misc:  ${d.cgroup.sgxEpcMisc ? `yes${d.cgroup.sgxEpcCapacityBytes !== undefined ? `, capacity ${bytes(d.cgroup.sgxEpcCapacityBytes)}` : ''}` : 'no'}`,
     `per-pod usage:    ${d.cgroup.sgxEpcMisc ? 'measured (misc.current)' : 'unmeasured'}`,
     `limits:           ${d.cgroup.sgxEpcMisc ? 'enforceable (misc.max)' : 'not enforceable'}`,

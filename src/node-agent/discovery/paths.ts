@@ -11,4 +11,5 @@ export const HOST_PATHS = {
   isgxTotalPages: '/sys/module/isgx/parameters/sgx_nr_total_epc_pages',
   cgroupRoot: '/sys/fs/cgroup',
   cgroupV1Misc: '/sys/fs/cgroup/misc',
+  cgroupHybridUnified: '/sys/fs/cgroup/unified',
 } as const;

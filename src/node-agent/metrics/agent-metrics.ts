@@ -169,7 +169,7 @@ export class NodeAgentMetrics {
       const labels = { namespace: row.namespace, pod: row.pod, uid: row.uid };
       if (row.usageBytes !== undefined) this.podUsage.set(labels, row.usageBytes);
       if (row.limitBytes !== undefined) this.podLimit.set(labels, row.limitBytes);
-      this.podEnforced.set(labels, row.enforced ? 1 : 0);
+      if (row.limitBytes !== undefined) this.podEnforced.set(labels, row.enforced ? 1 : 0);
     }
     this.measured.set(sample.measured ? 1 : 0);
     const listed = this.registry.getSingleMetric('sgx_node_epc_usage_bytes') !== undefined;

@@ -1,0 +1,153 @@
+// The real `sgx-orchestrator node-agent` process on a fixture host tree, against the fake API server
+// and a fake kubelet: node status, device plugin registration and re-registration after a kubelet
+// restart, per-pod usage and limits in /metrics, enforcement in misc.max, clean SIGTERM.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { test } from 'node:test';
+import { k8sNode, k8sPod, startFakeApiServer } from '../../testing/fake-apiserver/index.js';
+import { FakeKubelet } from '../../testing/fake-kubelet/index.js';
+import { repoPath } from '../../testing/paths.js';
+
+const MIB = 1024 * 1024;
+
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('node-agent process: status, device plugin, usage, limits, restart, SIGTERM', async () => {
+  const work = await mkdtemp(join(tmpdir(), 'node-agent-e2e-'));
+  const api = await startFakeApiServer();
+  const pluginDir = join(work, 'device-plugins');
+  await mkdir(pluginDir);
+  const kubelet = await FakeKubelet.start(pluginDir);
+  try {
+    api.state.create('nodes', k8sNode('sgx-1'));
+    api.state.create('pods', k8sPod('enclave', { nodeName: 'sgx-1', epc: '64Mi', phase: 'Running' }));
+    const uid = String(api.state.pod('default', 'enclave')!.metadata['uid']);
+    const root = join(work, 'host');
+    await cp(repoPath('src/node-agent/fixtures/sgx-misc-cgroupfs'), root, { recursive: true });
+    const podDir = join(root, 'sys/fs/cgroup/kubepods/burstable', `pod${uid}`);
+    await mkdir(podDir);
+    await writeFile(join(podDir, 'misc.current'), `sgx_epc ${8 * MIB}\n`);
+    await writeFile(join(podDir, 'misc.max'), 'sgx_epc max\n');
+
+    const child = spawn(
+      process.execPath,
+      [
+        repoPath('bin/sgx-orchestrator.js'),
+        'node-agent',
+        '--kubeconfig',
+        api.kubeconfigPath,
+        '--node-name',
+        'sgx-1',
+        '--host-root',
+        root,
+        '--device-plugin-dir',
+        pluginDir,
+        '--metrics-address',
+        '127.0.0.1:0',
+        '--sample-interval',
+        '100ms',
+        '--node-status-interval',
+        '1s',
+        '--slots',
+        '4',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines: Record<string, unknown>[] = [];
+    createInterface({ input: child.stderr }).on('line', (l) => {
+      try {
+        lines.push(JSON.parse(l) as Record<string, unknown>);
+      } catch {
+        lines.push({ msg: l });
+      }
+    });
+    try {
+      const address = await until(
+        'the metrics address',
+        () => lines.find((l) => l['msg'] === 'serving metrics')?.['address'] as string | undefined,
+      );
+      const metrics = (): Promise<string> => fetch(`http://${address}/metrics`).then((r) => r.text());
+      // node status: capacity through nodes/status, label on the node
+      await api.state.waitFor(
+        () => {
+          const n = api.state.node('sgx-1');
+          return (
+            (n?.['status'] as { capacity?: Record<string, string> } | undefined)?.capacity?.[
+              'sgx.intel.com/epc'
+            ] === String(128 * 1024 * MIB)
+          );
+        },
+        { what: 'EPC capacity on the node' },
+      );
+      assert.equal(
+        (api.state.node('sgx-1')!.metadata['labels'] as Record<string, string>)['sgx.intel.com/capable'],
+        'true',
+      );
+      // device plugin
+      const enclave = await kubelet.waitForRegistration('sgx.intel.com/enclave', 1, 10_000);
+      await kubelet.waitForRegistration('sgx.intel.com/provision', 1, 10_000);
+      assert.equal((await enclave.waitForDevices((d) => d.length === 4)).length, 4);
+      const alloc = await enclave.allocate([['sgx-enclave-0']]);
+      assert.deepEqual(
+        alloc.containerResponses[0]?.devices.map((d) => d.hostPath),
+        ['/dev/sgx_enclave'],
+      );
+      // usage and enforcement
+      const text = await until('pod usage in /metrics', async () => {
+        const t = await metrics();
+        return t.includes(
+          `sgx_pod_epc_usage_bytes{namespace="default",pod="enclave",uid="${uid}",node="sgx-1"} ${8 * MIB}`,
+        )
+          ? t
+          : undefined;
+      });
+      assert.ok(
+        text.includes(
+          `sgx_pod_epc_limit_bytes{namespace="default",pod="enclave",uid="${uid}",node="sgx-1"} ${64 * MIB}`,
+        ),
+      );
+      assert.ok(
+        text.includes('sgx_device_plugin_registered{resource="sgx.intel.com/enclave",node="sgx-1"} 1'),
+      );
+      assert.ok(
+        text.includes(
+          'sgx_device_plugin_allocations_total{resource="sgx.intel.com/enclave",result="success",node="sgx-1"} 1',
+        ),
+      );
+      assert.ok(text.includes('sgx_node_status_patches_total{result="success",node="sgx-1"}'));
+      await until('misc.max written', async () =>
+        (await readFile(join(podDir, 'misc.max'), 'utf8')) === `sgx_epc ${64 * MIB}\n` ? true : undefined,
+      );
+      assert.equal((await fetch(`http://${address}/healthz`)).status, 200);
+      // kubelet restart: sockets deleted, plugin serves again and re-registers
+      await kubelet.restart();
+      await kubelet.waitForRegistration('sgx.intel.com/enclave', 2, 10_000);
+      await kubelet.waitForRegistration('sgx.intel.com/provision', 2, 10_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+    assert.deepEqual(await readdir(pluginDir), ['kubelet.sock']);
+  } finally {
+    await kubelet.stop();
+    await api.close();
+    await rm(work, { recursive: true, force: true });
+  }
+});
