@@ -273,3 +273,23 @@ test('TLS: serves HTTPS with the given certificate and key', async (t) => {
     { tls: { cert, key: readFileSync(join(dir, 'tls.key')) } },
   );
 });
+
+test('a client that disconnects mid-body does not disturb the next calls', async () => {
+  await withServer(async (ext) => {
+    const u = new URL(`${ext.url}/filter`);
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(u, { method: 'POST', headers: { 'Content-Length': '1000' } });
+      req.on('error', () => resolve());
+      req.write('{"Pod": {"metadata"');
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 50);
+    });
+    const ok = await call(`${ext.url}/filter`, { body: JSON.stringify({ Pod: pod, NodeNames: ['sgx-z'] }) });
+    assert.deepEqual((JSON.parse(ok.body) as { NodeNames: string[] }).NodeNames, ['sgx-z']);
+    await new Promise((r) => setTimeout(r, 50));
+    const m = await call(`${ext.url}/metrics`);
+    assert.match(m.body, /sgx_extender_requests_total\{verb="filter",result="rejected"\} 1/);
+  });
+});

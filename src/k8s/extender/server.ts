@@ -88,6 +88,16 @@ function readJson(req: IncomingMessage, limit: number): Promise<BodyResult> {
       done = true;
       resolve({ ok: false, tooLarge: false, error: `reading the request failed: ${err.message}` });
     });
+    // A client that goes away mid-body: settle (nobody reads the answer) instead of waiting forever.
+    req.on('close', () => {
+      if (done || req.complete) return;
+      done = true;
+      resolve({
+        ok: false,
+        tooLarge: false,
+        error: 'the client closed the connection before the body ended',
+      });
+    });
     req.on('end', () => {
       if (done) return;
       done = true;
