@@ -25,12 +25,16 @@ export type { SimJob } from './run/job.js';
 export { SimInputError } from './run/job.js';
 export type { RunConfig } from './run/config.js';
 export { DEFAULT_RUN_CONFIG } from './run/config.js';
-export type { SimulationInput, JobSource } from './run/simulation.js';
+export type { SimulationInput } from './run/simulation.js';
+export type { JobSource, JobStream, ArrivalSink } from './run/stream.js';
+export { sortedJobStream } from './run/stream.js';
 export { simulate } from './run/simulation.js';
 export type { RunOutcome } from './run/recorder.js';
 
 export type { WorkloadSpec } from './workload/source.js';
 export { jobsFromRecords, recordToJob } from './workload/from-records.js';
+export type { BorgStreamOptions, BorgStreamCounts } from './workload/borg-stream.js';
+export { borgTaskStream } from './workload/borg-stream.js';
 
 export type { ClusterRef, RunSpec } from './experiment/run.js';
 export { executeRun, resolveCluster } from './experiment/run.js';

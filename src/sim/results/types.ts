@@ -247,6 +247,14 @@ export interface RunSummary {
   readonly utilisation: UtilisationSeries;
   /** Events processed by the engine (for throughput figures). */
   readonly events: number;
+  /**
+   * Streamed inputs only (0 otherwise): pods the input delivered after their submit time (their
+   * Borg SCHEDULE came more than the lookahead after their SUBMIT; they arrive late), and pods whose
+   * end the input told after the simulation should have ended them (ended then). Both stay rare
+   * with a lookahead longer than Borg's own queueing delays.
+   */
+  readonly lateArrivals?: number;
+  readonly lateEnds?: number;
 }
 
 /** The workload side of a run's metadata: where pods came from and how they were mapped. */

@@ -223,7 +223,13 @@ export class RunRecorder {
     });
   }
 
-  finish(run: { makespan: number; passes: number; events: number }): RunOutcome {
+  finish(run: {
+    makespan: number;
+    passes: number;
+    events: number;
+    lateArrivals: number;
+    lateEnds: number;
+  }): RunOutcome {
     const refusals: RefusalCount[] = [...this.refusals.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .map(([reason, r]) => ({ reason, attempts: r.attempts, nodeRejections: r.nodeRejections }));
@@ -247,6 +253,9 @@ export class RunRecorder {
       },
       utilisation: { t: this.utilT, nodes, perNodeLimit: this.config.perNodeLimit, groups },
       events: run.events,
+      ...(run.lateArrivals > 0 || run.lateEnds > 0
+        ? { lateArrivals: run.lateArrivals, lateEnds: run.lateEnds }
+        : {}),
     };
     return { summary, pods: this.rows };
   }

@@ -12,6 +12,8 @@ const PAGE = 4096;
 const EPC = 23_936 * PAGE; // usable EPC of a paper SGX node
 const GiB = 1024 ** 3;
 const paper = expandCluster(PAPER_CLUSTER);
+/** A fraction of a node's EPC, in whole pages. */
+const part = (f: number): number => Math.floor((f * EPC) / PAGE) * PAGE;
 
 /** Exact-arithmetic settings: event-driven scheduler, instant probe, no start-up delay. */
 const EXACT: RunConfig = {
@@ -36,9 +38,9 @@ async function rows(jobs: SimJob[], config: Partial<RunConfig> = {}): Promise<Ma
 
 test('binpack fills sgx-1 first, then sgx-2, and a pod waits until EPC is released', async () => {
   const r = await rows([
-    sgxJob('a', 0, 100, 0.6 * EPC),
-    sgxJob('b', 0, 50, 0.6 * EPC),
-    sgxJob('c', 10, 10, 0.6 * EPC),
+    sgxJob('a', 0, 100, part(0.6)),
+    sgxJob('b', 0, 50, part(0.6)),
+    sgxJob('c', 10, 10, part(0.6)),
     stdJob('s', 20, 5, 8 * GiB),
   ]);
   assert.equal(r.get('a')!.node, 'sgx-1');
@@ -50,7 +52,7 @@ test('binpack fills sgx-1 first, then sgx-2, and a pod waits until EPC is releas
   assert.equal(c.end, 60);
   assert.equal(c.outcome, 'finished');
   assert.equal(c.slowdown, 1);
-  assert.equal(c.requestedPages, Math.ceil((0.6 * EPC) / PAGE));
+  assert.equal(c.requestedPages, Math.ceil(part(0.6) / PAGE));
 });
 
 test('the scheduler loop runs every 5 s and a bound pod starts after the start-up delay', async () => {
@@ -78,7 +80,7 @@ test('without enforcement, EPC overcommit slows every SGX pod on the node, resca
 });
 
 test('cgroup enforcement: the pod over its limit pages alone; its honest neighbour runs at full speed', async () => {
-  const jobs = [sgxJob('honest', 0, 100, EPC / 2), sgxJob('liar', 0, 100, PAGE, EPC)];
+  const jobs = [sgxJob('honest', 0, 100, part(0.5)), sgxJob('liar', 0, 100, PAGE, EPC)];
   const none = await rows(jobs, { profile: { usage: 'requests' } });
   const cgroup = await rows(jobs, { profile: { usage: 'requests' }, enforcement: 'cgroup' });
   assert.equal(none.get('honest')!.node, 'sgx-1');
@@ -105,7 +107,7 @@ test('einit enforcement: an enclave over its limit never starts and is given up 
 test('attackers: one per SGX node; the measured view steers pods away from the attacked EPC', async () => {
   const out = await simulate({
     cluster: paper,
-    jobs: [sgxJob('a', 10, 100, 0.4 * EPC)],
+    jobs: [sgxJob('a', 10, 100, part(0.4))],
     config: { ...EXACT, attackerFraction: 0.8 },
   });
   const byId = new Map(out.pods!.map((p) => [p.jobId, p]));
@@ -121,7 +123,7 @@ test('attackers: one per SGX node; the measured view steers pods away from the a
   // Counting requests only (the stock scheduler's view), the pod lands on an attacked node and pages.
   const blind = await simulate({
     cluster: paper,
-    jobs: [sgxJob('a', 10, 100, 0.4 * EPC)],
+    jobs: [sgxJob('a', 10, 100, part(0.4))],
     config: { ...EXACT, attackerFraction: 0.8, policy: 'sgx-unaware' },
   });
   const a = blind.pods!.find((p) => p.jobId === 'a')!;
@@ -132,9 +134,9 @@ test('attackers: one per SGX node; the measured view steers pods away from the a
 test('the probe reports the largest sample of the window: a finished pod still counts for 25 s', async () => {
   const r = await rows(
     [
-      sgxJob('first', 0, 10, 0.6 * EPC),
-      sgxJob('second', 0, 10, 0.6 * EPC),
-      sgxJob('third', 11, 10, 0.6 * EPC),
+      sgxJob('first', 0, 10, part(0.6)),
+      sgxJob('second', 0, 10, part(0.6)),
+      sgxJob('third', 11, 10, part(0.6)),
     ],
     {
       probe: { periodSeconds: 7, windowSeconds: 25 },
@@ -148,7 +150,7 @@ test('the probe reports the largest sample of the window: a finished pod still c
 test('a pod bigger than any node is never placed, and the run ends', async () => {
   const out = await simulate({
     cluster: paper,
-    jobs: [sgxJob('huge', 0, 10, 2 * EPC), stdJob('s', 0, 10, GiB)],
+    jobs: [sgxJob('huge', 0, 10, part(2)), stdJob('s', 0, 10, GiB)],
     config: EXACT,
   });
   const huge = out.pods!.find((p) => p.jobId === 'huge')!;

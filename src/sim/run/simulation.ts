@@ -15,6 +15,8 @@ import type { PagingModel } from '../model/paging.js';
 import { restartBackoff } from '../model/backoff.js';
 import type { FailureReason, PodOutcome, PodRow, RefusalReason } from '../results/types.js';
 import { SimInputError } from './job.js';
+import { sortedJobStream } from './stream.js';
+import type { ArrivalSink, JobSource, JobStream } from './stream.js';
 import type { SimJob } from './job.js';
 import type { RunConfig } from './config.js';
 import { RunRecorder } from './recorder.js';
@@ -26,8 +28,11 @@ const FINISH = 2; // a running pod's work is done: a = slot, b = generation
 const SCHED = 3; // periodic scheduler pass
 const PROBE = 4; // probe sample
 const SAMPLE = 5; // utilisation sample
+const ARRIVE = 6; // a pod enters the pending queue: a = slot, b = generation
 
 const enum State {
+  /** Read from the input, its ARRIVE event still to come. */
+  Incoming,
   Pending,
   Bound,
   Running,
@@ -64,6 +69,8 @@ class Pod {
   /** Index in its node's `sgxRunning` list. */
   runIndex = -1;
   probe: ProbeEntry | null = null;
+  /** Nominal run time: the job's, or NaN until the input tells it (a streamed Borg placement). */
+  duration: number;
 
   constructor(
     readonly slot: number,
@@ -71,7 +78,9 @@ class Pod {
     readonly view: PodView,
     readonly attacker: boolean,
     readonly intensity: number,
-  ) {}
+  ) {
+    this.duration = job.duration;
+  }
 }
 
 /** Samples of one pod (or of a pod that has gone but is still inside the probe window). */
@@ -107,12 +116,12 @@ class NodeState {
   ) {}
 }
 
-/** A source of jobs in submit order, sync or async. */
-export type JobSource = Iterable<SimJob> | AsyncIterable<SimJob>;
-
 export interface SimulationInput {
   readonly cluster: Cluster;
-  readonly jobs: JobSource;
+  /** Jobs in submit order (durations known)... */
+  readonly jobs?: JobSource;
+  /** ...or a stream read as simulated time advances (e.g. Borg task_events, see workload/). */
+  readonly stream?: JobStream;
   readonly config: RunConfig;
   /** Called with every pod row as the pod reaches its final state (e.g. a streaming CSV writer). */
   readonly onPod?: (row: PodRow) => void;
@@ -162,6 +171,11 @@ class Simulation {
   /** Workload pods not yet in a final state. */
   private alive = 0;
   private arrivalsDone = false;
+  /** Pods whose duration the input has not told yet, by the input's key. */
+  private readonly awaitingDuration = new Map<number, Pod>();
+  /** Pods the input delivered after their submit time, and pods whose end it told too late. */
+  private lateArrivals = 0;
+  private lateEnds = 0;
   /** Probe entries of pods that have gone but are still inside the window (their drop is to come). */
   private ghosts = 0;
   private serial = 0;
@@ -197,10 +211,13 @@ class Simulation {
   async run(): Promise<RunOutcome> {
     const cfg = this.config;
     const horizon = cfg.horizon ?? Infinity;
-    const iterator = toIterator(this.input.jobs);
-    let buffer: SimJob[] = [];
-    let bufferAt = 0;
-    let lastSubmit = -Infinity;
+    const stream = this.input.stream ?? sortedJobStream(this.input.jobs ?? []);
+    const lookahead = stream.lookahead;
+    let streamAt = -Infinity;
+    const sink: ArrivalSink = {
+      arrival: (job, key) => this.incoming(job, key),
+      duration: (key, d) => this.durationKnown(key, d),
+    };
 
     // Attackers: one per SGX node from time 0, bound directly (a DaemonSet-like placement, as the
     // paper's two attack pods pinned one per SGX node).
@@ -209,49 +226,28 @@ class Simulation {
     if (cfg.probe !== null) this.queue.push(cfg.probe.periodSeconds, PROBE);
     this.queue.push(0, SAMPLE);
 
-    let nextJob: SimJob | undefined;
-    const pull = async (): Promise<SimJob | undefined> => {
-      if (bufferAt >= buffer.length) {
-        if (this.arrivalsDone) return undefined;
-        buffer = await iterator.nextBatch(4096);
-        bufferAt = 0;
-        if (buffer.length === 0) {
-          this.arrivalsDone = true;
-          return undefined;
+    for (;;) {
+      const t = this.queue.peekTime();
+      if (!this.arrivalsDone) {
+        // Keep the input at least `lookahead` seconds ahead of the next event, reading in slices of
+        // a tenth of the lookahead (an hour at a time when nothing is scheduled).
+        const target =
+          t === Infinity
+            ? Math.max(streamAt, this.clock.now) + Math.max(lookahead, 3600)
+            : t + lookahead + lookahead / 10;
+        if (streamAt < t + lookahead || t === Infinity) {
+          this.arrivalsDone = !(await stream.advance(target, sink));
+          streamAt = target;
+          continue;
         }
       }
-      const job = buffer[bufferAt++]!;
-      if (!(job.submit >= lastSubmit)) {
-        throw new SimInputError(
-          job.id,
-          'submit',
-          `jobs must come in submit order (${job.submit} after ${lastSubmit})`,
-        );
-      }
-      lastSubmit = job.submit;
-      return job;
-    };
-    nextJob = await pull();
-
-    for (;;) {
-      const tHeap = this.queue.peekTime();
-      const tArrival = nextJob === undefined ? Infinity : nextJob.submit;
-      const t = Math.min(tHeap, tArrival);
       if (t === Infinity || t > horizon) break;
       this.clock.advanceTo(t);
       this.events++;
-      if (tArrival < tHeap) {
-        this.arrive(nextJob!);
-        nextJob = await pull();
-      } else {
-        this.queue.pop();
-        this.handle(this.queue.lastKind, this.queue.lastA, this.queue.lastB);
-      }
-      if (cfg.schedulerPeriod === null && this.dirty) {
-        const next = Math.min(this.queue.peekTime(), nextJob === undefined ? Infinity : nextJob.submit);
-        if (next > t) this.pass();
-      }
-      if (this.finished(nextJob)) break;
+      this.queue.pop();
+      this.handle(this.queue.lastKind, this.queue.lastA, this.queue.lastB);
+      if (cfg.schedulerPeriod === null && this.dirty && this.queue.peekTime() > t) this.pass();
+      if (this.finished()) break;
     }
     const end = Math.min(this.clock.now, horizon);
     this.sampleUtilisation(end, true);
@@ -259,8 +255,8 @@ class Simulation {
   }
 
   /** True when nothing can change any more: every workload pod is final, or the rest can never fit. */
-  private finished(nextJob: SimJob | undefined): boolean {
-    if (nextJob !== undefined || !this.arrivalsDone) return false;
+  private finished(): boolean {
+    if (!this.arrivalsDone) return false;
     if (this.alive === 0) return true;
     if (this.liveEvents > 0) return false;
     // Only pending pods are left: stop once a pass has seen them at the current epoch and no
@@ -280,6 +276,10 @@ class Simulation {
       case FINISH:
         if (this.pods[a]?.attacker !== true) this.liveEvents--;
         this.finish(a, b);
+        return;
+      case ARRIVE:
+        this.liveEvents--;
+        this.arrive(a, b);
         return;
       case SCHED:
         this.pass();
@@ -323,19 +323,51 @@ class Simulation {
     return pod;
   }
 
-  private arrive(job: SimJob): void {
+  /** A job read from the input: it arrives at its submit time (now, if the input delivered it late). */
+  private incoming(job: SimJob, key: number): void {
     for (const field of ['duration', 'requestBytes', 'usageBytes', 'cpuMillis'] as const) {
       const v = job[field];
+      if (field === 'duration' && key >= 0 && Number.isNaN(v)) continue;
       if (!(v >= 0) || !Number.isFinite(v))
         throw new SimInputError(job.id, field, `expected a finite number >= 0, got ${v}`);
+      if (field !== 'duration' && !Number.isInteger(v))
+        throw new SimInputError(job.id, field, `expected a whole number (bytes or millicores), got ${v}`);
     }
     const pod = this.newPod(job, false);
+    pod.state = State.Incoming;
+    if (key >= 0) this.awaitingDuration.set(key, pod);
+    this.alive++;
+    const now = this.clock.now;
+    if (job.submit < now) this.lateArrivals++;
+    this.pushLive(Math.max(job.submit, now), ARRIVE, pod);
+  }
+
+  /** The input learnt how long a pod runs (a Borg end event read within the lookahead). */
+  private durationKnown(key: number, d: number): void {
+    const pod = this.awaitingDuration.get(key);
+    if (pod === undefined) return;
+    this.awaitingDuration.delete(key);
+    pod.duration = d;
+    if (pod.state !== State.Running) return; // START will schedule its end
+    const now = this.clock.now;
+    const done = pod.progress + (now - pod.lastUpdate) / pod.slow;
+    pod.progress = done;
+    pod.lastUpdate = now;
+    pod.gen = ++this.generation;
+    if (d <= done) this.lateEnds++; // it should have ended already: end it now
+    this.pushLive(now + Math.max(0, d - done) * pod.slow, FINISH, pod);
+  }
+
+  private arrive(slot: number, gen: number): void {
+    const pod = this.pods[slot];
+    if (pod === undefined || pod.gen !== gen || pod.state !== State.Incoming) return;
+    const job = pod.job;
+    pod.state = State.Pending;
     pod.passesAtArrival = this.passes;
     this.pending.push(pod);
     this.pendingEpcBytes += pod.view.request.epcBytes;
     this.pendingMemBytes += pod.view.request.memoryBytes;
     if (job.sgx) this.pendingSgx++;
-    this.alive++;
     this.dirty = true;
     this.recorder.arrived();
   }
@@ -388,6 +420,8 @@ class Simulation {
         continue;
       }
       const decision = schedule(this.snapshot, pod.view, this.profile, ctx);
+      const error = (decision as { readonly error?: string }).error;
+      if (error !== undefined) throw new SimInputError(pod.job.id, 'request', error);
       const node = decision.node === undefined ? undefined : this.byName.get(decision.node);
       if (node !== undefined) {
         pod.attempts = this.passes - pod.passesAtArrival;
@@ -501,7 +535,8 @@ class Simulation {
       node.residentMem += job.usageBytes;
       this.memChanged(node);
     }
-    if (job.duration !== Infinity) this.pushLive(now + job.duration * pod.slow, FINISH, pod);
+    // Unknown duration (NaN): the input will tell, and `durationKnown` schedules the end.
+    if (Number.isFinite(pod.duration)) this.pushLive(now + pod.duration * pod.slow, FINISH, pod);
   }
 
   private finish(slot: number, gen: number): void {
@@ -536,6 +571,10 @@ class Simulation {
         } else if (pod.probe !== null) {
           pod.probe.pod = null; // its samples stay in the window until they age out
           this.ghosts++;
+          if (!node.probeActive) {
+            node.probeActive = true;
+            this.probeNodes.push(node);
+          }
           pod.probe = null;
         }
       } else {
@@ -555,8 +594,9 @@ class Simulation {
     const ran = outcome === 'finished' && end !== null;
     this.recorder.pod({
       jobId: job.id,
-      duration:
-        job.duration === Infinity ? (end ?? this.clock.now) - Math.max(0, pod.firstStart) : job.duration,
+      duration: Number.isFinite(pod.duration)
+        ? pod.duration
+        : (end ?? this.clock.now) - Math.max(0, pod.firstStart),
       requestedPages: Math.ceil(job.requestBytes / PAGE_BYTES),
       actualPages: Math.ceil(job.usageBytes / PAGE_BYTES),
       isSgx: job.sgx,
@@ -567,7 +607,7 @@ class Simulation {
       attempts: pod.attempts,
       restarts: pod.restarts,
       slowdown:
-        ran && job.duration > 0 && job.duration !== Infinity ? (end - pod.runStart) / job.duration : null,
+        ran && pod.duration > 0 && Number.isFinite(pod.duration) ? (end - pod.runStart) / pod.duration : null,
       policy: this.profile.config.name,
       outcome,
       failureReason: reason,
@@ -606,9 +646,9 @@ class Simulation {
       pod.progress += (now - pod.lastUpdate) / pod.slow;
       pod.lastUpdate = now;
       pod.slow = slow;
-      if (pod.job.duration === Infinity) continue;
+      if (!Number.isFinite(pod.duration)) continue;
       pod.gen = ++this.generation;
-      const remaining = Math.max(0, pod.job.duration - pod.progress);
+      const remaining = Math.max(0, pod.duration - pod.progress);
       this.pushLive(now + remaining * slow, FINISH, pod);
     }
   }
@@ -641,6 +681,7 @@ class Simulation {
     for (const node of this.probeNodes) {
       let sum = 0;
       let keep = 0;
+      let unstable = 0;
       const entries = node.probeEntries;
       for (const e of entries) {
         const sample = e.pod === null ? 0 : e.pod.resident;
@@ -662,10 +703,13 @@ class Simulation {
         }
         sum += max;
         entries[keep++] = e;
+        if (e.pod === null || e.same < ringSize) unstable++;
       }
       entries.length = keep;
       if (sum !== node.measuredEpc || node.memDirty) this.pushMeasured(node, sum);
-      if (keep > 0) this.probeNodes[w++] = node;
+      // A node whose every entry is a running pod with a full window of equal samples cannot
+      // change until a pod starts or leaves there (which puts it back on the list).
+      if (unstable > 0) this.probeNodes[w++] = node;
       else node.probeActive = false;
     }
     this.probeNodes.length = w;
@@ -715,7 +759,13 @@ class Simulation {
         end,
       );
     }
-    return this.recorder.finish({ makespan: end, passes: this.passes, events: this.events });
+    return this.recorder.finish({
+      makespan: end,
+      passes: this.passes,
+      events: this.events,
+      lateArrivals: this.lateArrivals,
+      lateEnds: this.lateEnds,
+    });
   }
 }
 
@@ -768,34 +818,4 @@ function refusalReason(r: Reason): RefusalReason {
       return never;
     }
   }
-}
-
-/** Pulls jobs in batches from a sync or async source (one await per batch, not per job). */
-function toIterator(source: JobSource): { nextBatch(n: number): Promise<SimJob[]> } {
-  if (Symbol.asyncIterator in source) {
-    const it = source[Symbol.asyncIterator]();
-    return {
-      async nextBatch(n: number): Promise<SimJob[]> {
-        const out: SimJob[] = [];
-        while (out.length < n) {
-          const r = await it.next();
-          if (r.done === true) break;
-          out.push(r.value);
-        }
-        return out;
-      },
-    };
-  }
-  const it = source[Symbol.iterator]();
-  return {
-    nextBatch(n: number): Promise<SimJob[]> {
-      const out: SimJob[] = [];
-      while (out.length < n) {
-        const r = it.next();
-        if (r.done === true) break;
-        out.push(r.value);
-      }
-      return Promise.resolve(out);
-    },
-  };
 }

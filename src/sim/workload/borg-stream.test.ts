@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { borgTaskStream } from './borg-stream.js';
+import { simulate } from '../run/simulation.js';
+import { DEFAULT_RUN_CONFIG } from '../run/config.js';
+import { expandCluster } from '../cluster/cluster.js';
+import { PAPER_CLUSTER } from '../cluster/builtins.js';
+
+// time, missing, job, task, machine, event, user, class, priority, cpu, memory, disk, different-machines
+const ROWS = [
+  '0,,1,0,7,1,u,0,0,0.1,0.05,0,0', // running before the trace: left out
+  '600000000,,2,0,,0,u,0,0,0.1,0.01,0,0', // SUBMIT
+  '610000000,,2,0,5,1,u,0,0,0.1,0.01,0,0', // SCHEDULE
+  '620000000,,3,0,,0,u,0,0,0.1,0.02,0,0',
+  '625000000,,3,0,6,1,u,0,0,0.1,0.02,0,0', // never ends: censored at the last row
+  '700000000,,2,0,5,4,u,0,0,0.1,0.01,0,0', // FINISH after 90 s
+  '800000000,,4,1,,0,u,0,0,0.1,0.03,0,0',
+  '810000000,,4,1,,5,u,0,0,0.1,0.03,0,0', // KILL while pending: never scheduled
+  '900000000,,5,0,,0,u,0,0,0.1,0.01,0,0',
+];
+
+test('Borg task_events stream: one pod per placement, durations from end events, censored at the end', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'borg-stream-'));
+  try {
+    const file = join(dir, 'part-00000-of-00500.csv');
+    writeFileSync(file, ROWS.join('\n') + '\n');
+    const stream = borgTaskStream({
+      files: [file],
+      sgxShare: 0,
+      seed: 1,
+      epcBytesPerUnit: 23_936 * 4096,
+      memoryBytesPerUnit: 32 * 2 ** 30,
+      cpuMillisPerUnit: 0,
+      lookahead: 60,
+    });
+    const out = await simulate({
+      cluster: expandCluster(PAPER_CLUSTER),
+      stream,
+      config: { ...DEFAULT_RUN_CONFIG, schedulerPeriod: null, probe: null, startupDelay: 0 },
+    });
+    const rows = new Map(out.pods!.map((p) => [p.jobId, p]));
+    assert.deepEqual([...rows.keys()].sort(), ['2-0-610000000', '3-0-625000000']);
+    const a = rows.get('2-0-610000000')!;
+    assert.equal(a.submit, 0); // time 0 of the simulation is the first row after time 0
+    assert.equal(a.duration, 90);
+    assert.equal(a.start, 0);
+    assert.equal(a.end, 90);
+    assert.equal(a.requestedPages, Math.floor((0.01 * 32 * 2 ** 30) / 4096));
+    const b = rows.get('3-0-625000000')!;
+    assert.equal(b.submit, 20);
+    assert.equal(b.duration, 900 - 625);
+    assert.deepEqual(stream.counts(), {
+      rows: 9,
+      placements: 2,
+      censored: 1,
+      timeZeroRows: 1,
+      malformed: 0,
+      zeroMemory: 0,
+      neverScheduled: 1,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
