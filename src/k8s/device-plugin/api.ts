@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { API_DESCRIPTOR } from './api-descriptor.js';
 
 /**
- * The device plugin API v1beta1 (api.proto beside this file), loaded at run time with
- * @grpc/proto-loader, plus TypeScript shapes of its messages as proto-loader presents them
+ * The device plugin API v1beta1 (api.proto beside this file, compiled into api-descriptor.ts),
+ * loaded with @grpc/proto-loader, plus TypeScript shapes of its messages as proto-loader presents them
  * (`keepCase: false`: snake_case fields become camelCase; the wire format is unchanged).
  */
 
@@ -75,18 +73,6 @@ export interface PreStartContainerRequest {
 }
 export type Empty = Record<string, never>;
 
-/** Finds api.proto: beside the compiled file if copied there, else in the source tree. */
-function protoPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'api.proto')];
-  // dist/src/k8s/device-plugin -> src/k8s/device-plugin
-  candidates.push(join(here, '..', '..', '..', '..', 'src', 'k8s', 'device-plugin', 'api.proto'));
-  const found = candidates.find((p) => existsSync(p));
-  if (found === undefined)
-    throw new Error(`device plugin API definition api.proto not found (looked in ${candidates.join(', ')})`);
-  return found;
-}
-
 export interface DevicePluginApi {
   readonly devicePluginService: grpc.ServiceDefinition;
   readonly registrationService: grpc.ServiceDefinition;
@@ -94,17 +80,23 @@ export interface DevicePluginApi {
   readonly RegistrationClient: grpc.ServiceClientConstructor;
 }
 
+/** How messages appear in JavaScript: camelCase fields, int64 as numbers, defaults filled in. */
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
 let cached: DevicePluginApi | undefined;
 
 export function loadDevicePluginApi(): DevicePluginApi {
   if (cached !== undefined) return cached;
-  const definition = protoLoader.loadSync(protoPath(), {
-    keepCase: false,
-    longs: Number,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
+  const definition = protoLoader.fromJSON(
+    API_DESCRIPTOR as unknown as Parameters<typeof protoLoader.fromJSON>[0],
+    LOADER_OPTIONS,
+  );
   const pkg = grpc.loadPackageDefinition(definition)['v1beta1'] as grpc.GrpcObject;
   const DevicePluginClient = pkg['DevicePlugin'] as grpc.ServiceClientConstructor;
   const RegistrationClient = pkg['Registration'] as grpc.ServiceClientConstructor;

@@ -5,10 +5,19 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeKubelet } from '../../testing/fake-kubelet/index.js';
 import { memoryLogger } from '../client/log.js';
-import { loadDevicePluginApi, type DeviceSpec } from './api.js';
+import * as protoLoader from '@grpc/proto-loader';
+import { repoPath } from '../../testing/paths.js';
+import { API_DESCRIPTOR } from './api-descriptor.js';
+import { LOADER_OPTIONS, loadDevicePluginApi, type DeviceSpec } from './api.js';
 import { DevicePluginRunner } from './runner.js';
 import { sgxResources, socketNameFor, validateResourceName } from './resources.js';
 import { SharedDeviceService } from './service.js';
+
+interface grpcMethod {
+  path: string;
+  requestSerialize(v: object): Buffer;
+  responseSerialize(v: object): Buffer;
+}
 
 const FAST = {
   registerTimeoutMs: 2000,
@@ -119,6 +128,72 @@ describe('device plugin API definition', () => {
     ]);
     const container = Buffer.from([0x1a, inner.length, ...inner]);
     assert.deepEqual(resp, Buffer.from([0x0a, container.length, ...container]));
+  });
+
+  it('the built-in descriptor is api.proto: every message encodes to the same bytes', () => {
+    const fromProto = protoLoader.loadSync(repoPath('src/k8s/device-plugin/api.proto'), LOADER_OPTIONS);
+    const fromJson = protoLoader.fromJSON(
+      API_DESCRIPTOR as unknown as Parameters<typeof protoLoader.fromJSON>[0],
+      LOADER_OPTIONS,
+    );
+    const samples: Record<string, [object, object]> = {
+      'v1beta1.Registration.Register': [
+        {
+          version: 'v1beta1',
+          endpoint: 'e.sock',
+          resourceName: 'a.b/c',
+          options: { preStartRequired: true, getPreferredAllocationAvailable: true },
+        },
+        {},
+      ],
+      'v1beta1.DevicePlugin.GetDevicePluginOptions': [
+        {},
+        { preStartRequired: true, getPreferredAllocationAvailable: false },
+      ],
+      'v1beta1.DevicePlugin.ListAndWatch': [
+        {},
+        { devices: [{ ID: 'd-1', health: 'Healthy', topology: { nodes: [{ ID: 1 }] } }] },
+      ],
+      'v1beta1.DevicePlugin.GetPreferredAllocation': [
+        {
+          containerRequests: [
+            { availableDeviceIDs: ['a', 'b'], mustIncludeDeviceIDs: ['a'], allocationSize: 2 },
+          ],
+        },
+        { containerResponses: [{ deviceIDs: ['a', 'b'] }] },
+      ],
+      'v1beta1.DevicePlugin.Allocate': [
+        { containerRequests: [{ devicesIds: ['x', 'y'] }] },
+        {
+          containerResponses: [
+            {
+              envs: { A: '1' },
+              mounts: [{ containerPath: '/c', hostPath: '/h', readOnly: true }],
+              devices: [ENCLAVE],
+              annotations: { k: 'v' },
+              cdiDevices: [{ name: 'vendor.com/dev=1' }],
+            },
+          ],
+        },
+      ],
+      'v1beta1.DevicePlugin.PreStartContainer': [{ devicesIds: ['x'] }, {}],
+    };
+    for (const [path, [req, res]] of Object.entries(samples)) {
+      const [pkgService, method] = [
+        path.slice(0, path.lastIndexOf('.')),
+        path.slice(path.lastIndexOf('.') + 1),
+      ];
+      const a = (fromProto[pkgService] as Record<string, grpcMethod>)[method]!;
+      const b = (fromJson[pkgService] as Record<string, grpcMethod>)[method]!;
+      assert.equal(a.path, b.path);
+      assert.equal(a.path, `/${pkgService}/${method}`);
+      assert.deepEqual(b.requestSerialize(req), a.requestSerialize(req), `${path} request`);
+      assert.deepEqual(b.responseSerialize(res), a.responseSerialize(res), `${path} response`);
+      assert.ok(
+        a.requestSerialize(req).length > 0 || Object.keys(req).length === 0,
+        `${path}: sample encodes fields`,
+      );
+    }
   });
 
   it('validates resource names as the kubelet does', () => {
