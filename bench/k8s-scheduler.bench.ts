@@ -14,6 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { cpus, loadavg } from 'node:os';
 import { startFakeApiServer, k8sNode, k8sPod } from '../src/testing/fake-apiserver/index.js';
 import { repoPath } from '../src/testing/paths.js';
 
@@ -66,8 +67,6 @@ async function main(): Promise<void> {
       'default',
       '--listen',
       '127.0.0.1:0',
-      '--log-level',
-      'warn',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -91,6 +90,20 @@ async function main(): Promise<void> {
       `scheduler ready (caches synced, lease held) after ${(performance.now() - tStart).toFixed(0)} ms`,
     );
 
+    // CPU time of both processes over the run: pods per CPU-second says what the code costs, apart
+    // from how busy the machine is (a shared machine gives the processes less than a core each).
+    const metricsUrl = await new Promise<string>((ok) => {
+      const found = stderr.map((l) => /"url":"([^"]+)"/.exec(l)?.[1]).find((u) => u !== undefined);
+      if (found !== undefined) ok(found);
+      else ok('');
+    });
+    const schedulerCpu = async (): Promise<number> => {
+      if (metricsUrl === '') return NaN;
+      const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+      return Number(/^process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? NaN);
+    };
+    const cpuBefore = await schedulerCpu();
+    const serverBefore = process.cpuUsage();
     const created = new Map<string, number>();
     const bound = new Map<string, number>();
     const off = api.state.onChange((ev) => {
@@ -116,6 +129,9 @@ async function main(): Promise<void> {
     const last = Math.max(...bound.values());
     off();
 
+    const schedulerSeconds = (await schedulerCpu()) - cpuBefore;
+    const serverUsage = process.cpuUsage(serverBefore);
+    const serverSeconds = (serverUsage.user + serverUsage.system) / 1e6;
     const latencies = [...bound.entries()].map(([name, at]) => at - created.get(name)!).sort((a, b) => a - b);
     const seconds = (last - first) / 1000;
     const perNode = new Set(api.state.bindings.map((b) => b.uid));
@@ -134,6 +150,13 @@ async function main(): Promise<void> {
     );
     console.log(
       `latency creation -> binding (ms): p50 ${quantile(latencies, 0.5)}  p90 ${quantile(latencies, 0.9)}  p99 ${quantile(latencies, 0.99)}  max ${latencies.at(-1)}`,
+    );
+    console.log(
+      `CPU: scheduler ${schedulerSeconds.toFixed(2)} s (${((schedulerSeconds * 1000) / PODS).toFixed(2)} ms per pod, ` +
+        `${(PODS / schedulerSeconds).toFixed(0)} pods per CPU-second); fake API server and load generator ` +
+        `${serverSeconds.toFixed(2)} s; load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} on ${cpus().length} cores`,
     );
     console.log(
       `SGX pods on SGX nodes: ${sgxOnSgx} of ${Math.round(PODS * 0.3)}; bindings: ${api.state.bindings.length}, each pod once`,

@@ -203,6 +203,13 @@ export class ClusterCache {
       this.badPods.delete(state.uid);
       this.unplace(state.uid);
     } else if (state.nodeName !== undefined) {
+      const assumedThere = this.assumed.has(state.uid) ? this.placements.get(state.uid) : undefined;
+      if (assumedThere !== undefined && assumedThere.node === state.nodeName) {
+        // Our own binding observed: the assumed view is already counted there.
+        this.assumed.delete(state.uid);
+        this.opts.onPod?.(state, pod, event);
+        return;
+      }
       const converted = tryPodView(pod);
       if (converted.ok) {
         this.assumed.delete(state.uid);

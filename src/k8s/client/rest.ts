@@ -52,7 +52,12 @@ export class RestClient {
     if (typeof o['auth'] === 'string')
       headers['Authorization'] = `Basic ${Buffer.from(o['auth']).toString('base64')}`;
     if (this.agent === undefined) {
-      const common = { keepAlive: true, maxSockets: this.opts.maxSockets ?? 64 };
+      // The idle/response timeout lives on the sockets (set once per connection, not per request).
+      const common = {
+        keepAlive: true,
+        maxSockets: this.opts.maxSockets ?? 64,
+        timeout: this.opts.timeoutMs ?? 30_000,
+      };
       this.agent =
         url.protocol === 'https:'
           ? new HttpsAgent({
@@ -100,7 +105,6 @@ export class RestClient {
       method,
       headers,
       agent: p.agent,
-      timeout: this.opts.timeoutMs ?? 30_000,
     });
     return await new Promise<unknown>((resolve, reject) => {
       req.on('timeout', () =>

@@ -24,6 +24,12 @@ export class SchedulerMetrics {
   readonly usageAge: Gauge;
   readonly informerRestarts: Gauge;
   readonly droppedWrites: Counter<'kind'>;
+  private readonly collectors: (() => void)[] = [];
+
+  /** Runs `fn` before each scrape (to read state into gauges). */
+  onCollect(fn: () => void): void {
+    this.collectors.push(fn);
+  }
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -54,7 +60,11 @@ export class SchedulerMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers,
     });
+    const collectors = this.collectors;
     this.pending = new Gauge({
+      collect() {
+        for (const c of collectors) c();
+      },
       name: 'sgx_scheduler_pending_pods',
       help: 'Pods waiting, by queue: active (ready to be tried), backoff (after a failed attempt), gated (scheduling gates), binding (bind in flight).',
       labelNames: ['queue'],
