@@ -155,6 +155,11 @@ test('the validator itself catches schema errors, bad extender configs, dangling
       'metadata: {name: r}',
       'rules: [{apiGroups: [""], resources: ["*"], verbs: [get]}]',
       '---',
+      'apiVersion: policy/v1',
+      'kind: PodDisruptionBudget',
+      'metadata: {name: pdb, namespace: nowhere}',
+      'spec: {minAvailable: 1, selector: {matchLabels: {app: none}}}',
+      '---',
       'apiVersion: example.com/v1',
       'kind: Gadget',
       'metadata: {name: g}',
@@ -176,6 +181,7 @@ test('the validator itself catches schema errors, bad extender configs, dangling
     /extenders: only one extender can implement bind/,
     /ClusterRole r\): rules\[0\]\.resources: no wildcards/,
     /no schema for example\.com\/v1 Gadget/,
+    /PodDisruptionBudget pdb\): spec\.selector\.matchLabels: matches no pod template/,
     /bad\.yaml:\d+: YAML syntax/,
   ]) {
     assert.match(text, expected);

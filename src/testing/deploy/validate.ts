@@ -224,6 +224,12 @@ function crossIssues(
         }
       }
     }
+    if (kind === 'PodDisruptionBudget') {
+      const selector = at(o, 'spec', 'selector', 'matchLabels');
+      if (!isObj(selector) || !templates.some((tp) => tp.ns === ns && labelsMatch(selector, tp.labels))) {
+        report(m, 'spec.selector.matchLabels: matches no pod template under deploy/');
+      }
+    }
     if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
       const refKind = str(at(o, 'roleRef', 'kind')) ?? '';
       const refName = str(at(o, 'roleRef', 'name')) ?? '';
