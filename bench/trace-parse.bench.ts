@@ -73,6 +73,10 @@ async function main(): Promise<void> {
         `trace stats, 14 parts, ${kind}`,
         async () => (await traceStats([dir], { format: 'task_events' })).rows.read,
       );
+      await best(
+        `trace stats, 14 parts, ${kind}, one thread`,
+        async () => (await traceStats([dir], { format: 'task_events', threads: false })).rows.read,
+      );
     }
     await best('trace stats, part 00001, window 6480..10080, gzip', async () => {
       const s = await traceStats([join(GZ_DIR, 'part-00001-of-00500.csv.gz')], { from: 6480, to: 10080 });

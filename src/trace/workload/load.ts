@@ -197,11 +197,12 @@ async function* read(
 
   const spans: Span[] = [];
   let placementCounts: PlacementCounts | undefined;
-  const consider = (span: Span, keyUs: number): void => {
+  /** Counts a candidate record; builds and keeps it only when it is initial or in the window. */
+  const consider = (keyUs: number, initial: boolean, make: () => Span): void => {
     c.read++;
-    c.minUs = Math.min(c.minUs, keyUs);
-    c.maxUs = Math.max(c.maxUs, keyUs);
-    if (span.initial || (keyUs >= fromUs && keyUs < toUs)) spans.push(span);
+    if (keyUs < c.minUs) c.minUs = keyUs;
+    if (keyUs > c.maxUs) c.maxUs = keyUs;
+    if (initial || (keyUs >= fromUs && keyUs < toUs)) spans.push(make());
   };
 
   if (format === 'task_events') {
@@ -217,15 +218,15 @@ async function* read(
       const runningAtStart = p.startUs < fromUs || p.startUs === 0;
       const alive = p.endUs > fromUs || p.censored;
       if (load && runningAtStart && alive) {
-        consider(placementSpan(p, order++, true, fromUs), keyUs);
+        consider(keyUs, true, () => placementSpan(p, order++, true, fromUs));
       } else if (load && p.submitUs < fromUs && p.startUs >= fromUs && p.startUs < toUs) {
         // Pending when the window begins: it arrives at the window start.
-        consider(placementSpan(p, order++, false, fromUs), fromUs);
+        consider(fromUs, false, () => placementSpan(p, order++, false, fromUs));
       } else {
         if (runningAtStart && alive && fromUs > 0 && keyUs < fromUs) bump(c, 'initial-dropped');
         // Selected by start, a placement submitted before the window arrives at its beginning.
         const submitUs = m.windowBy === 'start' ? Math.max(p.submitUs, fromUs) : p.submitUs;
-        consider(placementSpan(p, order++, false, submitUs), keyUs);
+        consider(keyUs, false, () => placementSpan(p, order++, false, submitUs));
       }
     }
     if (placementCounts !== undefined) {
@@ -235,48 +236,42 @@ async function* read(
   } else if (format === 'task_usage') {
     let order = 0;
     for await (const u of readTaskUsage(files, { issues: log, hooks })) {
-      consider(
-        {
-          id: `${u.jobId}-${u.taskIndex}-${u.startUs}`,
-          jobId: String(u.jobId),
-          taskIndex: u.taskIndex,
-          submitUs: u.startUs,
-          startUs: u.startUs,
-          endUs: u.endUs,
-          censored: false,
-          initial: false,
-          priority: 0,
-          schedulingClass: 0,
-          cpuFraction: NaN,
-          requestFraction: u.assignedMemory,
-          usedFraction: u.maxMemory,
-          order: order++,
-        },
-        u.startUs,
-      );
+      consider(u.startUs, false, () => ({
+        id: `${u.jobId}-${u.taskIndex}-${u.startUs}`,
+        jobId: String(u.jobId),
+        taskIndex: u.taskIndex,
+        submitUs: u.startUs,
+        startUs: u.startUs,
+        endUs: u.endUs,
+        censored: false,
+        initial: false,
+        priority: 0,
+        schedulingClass: 0,
+        cpuFraction: NaN,
+        requestFraction: u.assignedMemory,
+        usedFraction: u.maxMemory,
+        order: order++,
+      }));
     }
   } else {
     for await (const row of readPaperCsv(files, { issues: log, hooks })) {
-      consider(
-        {
-          id: String(row.index),
-          jobId: String(row.index),
-          taskIndex: 0,
-          submitUs: row.startUs,
-          startUs: row.startUs,
-          endUs: row.endUs,
-          censored: false,
-          initial: false,
-          priority: 0,
-          schedulingClass: 0,
-          cpuFraction: NaN,
-          requestFraction: row.requestedFraction,
-          usedFraction: row.usedFraction,
-          order: row.index,
-          lineIndex: row.index,
-        },
-        row.startUs,
-      );
+      consider(row.startUs, false, () => ({
+        id: String(row.index),
+        jobId: String(row.index),
+        taskIndex: 0,
+        submitUs: row.startUs,
+        startUs: row.startUs,
+        endUs: row.endUs,
+        censored: false,
+        initial: false,
+        priority: 0,
+        schedulingClass: 0,
+        cpuFraction: NaN,
+        requestFraction: row.requestedFraction,
+        usedFraction: row.usedFraction,
+        order: row.index,
+        lineIndex: row.index,
+      }));
     }
   }
 
