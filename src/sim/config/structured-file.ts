@@ -141,7 +141,8 @@ export class FieldReader {
 
   integer(value: unknown, path: FieldPath, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
     if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-    return this.problem(path, `expected a whole number in ${min}..${max}, got ${describe(value)}`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`;
+    return this.problem(path, `expected a whole number ${range}, got ${describe(value)}`);
   }
 
   boolean(value: unknown, path: FieldPath): boolean | undefined {
