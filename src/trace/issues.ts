@@ -14,6 +14,7 @@ export type IssueReason =
   | 'unknown-event' // an event code outside the table's list
   | 'out-of-range' // a value outside its domain (a fraction above 1, a negative request)
   | 'blank-line' // an empty line inside the data
+  | 'line-too-long' // a line beyond 1 MiB (not trace data): skipped to its end
   | 'bad-json' // a JSON Lines record that does not parse or lacks a field
   | 'truncated-gzip' // the compressed stream ends early: the rest of the file is lost
   | 'corrupt-gzip'; // the compressed stream is not valid gzip
@@ -28,6 +29,7 @@ export const ISSUE_REASONS: readonly IssueReason[] = [
   'unknown-event',
   'out-of-range',
   'blank-line',
+  'line-too-long',
   'bad-json',
   'truncated-gzip',
   'corrupt-gzip',

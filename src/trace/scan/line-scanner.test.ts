@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineScanner } from './line-scanner.js';
+import { LineScanner, MAX_LINE_BYTES } from './line-scanner.js';
 import type { CsvRow } from './csv-row.js';
 
 function collect(chunks: string[]): { rows: string[][]; lines: number[]; blanks: number[] } {
@@ -56,4 +56,22 @@ test('blank lines are reported with their line number, CRLF is stripped', () => 
 test('counts fields beyond the located maximum', () => {
   const { rows } = collect([Array.from({ length: 70 }, (_, i) => String(i)).join(',') + '\n']);
   assert.equal(rows[0]!.length, 70);
+});
+
+test('a line longer than the limit across chunks is skipped to its end, not buffered', () => {
+  const long: number[] = [];
+  const rows: string[] = [];
+  const s = new LineScanner(
+    'f.csv',
+    (r) => rows.push(r.text(0)),
+    () => {},
+    (l) => long.push(l),
+  );
+  s.push(Buffer.from('a,b\nxx'));
+  const block = Buffer.alloc(MAX_LINE_BYTES / 4, 120);
+  for (let i = 0; i < 6; i++) s.push(block);
+  s.push(Buffer.from('yy\nc,d\n'));
+  s.finish();
+  assert.deepEqual(rows, ['a', 'c']);
+  assert.deepEqual(long, [2]);
 });

@@ -3,6 +3,8 @@ import { CsvRow, MAX_FIELDS } from './csv-row.js';
 const COMMA = 44;
 const LF = 10;
 const CR = 13;
+/** A line longer than this across chunks is skipped, not buffered (no trace line comes near). */
+export const MAX_LINE_BYTES = 1 << 20;
 
 /**
  * Splits a stream of byte chunks into lines and comma-separated fields in one pass over the bytes,
@@ -11,6 +13,8 @@ const CR = 13;
  * calls `onBlank`. Lines end with LF or CRLF; the last line may lack its terminator.
  *
  * A line cut by a chunk boundary is carried over: only that line's bytes are copied, never the chunk.
+ * A line that grows beyond `MAX_LINE_BYTES` across chunks is skipped to its end and reported through
+ * `onLongLine`, so a binary file cannot make the scanner buffer it whole.
  * There is no quoting: none of the trace formats quotes fields.
  */
 export class LineScanner {
@@ -19,10 +23,13 @@ export class LineScanner {
   private lineNo = 0;
   private bytes = 0;
 
+  private skipping = false;
+
   constructor(
     file: string,
     private readonly onRow: (row: CsvRow) => void,
     private readonly onBlank: (line: number) => void = () => {},
+    private readonly onLongLine: (line: number) => void = () => {},
   ) {
     this.row.file = file;
   }
@@ -45,9 +52,23 @@ export class LineScanner {
   push(chunk: Buffer): void {
     this.bytes += chunk.length;
     let pos = 0;
-    if (this.carry !== null) {
+    if (this.skipping) {
+      // Inside an over-long line: drop bytes up to its end.
+      const nl = chunk.indexOf(LF);
+      if (nl < 0) return;
+      this.skipping = false;
+      this.lineNo++;
+      this.onLongLine(this.lineNo);
+      pos = nl + 1;
+    } else if (this.carry !== null) {
       const nl = chunk.indexOf(LF);
       if (nl < 0) {
+        if (this.carry.length + chunk.length > MAX_LINE_BYTES) {
+          // Not a trace line (a binary file, a missing newline): skip it rather than buffer it all.
+          this.carry = null;
+          this.skipping = true;
+          return;
+        }
         this.carry = Buffer.concat([this.carry, chunk]);
         return;
       }
@@ -62,6 +83,12 @@ export class LineScanner {
 
   /** Emits the last line if the data did not end with a newline. */
   finish(): void {
+    if (this.skipping) {
+      this.skipping = false;
+      this.lineNo++;
+      this.onLongLine(this.lineNo);
+      return;
+    }
     if (this.carry === null) return;
     const line = Buffer.concat([this.carry, Buffer.from([LF])]);
     this.carry = null;
@@ -70,8 +97,9 @@ export class LineScanner {
 
   /** Drops a partial last line (after a truncated stream); returns whether there was one. */
   discardPartial(): boolean {
-    const had = this.carry !== null;
+    const had = this.carry !== null || this.skipping;
     this.carry = null;
+    this.skipping = false;
     return had;
   }
 

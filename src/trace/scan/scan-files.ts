@@ -3,7 +3,7 @@ import { GzipStreamError, openBytes } from '../io/bytes.js';
 import type { IssueLog } from '../issues.js';
 import { TraceInputError } from '../issues.js';
 import type { CsvRow } from './csv-row.js';
-import { LineScanner } from './line-scanner.js';
+import { LineScanner, MAX_LINE_BYTES } from './line-scanner.js';
 
 /** Progress of a multi-file read, for a progress line on a terminal. */
 export interface ScanProgress {
@@ -53,6 +53,14 @@ export async function* scanCsvFiles(
       },
       (line) =>
         log.report({ reason: 'blank-line', file, line, expected: 'a data line', got: 'an empty line' }),
+      (line) =>
+        log.report({
+          reason: 'line-too-long',
+          file,
+          line,
+          expected: `a line shorter than ${MAX_LINE_BYTES} bytes`,
+          got: 'a longer one (is this a trace file?)',
+        }),
     );
     const progress = { fileBytesRead: 0 };
     try {
