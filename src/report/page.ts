@@ -86,10 +86,10 @@ ${p.plotStyles}
 <header>
 <h1>${escapeHtml(p.title)}</h1>
 <p class="sub">${escapeHtml(p.subtitle)}</p>
-${p.header}
-</header>
 <nav aria-label="Contents"><ol>${toc}</ol></nav>
 ${omitted}
+${p.header}
+</header>
 ${body}
 <footer>${escapeHtml(p.footer)}</footer>
 </main>

@@ -21,6 +21,15 @@ function distinct(r: ExperimentResult, f: (m: RunMetadata) => string): string {
   return values.length === 0 ? '–' : values.join(', ');
 }
 
+/** A number that differs per run (the horizon follows each run's workload): its range. */
+function range(r: ExperimentResult, f: (m: RunMetadata) => number, format: (v: number) => string): string {
+  if (r.runs.length === 0) return '–';
+  const values = r.runs.map((run) => f(run.result.meta));
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? format(lo) : `${format(lo)} to ${format(hi)}, depending on the run`;
+}
+
 const pc = (v: number): string => `${fixed(v * 100, 1)} %`;
 
 const ROWS: readonly Row[] = [
@@ -96,7 +105,7 @@ const ROWS: readonly Row[] = [
   { name: 'Start-up delay', value: (r) => distinct(r, (m) => `${fixed(m.startupDelay, 3)} s`) },
   { name: 'Admission tolerance', value: (r) => distinct(r, (m) => fixed(m.overcommitTolerance, 3)) },
   { name: 'Paging model', value: (r) => distinct(r, (m) => m.pagingModel) },
-  { name: 'Horizon', value: (r) => distinct(r, (m) => seconds(m.horizon)) },
+  { name: 'Horizon', value: (r) => range(r, (m) => m.horizon, seconds) },
   {
     name: 'Runs',
     value: (r) =>
