@@ -209,3 +209,47 @@ test('two replicas: only the leader binds; a graceful stop hands over at once; a
     await b.stop();
     assertBoundOnce(api);
   }));
+
+test('measured EPC usage steers placement; a stale measurement falls back to requests, with a log line and a metric', () =>
+  withApi(async (api) => {
+    api.state.create('nodes', k8sNode('sgx-a', { epc: '93.5Mi' }));
+    api.state.create('nodes', k8sNode('sgx-b', { epc: '93.5Mi' }));
+    let sampleAt = Date.now();
+    // sgx-a runs an enclave that uses 90 MiB although nothing requests it.
+    const source = {
+      name: 'test',
+      poll: () =>
+        Promise.resolve(
+          new Map([
+            ['sgx-a', { epcBytes: 90 * 1024 * 1024, epcAt: sampleAt, memoryBytes: 0, memoryAt: sampleAt }],
+          ]),
+        ),
+    };
+    const s = testScheduler(api, {
+      profile: profileOf({ policy: 'binpack', usage: 'measured', measuredMaxAge: 2000 }),
+      usage: { source, intervalMs: 100, maxAgeMs: 2000 },
+    });
+    await s.start();
+    await new Promise((ok) => setTimeout(ok, 150));
+    api.state.create('pods', k8sPod('m1', { epc: '8Mi' }));
+    await api.state.waitFor(() => boundCount(api) === 1);
+    assert.equal(
+      api.state.bindings[0]!.node,
+      'sgx-b',
+      'binpack skips sgx-a: measured 90 MiB + 8 MiB > 93.5 MiB',
+    );
+
+    // The sample stops moving: once older than the bound, sgx-a counts by requests again.
+    sampleAt = Date.now() - 10_000;
+    await new Promise((ok) => setTimeout(ok, 250));
+    api.state.create('pods', k8sPod('m2', { epc: '8Mi' }));
+    await api.state.waitFor(() => boundCount(api) === 2);
+    assert.equal(api.state.bindings[1]!.node, 'sgx-a');
+    assert.ok(s.log.lines.some((l) => l.msg.startsWith('measured usage missing or stale')));
+    // sgx-b never had a sample (missing) and sgx-a's is stale: both count by requests.
+    assert.match(
+      await s.metrics.registry.getSingleMetricAsString('sgx_scheduler_measured_usage_stale_nodes'),
+      / 2$/m,
+    );
+    await s.stop();
+  }));
