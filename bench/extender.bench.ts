@@ -9,6 +9,7 @@
  * Run: npm run bench -- extender
  */
 import { Agent, request } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import { buildProfile, ClusterSnapshot, createRng, parseProfileConfig } from '../src/core/index.js';
 import type { NodeSpec, PodView, ProfileConfig } from '../src/core/index.js';
 import { CoreDecider } from '../src/k8s/extender/decider.js';
@@ -151,6 +152,9 @@ async function main(): Promise<void> {
     `cluster: ${NODES} nodes (${sgxNodes.length} SGX), ${BOUND_PODS} bound pods; ${CANDIDATES} candidates per call; policy spread, measured usage`,
   );
   console.log('latency of filter + prioritize for one SGX pod, over HTTP on loopback (keep-alive):');
+  // Tails measure the machine as much as the code: say how busy it was.
+  const load = (): string => `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
+  console.log(`  (${load()} at start)`);
   for (const mode of ['node-cache (NodeNames)', 'full NodeList'] as const) {
     const samples = new Float64Array(ITERATIONS);
     const serverSamples = new Float64Array(ITERATIONS);
@@ -219,7 +223,7 @@ async function main(): Promise<void> {
         ? 'target p99 < 5 ms: met'
         : 'target p99 < 5 ms: MISSED'
       : 'no target';
-    console.log(`  ${mode} (request ${(bytes / ITERATIONS / 1024).toFixed(0)} KiB):`);
+    console.log(`  ${mode} (request ${(bytes / ITERATIONS / 1024).toFixed(0)} KiB, ${load()}):`);
     console.log(
       `    extender answer (server side, filter + prioritize): ${fmt(serverSamples)}  [${verdict}]`,
     );

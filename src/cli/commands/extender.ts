@@ -209,6 +209,11 @@ export const command: Command = {
     const { loadKubeConfig, KubeConfigError } = await import('../../k8s/client/kubeconfig.js');
     const { jsonLogger } = await import('../../k8s/client/log.js');
     const { startExtenderApp } = await import('../../k8s/extender/app.js');
+    const { ExtenderMetrics } = await import('../../k8s/extender/metrics.js');
+    const { collectDefaultMetrics } = await import('prom-client');
+    const metrics = new ExtenderMetrics();
+    // Process metrics (CPU, heap, event-loop lag) beside the extender's own.
+    collectDefaultMetrics({ register: metrics.registry });
     const usageOpts =
       sourceName === 'prometheus' && promUrl !== undefined
         ? {
@@ -243,6 +248,7 @@ export const command: Command = {
     let app;
     try {
       app = await startExtenderApp({
+        metrics,
         kc: kube.kc,
         profile,
         convert,

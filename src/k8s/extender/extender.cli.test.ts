@@ -157,6 +157,10 @@ test('the extender CLI serves filter over HTTPS against the API server and stops
   };
   assert.deepEqual(answer.NodeNames, ['sgx-1']);
   assert.deepEqual(Object.keys(answer.FailedAndUnresolvableNodes), ['std-1']);
+  const metrics = (await call(`${url}/metrics`, undefined, ca)).text;
+  assert.match(metrics, /sgx_extender_requests_total\{verb="filter",result="ok"\} 1/);
+  assert.match(metrics, /sgx_extender_cached_nodes 2/);
+  assert.match(metrics, /process_cpu_user_seconds_total/);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
