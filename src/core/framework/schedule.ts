@@ -7,6 +7,7 @@ import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import type { NodeEntry } from '../snapshot/node-entry.js';
 import type { TierId, UsageIndex } from '../snapshot/usage-index.js';
 import type { TreeQuery } from '../snapshot/group-tree.js';
+import { cpuLevelOf } from '../snapshot/group-tree.js';
 import type { NodeView } from '../model/node.js';
 import type { PodView } from '../model/pod.js';
 import type { Profile } from './profile.js';
@@ -64,6 +65,7 @@ class PodQuery implements TreeQuery {
   readonly dims: readonly Dim[];
   readonly req: readonly number[];
   readonly checkEveryLeaf: boolean;
+  readonly cpuLevel: number;
 
   constructor(
     private readonly snapshot: ClusterSnapshot,
@@ -73,6 +75,7 @@ class PodQuery implements TreeQuery {
     this.dims = requestedDims(pod);
     this.req = [r.cpuMillis, r.memoryBytes, r.epcBytes];
     this.checkEveryLeaf = hasSelector(pod);
+    this.cpuLevel = cpuLevelOf(r.cpuMillis);
   }
 
   leafOk(slot: number): boolean {

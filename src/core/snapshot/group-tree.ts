@@ -14,12 +14,34 @@
  */
 import type { Dim } from '../framework/fit.js';
 
+/**
+ * CPU thresholds (millicores) of the "skyline" aggregates: for each level k, a subtree keeps the
+ * largest free memory and free EPC among its nodes with more than `CPU_LEVELS[k]` CPU free. A pod
+ * asking for CPU and memory (or EPC) can then skip a subtree where the nodes with enough CPU lack
+ * memory, even though other nodes there have memory but no CPU: per-dimension maxima alone cannot
+ * see that, and a full cluster would otherwise be walked node by node.
+ */
+export const CPU_LEVELS: readonly number[] = [0, 250, 1000, 4000, 16000];
+
+/** The skyline level for a CPU request (-1: no CPU requested, the skyline does not apply). */
+export function cpuLevelOf(cpuMillis: number): number {
+  if (!(cpuMillis > 0)) return -1;
+  let k = 0;
+  while (k + 1 < CPU_LEVELS.length && CPU_LEVELS[k + 1]! <= cpuMillis) k++;
+  return k;
+}
+
 /** What a query asks: the requested dimensions and amounts, and a static check for some leaves. */
 export interface TreeQuery {
   /** Dimensions with a non-zero request. */
   readonly dims: readonly Dim[];
   /** Requested amount, indexed by `Dim`. */
   readonly req: readonly number[];
+  /**
+   * Index into `CPU_LEVELS` of the largest level not above the CPU request, or -1 when the pod
+   * asks for no CPU (see `cpuLevelOf`).
+   */
+  readonly cpuLevel: number;
   /** True when every leaf needs `leafOk` (e.g. the pod has a nodeSelector). */
   readonly checkEveryLeaf: boolean;
   /** Static check of the node in `slot`; only called for blocked leaves or when `checkEveryLeaf`. */
@@ -53,6 +75,11 @@ export class GroupTree {
   private readonly tieFree: Float64Array[];
   private readonly tieBlocked: Int32Array[];
   private readonly blocked: Int32Array;
+  /** Skyline: `skyMem[k]` / `skyEpc[k]` = max free memory / EPC among leaves with CPU free > level k. */
+  private readonly skyMem: Float64Array[];
+  private readonly skyEpc: Float64Array[];
+  /** Scratch stack for iterative walks (depth-first, at most one pending sibling per level). */
+  private readonly stack: Int32Array;
   private readonly size: Int32Array;
 
   constructor(slots: readonly number[]) {
@@ -69,6 +96,9 @@ export class GroupTree {
     this.tieBlocked = [new Int32Array(2 * cap), new Int32Array(2 * cap)];
     this.blocked = new Int32Array(2 * cap);
     this.size = new Int32Array(2 * cap);
+    this.skyMem = CPU_LEVELS.map(() => f(-Infinity));
+    this.skyEpc = CPU_LEVELS.map(() => f(-Infinity));
+    this.stack = new Int32Array(2 * Math.log2(cap) + 4);
   }
 
   get length(): number {
@@ -92,6 +122,12 @@ export class GroupTree {
     this.tieBlocked[1]![i] = blocked ? 1 : 0;
     this.blocked[i] = blocked ? 1 : 0;
     this.size[i] = 1;
+    const cpuFree = free[0]!;
+    for (let k = 0; k < CPU_LEVELS.length; k++) {
+      const above = cpuFree > CPU_LEVELS[k]!;
+      this.skyMem[k]![i] = above ? free[1]! : -Infinity;
+      this.skyEpc[k]![i] = above ? free[2]! : -Infinity;
+    }
   }
 
   /** Recomputes every inner node: O(n). */
@@ -150,6 +186,17 @@ export class GroupTree {
         }
       }
     }
+    for (let k = 0; k < CPU_LEVELS.length; k++) {
+      const sm = this.skyMem[k]!;
+      const se = this.skyEpc[k]!;
+      const m = Math.max(sm[l]!, sm[r]!);
+      const e = Math.max(se[l]!, se[r]!);
+      if (sm[i] !== m || se[i] !== e) {
+        sm[i] = m;
+        se[i] = e;
+        changed = true;
+      }
+    }
     const blocked = this.blocked[l]! + this.blocked[r]!;
     const size = this.size[l]! + this.size[r]!;
     if (this.blocked[i] !== blocked || this.size[i] !== size) {
@@ -169,6 +216,12 @@ export class GroupTree {
   private possible(i: number, q: TreeQuery): boolean {
     if (this.size[i] === 0) return false;
     for (const d of q.dims) if (!(q.req[d]! < this.maxFree[d]![i]!)) return false;
+    const k = q.cpuLevel;
+    if (k >= 0) {
+      // Among the nodes with enough CPU (a superset: CPU free above level k), is there memory/EPC?
+      if (q.req[1]! > 0 && !(q.req[1]! < this.skyMem[k]![i]!)) return false;
+      if (q.req[2]! > 0 && !(q.req[2]! < this.skyEpc[k]![i]!)) return false;
+    }
     return true;
   }
 
@@ -290,24 +343,30 @@ export class GroupTree {
     let bestIndex = -1;
     const mx = this.maxFree[d]!;
     const mn = this.minFree[d]!;
-    const visit = (i: number): void => {
-      if (this.size[i]! - this.blocked[i]! === 0 || mn[i]! > req) return;
-      if (this.blocked[i] === 0 && mx[i]! <= req) {
-        out.count += this.size[i]!;
+    const size = this.size;
+    const blocked = this.blocked;
+    // Iterative left-to-right walk (an explicit stack: this runs on every failed decision).
+    const stack = this.stack;
+    let top = 0;
+    stack[top++] = 1;
+    while (top > 0) {
+      const i = stack[--top]!;
+      if (size[i]! - blocked[i]! === 0 || mn[i]! > req) continue;
+      if (blocked[i] === 0 && mx[i]! <= req) {
+        out.count += size[i]!;
         if (mx[i]! > out.bestFree) {
           out.bestFree = mx[i]!;
           bestIndex = i;
         }
-        return;
+        continue;
       }
-      if (i >= this.cap) return; // a blocked leaf: the caller checks those one by one
-      visit(2 * i);
-      visit(2 * i + 1);
-    };
-    visit(1);
+      if (i >= this.cap) continue; // a blocked leaf: the caller checks those one by one
+      stack[top++] = 2 * i + 1;
+      stack[top++] = 2 * i;
+    }
     if (bestIndex >= 0) {
       let i = bestIndex;
-      while (i < this.cap) i = mx[2 * i] === out.bestFree && this.size[2 * i]! > 0 ? 2 * i : 2 * i + 1;
+      while (i < this.cap) i = mx[2 * i] === out.bestFree && size[2 * i]! > 0 ? 2 * i : 2 * i + 1;
       out.bestPos = i - this.cap;
     }
     return out;
