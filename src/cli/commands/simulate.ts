@@ -10,14 +10,14 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { POLICY_NAMES } from '../../core/index.js';
 import { renderReport } from '../../report/index.js';
-import { TraceInputError, WORKLOAD_FORMATS, parseUsageModel } from '../../trace/index.js';
-import type { WorkloadFormat } from '../../trace/index.js';
+import { TraceInputError, WORKLOAD_FORMATS } from '../../trace/index.js';
 import {
   ENFORCEMENT_MODES,
   RunFailedError,
   SimConfigError,
   SimInputError,
   builtinClusterNames,
+  forFiles,
   mainJobDefinition,
   parsePagingModel,
   resultJson,
@@ -34,6 +34,7 @@ import type {
 } from '../../sim/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
+import { workloadFromFlags } from '../workload-flags.js';
 
 const HELP = `Usage: sgx-orchestrator simulate [<trace>...] [options]
        sgx-orchestrator simulate --paper-compat [--epc-mib 128] [--skip N] <csv>
@@ -172,42 +173,7 @@ export function definitionFromFlags(
     const v = values[k];
     return typeof v === 'string' ? v : undefined;
   };
-  const bundled = traces.length === 0;
-  const from = str('from');
-  const to = str('to');
-  const keep = str('keep-one-in');
-  const fmt = str('format');
-  if (fmt !== undefined && !(WORKLOAD_FORMATS as readonly string[]).includes(fmt)) {
-    throw usage(`--format: expected one of ${WORKLOAD_FORMATS.join(', ')}, got ${JSON.stringify(fmt)}`);
-  }
-  const thinBy = str('thin-by');
-  if (thinBy !== undefined && thinBy !== 'job' && thinBy !== 'record') {
-    throw usage(`--thin-by: expected record or job, got ${JSON.stringify(thinBy)}`);
-  }
-  const usageModel = str('usage');
-  if (usageModel !== undefined) {
-    try {
-      parseUsageModel(usageModel);
-    } catch (e) {
-      throw usage(`--usage: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  const window = {
-    ...(from !== undefined
-      ? { from: number('from', from, 0) }
-      : bundled
-        ? { from: main.workload.from! }
-        : {}),
-    ...(to !== undefined ? { to: number('to', to, 0) } : bundled ? { to: main.workload.to! } : {}),
-  };
-  const workload = {
-    sources: bundled ? main.workload.sources : traces.map((t) => resolve(t)),
-    ...window,
-    keepOneIn: keep !== undefined ? integer('keep-one-in', keep, 1) : bundled ? main.workload.keepOneIn : 1,
-    thinBy: thinBy === 'job' ? ('job' as const) : ('record' as const),
-    ...(fmt === undefined ? {} : { format: fmt as WorkloadFormat }),
-    ...(usageModel === undefined ? {} : { usage: usageModel }),
-  };
+  const workload = workloadFromFlags('simulate', str, traces);
 
   const sweep: { axis: SweepAxis; values: SweepValue[] }[] = [];
   const axis = (
@@ -373,7 +339,8 @@ export async function runAndReport(
   let reportFile: string | null = null;
   if (o.report && result.shard.count === 1) {
     reportFile = join(o.outDir, 'report.html');
-    writeFileSync(reportFile, renderReport(result));
+    // The report of what the files hold (no wall-clock times), so that it is reproducible too.
+    writeFileSync(reportFile, renderReport(forFiles(result)));
   }
   const shown = (p: string): string => {
     const r = relative(process.cwd(), p);

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunResult } from '../results/types.js';
 import { executeRun } from './run.js';
 import type { RunSpec } from './run.js';
+import { loadCachedWorkload, workloadKey } from '../workload/source.js';
 
 /** A run that failed, named; `cause` carries the original error's name (e.g. `SimConfigError`). */
 export class RunFailedError extends Error {
@@ -40,6 +41,14 @@ export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {
     for (let i = 0; i < specs.length; i++) finished(i, await executeRun(specs[i]!));
     return results as RunResult[];
   }
+  // Read each workload once here and hand it to every worker, rather than once per worker.
+  const keys = [...new Set(specs.map((s) => workloadKey(s.workload)))];
+  const prime = await Promise.all(
+    keys.map(async (key) => ({
+      key,
+      workload: await loadCachedWorkload(specs.find((s) => workloadKey(s.workload) === key)!.workload),
+    })),
+  );
   const position = new Map(specs.map((s, i) => [s.index, i]));
   let next = 0;
   const workers: Worker[] = [];
@@ -57,6 +66,7 @@ export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {
       for (let k = 0; k < parallelism; k++) {
         const w = new Worker(new URL('./worker.js', import.meta.url));
         workers.push(w);
+        w.postMessage({ prime });
         w.on(
           'message',
           (m: { index: number; result?: RunResult; error?: { name: string; message: string } }) => {

@@ -5,10 +5,17 @@
 import { parentPort } from 'node:worker_threads';
 import { executeRun } from './run.js';
 import type { RunSpec } from './run.js';
+import { primeWorkload } from '../workload/source.js';
+import type { LoadedWorkload } from '../workload/source.js';
 
 if (parentPort === null) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
-port.on('message', (spec: RunSpec) => {
+port.on('message', (message: RunSpec | { prime: readonly { key: string; workload: LoadedWorkload }[] }) => {
+  if ('prime' in message) {
+    for (const { key, workload } of message.prime) primeWorkload(key, workload);
+    return;
+  }
+  const spec = message;
   executeRun(spec).then(
     (result) => port.postMessage({ index: spec.index, result }),
     (err: unknown) =>

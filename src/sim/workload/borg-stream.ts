@@ -51,8 +51,11 @@ interface TaskState {
   startUs: number;
 }
 
+/** The fields of a task_events row the replay needs (a small object per buffered row). */
+type Row = Pick<TaskEvent, 'timeUs' | 'jobId' | 'taskIndex' | 'eventType' | 'memoryRequest' | 'cpuRequest'>;
+
 /** Task key: job id and task index in one exact number (job ids < 2^33, task indices < 2^20). */
-function taskKey(e: TaskEvent): number {
+function taskKey(e: Row): number {
   return e.jobId * 1_048_576 + e.taskIndex;
 }
 
@@ -81,7 +84,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
   // Rows are decoded chunk by chunk (the scanner calls back synchronously for every row of a chunk)
   // into this buffer, then applied up to the requested time: no promise per row.
   let iterator: AsyncIterator<void> | undefined;
-  let chunk: TaskEvent[] = [];
+  let chunk: Row[] = [];
   let at = 0;
   const log = new IssueLog({ strict: false });
   const decoded = emptyTaskEvent();
@@ -92,7 +95,14 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
       counts.timeZeroRows++;
       return;
     }
-    chunk.push({ ...decoded });
+    chunk.push({
+      timeUs: decoded.timeUs,
+      jobId: decoded.jobId,
+      taskIndex: decoded.taskIndex,
+      eventType: decoded.eventType,
+      memoryRequest: decoded.memoryRequest,
+      cpuRequest: decoded.cpuRequest,
+    });
   };
   let originUs = -1;
   let lastUs = 0;
@@ -108,7 +118,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     return sgx;
   };
 
-  const apply = (e: TaskEvent, sink: ArrivalSink): void => {
+  const apply = (e: Row, sink: ArrivalSink): void => {
     const key = taskKey(e);
     const type = e.eventType;
     if (type === EVENT.SUBMIT) {

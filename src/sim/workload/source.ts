@@ -40,12 +40,22 @@ export interface LoadedWorkload {
 
 const cache = new Map<string, Promise<LoadedWorkload>>();
 
+/** The cache key of a workload spec. */
+export function workloadKey(spec: WorkloadSpec): string {
+  return JSON.stringify(spec);
+}
+
+/** Seeds this process's cache with a workload read elsewhere (a worker gets it from the main thread). */
+export function primeWorkload(key: string, workload: LoadedWorkload): void {
+  cache.set(key, Promise.resolve(workload));
+}
+
 /**
  * Reads a workload with no SGX pods (the designation comes per run, see `designate`), caching it
  * per process: a sweep over SGX shares, policies and seeds reads its trace once per worker.
  */
 export function loadCachedWorkload(spec: WorkloadSpec): Promise<LoadedWorkload> {
-  const key = JSON.stringify(spec);
+  const key = workloadKey(spec);
   let hit = cache.get(key);
   if (hit === undefined) {
     hit = readWorkload(spec);
