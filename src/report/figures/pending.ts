@@ -17,6 +17,9 @@ import { compareNote, figure, FULL_WIDTH, policyColour, rowLabelMargin, timeUnit
 
 const MIB = 1024 * 1024;
 
+/** Points drawn in one plot at most (about 10 bytes each in the page), whatever the number of runs. */
+const POINTS_PER_PLOT = 30_000;
+
 interface QueuePoint {
   readonly key: string;
   readonly policy: string;
@@ -85,7 +88,12 @@ function queuePlot(
   const unit = timeUnit(span(runs));
   const fxDomain = layout.fx === null ? [''] : facetDomain(runs, layout.fx);
   // About two points per pixel of a panel: more would not show, and would only weigh on the page.
-  const perSeries = Math.min(ctx.maxPoints, Math.max(100, Math.round((2 * FULL_WIDTH) / fxDomain.length)));
+  // A big sweep shares a budget of points per plot, so that a 150-run report stays a few MB.
+  const perSeries = Math.min(
+    ctx.maxPoints,
+    Math.max(100, Math.round((2 * FULL_WIDTH) / fxDomain.length)),
+    Math.max(60, Math.floor(POINTS_PER_PLOT / runs.length)),
+  );
   const data = points(perSeries, runs, spec.field, unit, layout);
   const fyDomain = layout.fy === null ? [''] : facetDomain(runs, layout.fy);
   return ctx.plots.render({

@@ -53,11 +53,14 @@ interface Cellule {
   readonly band: string;
 }
 
-function heatMap(ctx: FigureContext, u: UtilisationSeries): string {
+/** Heat-map bins over all runs of a report: a big sweep gets coarser heat maps, not a heavier page. */
+const HEAT_BIN_BUDGET = 240 * 16;
+
+function heatMap(ctx: FigureContext, u: UtilisationSeries, maxBins: number): string {
   const t0 = u.t[0] ?? 0;
   const t1 = u.t[u.t.length - 1] ?? 0;
   const unit = timeUnit(t1 - t0);
-  const bins = Math.min(HEAT_BINS, Math.max(1, u.t.length));
+  const bins = Math.min(maxBins, Math.max(1, u.t.length));
   const width = (t1 - t0) / bins;
   const cells: Cellule[] = [];
   const add = (metric: string, node: string, values: readonly number[]): void => {
@@ -230,10 +233,11 @@ export function utilisationSection(ctx: FigureContext): Section {
     ),
   ];
   const rows: Cell[][] = [];
+  const maxBins = Math.max(48, Math.min(HEAT_BINS, Math.floor(HEAT_BIN_BUDGET / runs.length)));
   runs.forEach((r, i) => {
     const u = r.run.result.summary.utilisation;
     const perNode = u.nodes.length > 0;
-    const svg = perNode ? heatMap(ctx, u) : groupLines(ctx, u);
+    const svg = perNode ? heatMap(ctx, u, maxBins) : groupLines(ctx, u);
     const caption = perNode
       ? `Utilisation of each node over time for ${r.label}; colour: share of capacity used, mean per time bin.`
       : `Utilisation of node groups over time for ${r.label}: dark line, mean over the group's nodes; light line, its fullest node; dashed, capacity. The cluster has more than ${count(u.perNodeLimit)} nodes, so the results keep group aggregates only.`;
