@@ -140,6 +140,13 @@ async function main(): Promise<void> {
       const i = Number(b.name.slice(4));
       return i % 10 < 3 && Number(b.node.slice(5)) % 4 === 0;
     }).length;
+    // Events are written in the background, after the bindings: wait for them to drain.
+    const eventsAtLastBinding = api.state.events().length;
+    let lastCount = -1;
+    for (let waited = 0; waited < 120_000 && api.state.events().length !== lastCount; waited += 2000) {
+      lastCount = api.state.events().length;
+      await new Promise((ok) => setTimeout(ok, 2000));
+    }
     const requests = api.state.requests();
     const count = (verb: string, resource: string) =>
       requests.filter((r) => r.verb === verb && r.resource === resource).reduce((n, r) => n + r.count, 0);
@@ -162,7 +169,7 @@ async function main(): Promise<void> {
       `SGX pods on SGX nodes: ${sgxOnSgx} of ${Math.round(PODS * 0.3)}; bindings: ${api.state.bindings.length}, each pod once`,
     );
     console.log(
-      `API calls: ${count('create', 'pods/binding')} bindings, ${count('create', 'events')} events, ${count('patch', 'pods/status')} status patches, ${count('watch', 'pods')} pod watches, ${count('list', 'pods')} pod lists`,
+      `API calls: ${count('create', 'pods/binding')} bindings, ${count('create', 'events')} Scheduled events (${eventsAtLastBinding} of them by the last binding), ${count('patch', 'pods/status')} status patches, ${count('watch', 'pods')} pod watches, ${count('list', 'pods')} pod lists`,
     );
   } finally {
     child.kill('SIGTERM');
