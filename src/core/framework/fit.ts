@@ -96,8 +96,12 @@ export function freeAmount(allocatable: number, used: number, params: UsageParam
 }
 
 /** The dimensions a pod actually asks for (zero requests are not checked, as in kube-scheduler). */
-export function requestedDims(pod: PodView): Dim[] {
-  const out: Dim[] = [];
-  for (const d of DIMS) if (amountOf(pod.request, d) > 0) out.push(d);
-  return out;
+const DIM_SETS: readonly (readonly Dim[])[] = Array.from({ length: 8 }, (_, mask) =>
+  Object.freeze(DIMS.filter((d) => (mask & (1 << d)) !== 0)),
+);
+
+export function requestedDims(pod: PodView): readonly Dim[] {
+  const r = pod.request;
+  // One shared array per combination: this runs once per decision.
+  return DIM_SETS[(r.cpuMillis > 0 ? 1 : 0) | (r.memoryBytes > 0 ? 2 : 0) | (r.epcBytes > 0 ? 4 : 0)]!;
 }

@@ -107,8 +107,21 @@ function entryStatus(e: NodeEntry, pod: PodView, index: UsageIndex, profile: Pro
   return reasons === undefined ? SUCCESS : { code: 'Unschedulable', reasons };
 }
 
+let lastNote:
+  | { readonly maxAge: number | undefined; readonly count: number; readonly notes: readonly string[] }
+  | undefined;
+
 function staleNotes(profile: Profile, staleNodes: number): readonly string[] {
   if (!profile.params.measured || staleNodes === 0) return NO_NOTES;
+  // The same note repeats for many decisions in a row: reuse it (a pure memo of the text).
+  const maxAge = profile.params.maxAge;
+  if (lastNote !== undefined && lastNote.maxAge === maxAge && lastNote.count === staleNodes)
+    return lastNote.notes;
+  lastNote = { maxAge, count: staleNodes, notes: Object.freeze(buildStaleNote(profile, staleNodes)) };
+  return lastNote.notes;
+}
+
+function buildStaleNote(profile: Profile, staleNodes: number): string[] {
   return [
     `measured usage older than ${profile.params.maxAge} on ${staleNodes} ${staleNodes === 1 ? 'node' : 'nodes'}: requests used there instead`,
   ];
