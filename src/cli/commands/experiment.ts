@@ -72,16 +72,17 @@ export const command: Command = {
     if (file === undefined) throw usage('expected the path of an experiment spec (YAML or JSON)');
     if (extra.length > 0) throw usage(`expected one spec file, got ${parsed.positionals.length}`);
     const v = parsed.values;
+    // Flags first: a bad flag is reported before any file is read.
+    const shard = v.shard === undefined ? undefined : parseShard(v.shard);
+    const jobs = v.jobs === undefined ? undefined : Number(v.jobs);
+    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
+      throw usage(`--jobs: expected a whole number >= 1, got ${v.jobs}`);
     let def;
     try {
       def = loadExperimentFile(file);
     } catch (err) {
       throw asCliError(err);
     }
-    const jobs = v.jobs === undefined ? undefined : Number(v.jobs);
-    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
-      throw usage(`--jobs: expected a whole number >= 1, got ${v.jobs}`);
-    const shard = v.shard === undefined ? undefined : parseShard(v.shard);
     return runAndReport(def, {
       outDir: resolve(v.out ?? `sgx-results/${def.name.replace(/[^A-Za-z0-9._-]/g, '_')}`),
       json: v.json === true,

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoPath } from '../../testing/paths.js';
+
+const bin = repoPath('bin', 'sgx-orchestrator.js');
+
+function run(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd });
+}
+
+/** A small workload in the paper's CSV format. */
+function csv(dir: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const start = i * 30e6;
+    lines.push(
+      `${start},${start + (40 + (i % 7) * 30) * 1e6},0,${(0.02 + (i % 5) * 0.05).toFixed(3)},${(0.02 + (i % 4) * 0.06).toFixed(3)}`,
+    );
+  }
+  const file = join(dir, 'jobs.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+test('simulate sweeps the listed values, writes results and pods CSVs, and says where', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-sim-'));
+  try {
+    const r = run(
+      [
+        'simulate',
+        csv(dir),
+        '--format',
+        'paper-csv',
+        '--policy',
+        'binpack,spread',
+        '--sgx-share',
+        '50%',
+        '--enforcement',
+        'none,cgroup',
+        '--attacker-fraction',
+        '0.5',
+        '--no-report',
+        '--jobs',
+        '1',
+      ],
+      dir,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /binpack-enforce-none .*\n/);
+    assert.match(r.stdout, /spread-enforce-cgroup /);
+    assert.match(r.stderr, /4 runs in .* Wrote results \.\/sgx-results\/results\.json/);
+    const results = JSON.parse(readFileSync(join(dir, 'sgx-results', 'results.json'), 'utf8')) as {
+      runs: { result: { meta: { sgxShare: number; attackerFraction: number; enforcement: string } } }[];
+    };
+    assert.equal(results.runs.length, 4);
+    assert.equal(results.runs[1]!.result.meta.enforcement, 'cgroup');
+    assert.equal(results.runs[1]!.result.meta.sgxShare, 0.5);
+    assert.equal(results.runs[1]!.result.meta.attackerFraction, 0.5);
+    assert.ok(existsSync(join(dir, 'sgx-results', 'pods', 'spread-enforce-cgroup.csv')));
+    assert.ok(!existsSync(join(dir, 'sgx-results', 'report.html')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('simulate --json prints the results document on stdout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-sim-'));
+  try {
+    const r = run(
+      ['simulate', csv(dir), '--policy', 'binpack', '--sgx-share', '1', '--json', '--out', 'out'],
+      dir,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { schemaVersion: string; runs: unknown[] };
+    assert.equal(doc.schemaVersion, '1.0');
+    assert.equal(doc.runs.length, 1);
+    assert.ok(existsSync(join(dir, 'out', 'report.html')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad flags and missing inputs are errors that say what to do', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-sim-'));
+  try {
+    const bad = run(['simulate', '--enforcement', 'strict'], dir);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--enforcement: expected none, einit or cgroup, got "strict"/);
+    const missing = run(['simulate', join(dir, 'nope.csv'), '--policy', 'binpack', '--sgx-share', '0'], dir);
+    assert.equal(missing.status, 3, missing.stderr);
+    assert.match(missing.stderr, /nope\.csv/);
+    const shard = run(['experiment', 'x.yaml', '--shard', '4/4'], dir);
+    assert.equal(shard.status, 2);
+    assert.match(shard.stderr, /--shard: expected i\/n with 0 <= i < n/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
