@@ -28,7 +28,11 @@ export class ApiBinder implements ExtenderBinder {
     const { podName: name, podNamespace: namespace, podUID: uid, node } = args;
     const seen = this.cache.pod(namespace, name);
     const view = seen === undefined ? undefined : tryPodView(seen);
-    const assumed = view?.ok === true && (uid === '' || view.view.uid === uid) ? view.view : undefined;
+    // Assume only a pod we know to be unbound: assuming an already-bound pod would move it in the
+    // cache, and forgetting it after the API's 409 would then drop it from its real node.
+    const unbound = seen !== undefined && (seen.spec?.nodeName ?? '') === '' && !this.cache.isAssumed(uid);
+    const assumed =
+      unbound && view?.ok === true && (uid === '' || view.view.uid === uid) ? view.view : undefined;
     if (assumed !== undefined) this.cache.assume(assumed, node);
     try {
       await this.core.createNamespacedPodBinding({

@@ -179,6 +179,8 @@ test('bind: posts pods/binding with the UID, counts the pod at once, refuses a s
   });
   assert.match((again.json as { Error: string }).Error, /binding default\/bind-me to sgx-a: HTTP 409/);
   assert.equal(api.state.bindCount('default', 'bind-me'), 1);
+  // The refused second binding leaves the pod counted where it really is.
+  assert.equal(app.cache.snapshot.nodeOf(uid), 'sgx-b');
   const wrongUid = await post(`${app.server.url}/bind`, {
     PodName: 'after-bind',
     PodNamespace: 'default',
@@ -244,4 +246,21 @@ test('measured usage: a node whose enclaves use more EPC than requested is full;
   } finally {
     await measuredApp.close();
   }
+});
+
+test('dropped and expired watches lose nothing: pods bound meanwhile are counted', async () => {
+  api.faults.dropWatches('reset');
+  api.state.create('pods', pod('during-reset', 50, 'sgx-a'));
+  api.faults.expireWatches();
+  api.state.create('pods', pod('during-410', 50, 'sgx-b'));
+  const uidOf = (name: string): string => api.state.pod('default', name)!.metadata.uid!;
+  await api.state.waitFor(
+    () =>
+      app.cache.snapshot.nodeOf(uidOf('during-reset')) === 'sgx-a' &&
+      app.cache.snapshot.nodeOf(uidOf('during-410')) === 'sgx-b',
+    { what: 'the cache to recover both pods after the watch faults', timeoutMs: 15_000 },
+  );
+  const p = api.state.create('pods', pod('after-faults', 30));
+  const r = await post(`${app.server.url}/filter`, { Pod: asArg(p), NodeNames: ['sgx-a', 'sgx-b'] });
+  assert.deepEqual((r.json as { NodeNames: string[] }).NodeNames, []);
 });
