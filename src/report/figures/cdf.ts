@@ -66,13 +66,17 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
       const fy = layout.fy === null ? CLASS_NAMES[cls] : formatAxisValue(layout.fy, r.values[layout.fy]);
       // Curves end at the 99th percentile: the maximum of a long tail would squash every curve
       // into the left edge. The table below has the maxima.
-      for (let q = 0; q <= 99 && q < d.percentiles.length; q++) {
+      const last = Math.min(99, d.percentiles.length - 1);
+      for (let q = 0; q <= last; q++) {
+        // Inside a run of equal values (a vertical step) only its ends change the drawing.
+        const v = d.percentiles[q]!;
+        if (q > 0 && q < last && d.percentiles[q - 1] === v && d.percentiles[q + 1] === v) continue;
         points[r.set]!.push({
           key: `${r.key}/${cls}`,
           policy: r.run.result.meta.policy,
           fx,
           fy,
-          value: d.percentiles[q]!,
+          value: v,
           q,
         });
       }
