@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { repoPath, REPO_ROOT } from '../paths.js';
 import { describeManifest, isObj, yamlFilesUnder } from './manifests.js';
 import type { Manifest } from './manifests.js';
@@ -232,4 +233,21 @@ test('every flag our containers pass is one their command knows (checked against
   }
   assert.ok(checked > 5, `checked ${checked} flags`);
   assert.deepEqual(problems, []);
+});
+
+test('the control-plane and the second-scheduler configurations give the extender the same settings', async () => {
+  const { manifests } = await loaded;
+  const file = manifests.find((m) => m.object['kind'] === 'KubeSchedulerConfiguration');
+  const cm = find(manifests, 'ConfigMap', 'sgx-kube-scheduler-config');
+  assert.ok(file);
+  const embedded = parseYaml(
+    (cm.object['data'] as Record<string, string>)['kube-scheduler-config.yaml']!,
+  ) as Record<string, unknown>;
+  const strip = (cfg: Record<string, unknown>): Record<string, unknown>[] =>
+    (cfg['extenders'] as Record<string, unknown>[]).map(({ urlPrefix: _u, bindVerb: _b, ...rest }) => rest);
+  assert.deepEqual(strip(embedded), strip(file.object));
+  assert.equal(
+    (embedded['extenders'] as Record<string, unknown>[])[0]!['urlPrefix'],
+    'http://sgx-extender.sgx-orchestrator.svc:8888',
+  );
 });
