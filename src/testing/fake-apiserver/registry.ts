@@ -254,7 +254,7 @@ export class Registry {
       lastTransitionTime: rfc3339(this.store.now()),
     });
     status['conditions'] = conditions;
-    const bound = this.store.update(PODS, next, undefined);
+    const bound = this.store.update(PODS, next, undefined, true);
     this.bindings.push({
       namespace,
       name: podName,

@@ -165,9 +165,10 @@ export class Store {
 
   /**
    * Replaces an object with `next` (a fresh copy). When `expectedRv` is given and differs from the
-   * stored version, fails with 409 as the API server's optimistic concurrency does.
+   * stored version, fails with 409 as the API server's optimistic concurrency does. `knownChange`
+   * skips the no-op comparison when the caller knows the object changed (a binding).
    */
-  update(def: ResourceDef, next: KObject, expectedRv: string | undefined): KObject {
+  update(def: ResourceDef, next: KObject, expectedRv: string | undefined, knownChange = false): KObject {
     const ns = def.namespaced ? String(next.metadata['namespace']) : undefined;
     const t = this.table(def);
     const k = key(ns, next.metadata.name);
@@ -185,7 +186,7 @@ export class Store {
       next.metadata['deletionTimestamp'] = old.metadata['deletionTimestamp'];
     // An update that changes nothing is not a write: no new version, no watch event (as the API server).
     next.metadata.resourceVersion = old.metadata.resourceVersion;
-    if (JSON.stringify(next) === JSON.stringify(old)) return old;
+    if (!knownChange && JSON.stringify(next) === JSON.stringify(old)) return old;
     this.rv++;
     next.metadata.resourceVersion = String(this.rv);
     t.set(k, next);
