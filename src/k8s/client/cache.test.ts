@@ -111,3 +111,27 @@ test('bindings, deletions and node changes reach the snapshot, also across dropp
     await api.close();
   }
 });
+
+test('a failing list or watch restarts the informer with back-off until it syncs', async () => {
+  const api = await startFakeApiServer();
+  try {
+    api.state.create('nodes', k8sNode('sgx-1', { epc: '64Mi' }));
+    api.faults.failNext(2, { match: { verb: 'list', resource: 'nodes' } });
+    api.faults.failNext(1, { status: 503, match: { verb: 'watch', resource: 'pods' } });
+    const log = memoryLogger();
+    const cache = new ClusterCache({ kc: api.makeKubeConfig(), convert, log, initialBackoffMs: 20 });
+    await cache.start();
+    assert.equal(cache.synced, true);
+    assert.ok(cache.snapshot.node('sgx-1'));
+    await api.state.waitFor(() => cache.informerRestarts >= 3, { what: 'three restarts' });
+    assert.ok(log.lines.filter((l) => l.msg === 'informer failed, restarting').length >= 3);
+    // After the failed watch the pod informer resumes and sees new pods.
+    api.state.create('pods', k8sPod('late', { epc: '1Mi', nodeName: 'sgx-1' }));
+    await api.state.waitFor(() => cache.snapshot.node('sgx-1')?.requested.epcBytes === MiB, {
+      what: 'the new pod',
+    });
+    await cache.stop();
+  } finally {
+    await api.close();
+  }
+});
