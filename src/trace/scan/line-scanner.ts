@@ -24,6 +24,8 @@ export class LineScanner {
   private bytes = 0;
 
   private skipping = false;
+  /** Non-empty lines handed to `onRow` so far. */
+  rowCount = 0;
 
   constructor(
     file: string,
@@ -111,6 +113,7 @@ export class LineScanner {
     const row = this.row;
     const starts = row.starts;
     const ends = row.ends;
+    const onRow = this.onRow;
     const n = buf.length;
     row.buf = buf;
     let lineStart = pos;
@@ -140,7 +143,8 @@ export class LineScanner {
           row.lineStart = lineStart;
           row.lineEnd = end;
           row.line = this.lineNo;
-          this.onRow(row);
+          this.rowCount++;
+          onRow(row);
         }
         fields = 0;
         lineStart = fieldStart = i + 1;

@@ -44,13 +44,9 @@ export async function* scanCsvFiles(
   for (let index = 0; index < files.length; index++) {
     const file = files[index]!;
     hooks.onFile?.(file, index);
-    let rows = 0;
     const scanner = new LineScanner(
       file,
-      (row) => {
-        rows++;
-        onRow(row);
-      },
+      onRow,
       (line) =>
         log.report({ reason: 'blank-line', file, line, expected: 'a data line', got: 'an empty line' }),
       (line) =>
@@ -88,6 +84,7 @@ export async function* scanCsvFiles(
       });
     }
     bytesBefore += sizes[index] ?? 0;
+    const rows = scanner.rowCount;
     if (rows === 0 && safeSize(file) === 0) throw new TraceInputError(`${file}: the file is empty`);
     if (rows === 0) throw new TraceInputError(`${file}: the file holds no data line`);
     hooks.onFileEnd?.(file, index, scanner.lines);
