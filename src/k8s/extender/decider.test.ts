@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { buildProfile, ClusterSnapshot, parseProfileConfig } from '../../core/index.js';
 import type { ProfileConfig } from '../../core/index.js';
 import { makeNode, makePod, measured } from '../../testing/builders.js';
+import { ConversionError } from './convert.js';
 import { CoreDecider, NOT_IN_CACHE } from './decider.js';
+import { parseExtenderArgs } from './wire.js';
 import type { JsonObject } from './wire.js';
 
 function profile(input: Record<string, unknown>): ReturnType<typeof buildProfile> {
@@ -156,5 +159,62 @@ test('a pod with an unreadable quantity is an error naming the field', () => {
   assert.throws(
     () => d.filter({ pod: podJson('p', '40 MiB'), nodeNames: ['sgx-a'] }),
     /Pod\.spec\.containers\[0\]\.resources\.requests\["sgx\.intel\.com\/epc"\]: invalid quantity "40 MiB"/,
+  );
+});
+
+test('any pod that passes wire validation is decided on or refused with a ConversionError (fuzzed)', () => {
+  const d = new CoreDecider({
+    snapshot: cluster(),
+    profile: profile({ policy: 'spread' }),
+    convert: { epcResource: 'sgx.intel.com/epc' },
+    now: () => 0,
+    seed: 1,
+  });
+  const quantity = fc.oneof(
+    fc.constantFrom('1', '100m', '64Mi', '93.5Mi', '1e3', '-1', ''),
+    fc.string(),
+    fc.integer(),
+    fc.jsonValue(),
+  );
+  const resources = fc.dictionary(
+    fc.constantFrom('cpu', 'memory', 'sgx.intel.com/epc', 'intel.com/sgx', 'x'),
+    quantity,
+  );
+  const container = fc.record(
+    {
+      name: fc.string(),
+      resources: fc.oneof(
+        fc.record({ requests: resources, limits: resources }, { requiredKeys: [] }),
+        fc.jsonValue(),
+      ),
+    },
+    { requiredKeys: [] },
+  );
+  const podArb = fc.record({
+    metadata: fc.record({ name: fc.string({ minLength: 1 }), uid: fc.string() }),
+    spec: fc.record(
+      {
+        containers: fc.array(container),
+        initContainers: fc.oneof(fc.constant(null), fc.array(container)),
+        nodeSelector: fc.oneof(fc.dictionary(fc.string(), fc.string()), fc.jsonValue()),
+        tolerations: fc.oneof(fc.array(fc.jsonValue()), fc.jsonValue()),
+        priority: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    ),
+  });
+  fc.assert(
+    fc.property(podArb, (pod) => {
+      const parsed = parseExtenderArgs({ Pod: pod, NodeNames: ['sgx-a', 'sgx-b', 'std-1'] });
+      if (!parsed.ok) return;
+      try {
+        const out = d.filter(parsed.value);
+        assert.equal(out.passed.length + out.failed.size + out.unresolvable.size, 3);
+        for (const s of d.prioritize(parsed.value)) assert.ok(s.Score >= 0 && s.Score <= 10);
+      } catch (err) {
+        assert.ok(err instanceof ConversionError, String(err));
+      }
+    }),
+    { numRuns: 1000, seed: 7 },
   );
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   bindingResultJson,
   filterErrorJson,
@@ -124,5 +125,39 @@ test('scores map 0..100 onto 0..10, rounded and clamped', () => {
   assert.deepEqual(
     [-5, 0, 4, 5, 49, 50, 94, 95, 100, 250, Number.NaN].map(toExtenderScore),
     [0, 0, 0, 1, 5, 5, 9, 10, 10, 10, 0],
+  );
+});
+
+test('any JSON value gets a parse result, never an exception (fuzzed)', () => {
+  const podish = fc.record(
+    {
+      metadata: fc.oneof(fc.record({ name: fc.string(), namespace: fc.string() }), fc.jsonValue()),
+      spec: fc.oneof(
+        fc.record({
+          containers: fc.oneof(fc.array(fc.jsonValue()), fc.jsonValue()),
+          initContainers: fc.jsonValue(),
+        }),
+        fc.jsonValue(),
+      ),
+    },
+    { requiredKeys: [] },
+  );
+  const args = fc.record(
+    {
+      Pod: fc.oneof(podish, fc.jsonValue()),
+      NodeNames: fc.oneof(fc.array(fc.string()), fc.jsonValue()),
+      Nodes: fc.oneof(fc.record({ items: fc.array(fc.jsonValue()) }), fc.jsonValue()),
+    },
+    { requiredKeys: [] },
+  );
+  fc.assert(
+    fc.property(fc.oneof(args, fc.jsonValue()), (body) => {
+      const r = parseExtenderArgs(body);
+      assert.equal(typeof r.ok, 'boolean');
+      if (!r.ok) assert.ok(r.error.length > 0);
+      const b = parseBindingArgs(body);
+      assert.equal(typeof b.ok, 'boolean');
+    }),
+    { numRuns: 2000, seed: 42 },
   );
 });
