@@ -64,8 +64,11 @@ export class Sampler {
       else limits.set(p.uid, 'max');
     }
 
-    const usage = await this.o.usage.sample();
-    const enforcement = await this.o.enforcer.reconcile(limits);
+    // Independent reads and writes of different files: run both at once.
+    const [usage, enforcement] = await Promise.all([
+      this.o.usage.sample(),
+      this.o.enforcer.reconcile(limits),
+    ]);
 
     const rows: PodMetricRow[] = [];
     for (const p of pods) {

@@ -74,37 +74,37 @@ export class MiscMaxLimitEnforcer implements LimitEnforcer {
     const scan = await scanPodCgroups(this.host, this.miscRoot, this.driver);
     const problems: Problem[] = [...scan.problems];
     const enforced = new Set<string>();
-    let success = 0;
-    let error = 0;
-    let failed = 0;
-    for (const pod of scan.pods) {
-      const wanted = limits.get(pod.uid);
-      if (wanted === undefined) continue;
-      const desired = pageAlignedLimit(wanted);
-      const path = posix.join(pod.path, 'misc.max');
-      const current = await this.readMax(path, problems);
-      if (current === 'missing') {
-        failed++;
-        continue;
-      }
-      if (current === desired) {
+    // Pods are independent: reconcile them concurrently (file I/O runs in libuv's thread pool).
+    const outcomes = await Promise.all(
+      scan.pods.map(async (pod): Promise<'enforced' | 'written' | 'error' | 'failed' | 'skipped'> => {
+        const wanted = limits.get(pod.uid);
+        if (wanted === undefined) return 'skipped';
+        const desired = pageAlignedLimit(wanted);
+        const path = posix.join(pod.path, 'misc.max');
+        const current = await this.readMax(path, problems);
+        if (current === 'missing') return 'failed';
+        if (current === desired) {
+          enforced.add(pod.uid);
+          return 'enforced';
+        }
+        const w = await this.host.write(path, `${SGX_EPC_MISC_RESOURCE} ${desired}\n`);
+        if (!w.ok) {
+          problems.push({
+            file: 'misc.max',
+            path,
+            reason: 'unreadable',
+            detail: `cannot write limit: ${w.detail}`,
+          });
+          return 'error';
+        }
         enforced.add(pod.uid);
-        continue;
-      }
-      const w = await this.host.write(path, `${SGX_EPC_MISC_RESOURCE} ${desired}\n`);
-      if (w.ok) {
-        success++;
-        enforced.add(pod.uid);
-      } else {
-        error++;
-        problems.push({
-          file: 'misc.max',
-          path,
-          reason: 'unreadable',
-          detail: `cannot write limit: ${w.detail}`,
-        });
-      }
-    }
+        return 'written';
+      }),
+    );
+    const count = (o: string): number => outcomes.filter((x) => x === o).length;
+    const success = count('written');
+    const error = count('error');
+    const failed = count('failed');
     return {
       state: error + failed > 0 ? 'degraded' : 'enforcing',
       enforced,
