@@ -79,7 +79,7 @@ function podOf(shape: PodShape, uid: string): PodView {
 type Step =
   | { kind: 'schedule'; pod: PodShape; seed: number }
   | { kind: 'forget'; which: number }
-  | { kind: 'measure'; node: number; epcMi: number; memMi: number }
+  | { kind: 'measure'; node: number; epcMi: number; memMi: number; memAgo: number }
   | { kind: 'clear-measure'; node: number }
   | { kind: 'tick'; by: number }
   | { kind: 'cordon'; node: number; flag: boolean }
@@ -99,6 +99,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       node: fc.nat(),
       epcMi: fc.constantFrom(0, 8, 16, 48, 90),
       memMi: fc.constantFrom(0, 512, 2048),
+      // Memory and EPC samples of different ages expire at different times.
+      memAgo: fc.integer({ min: 0, max: 6 }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clear-measure' as const), node: fc.nat() }) },
@@ -232,7 +234,7 @@ function runHistory(profile: Profile, nodes: NodeSpec[], steps: Step[]): void {
             epcBytes: step.epcMi * MI,
             epcAt: now,
             memoryBytes: step.memMi * MI,
-            memoryAt: now - 1,
+            memoryAt: now - step.memAgo,
           });
         }
         break;

@@ -191,3 +191,19 @@ test('a pod with impossible data is an error naming the pod and field, on every 
     /requests EPC but is not marked as an SGX pod/,
   );
 });
+
+test('memory and EPC samples go stale separately, each at its own age limit', () => {
+  const snapshot = makeCluster(sgx('sgx-a'), sgx('sgx-b'));
+  snapshot.setMeasured('sgx-a', { epcBytes: 80 * 1024 * 1024, epcAt: 3, memoryBytes: 0, memoryAt: 0 });
+  const profile = makeProfile('binpack', { measuredMaxAge: 5 });
+  const pod = makePod('p').epc('32Mi').build();
+  const at = (now: number): ReturnType<typeof schedule> =>
+    schedule(snapshot, pod, profile, makeContext(1, now));
+  assert.equal(at(2).node, 'sgx-b'); // both samples fresh
+  const six = at(6); // memory sample stale, EPC sample (taken at 3) still counts
+  assert.equal(six.node, 'sgx-b');
+  assert.deepEqual(six.notes, ['measured usage older than 5 on 1 node: requests used there instead']);
+  assert.equal(at(8).node, 'sgx-b'); // 3 + 5 = 8: still within the limit
+  assert.equal(at(9).node, 'sgx-a'); // now the EPC sample is ignored too
+  assert.equal(at(4).node, 'sgx-b'); // time going backwards makes the samples count again
+});

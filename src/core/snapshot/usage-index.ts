@@ -82,6 +82,8 @@ export class UsageIndex {
   readonly used: [Float64Array, Float64Array, Float64Array];
   readonly free: [Float64Array, Float64Array, Float64Array];
   private stale: Uint8Array;
+  /** Key of the node's entry in `expiries` (Infinity: none). */
+  private readonly pendingExpiry: Float64Array;
   private staleNodes = 0;
   private now = -Infinity;
   private readonly expiries = new ExpiryHeap();
@@ -97,6 +99,7 @@ export class UsageIndex {
     this.used = [arr(), arr(), arr()];
     this.free = [arr(), arr(), arr()];
     this.stale = new Uint8Array(n);
+    this.pendingExpiry = new Float64Array(n).fill(Infinity);
     this.trees = [new GroupTree(groups[0].map((e) => e.slot)), new GroupTree(groups[1].map((e) => e.slot))];
     this.tierTrees = [[this.trees[0]], [this.trees[1]], this.trees];
     this.recomputeAll();
@@ -111,6 +114,7 @@ export class UsageIndex {
     this.staleNodes = 0;
     this.stale.fill(0);
     this.expiries.clear();
+    this.pendingExpiry.fill(Infinity);
     for (const tree of this.trees) {
       for (let pos = 0; pos < tree.length; pos++) {
         const entry = this.entries[tree.slots[pos]!]!;
@@ -148,13 +152,24 @@ export class UsageIndex {
     this.stale[slot] = isStale;
   }
 
+  /**
+   * Keeps at most one pending expiry per node: the earliest moment one of its fresh samples goes
+   * stale. When it fires, the node is recomputed and its next expiry (if any) scheduled, so the
+   * heap stays as small as the cluster however often probes report.
+   */
   private scheduleExpiry(e: NodeEntry): void {
     const p = this.params;
     const m = e.measured;
     if (!p.measured || m === undefined || p.maxAge === undefined) return;
     // Only samples that are fresh now can expire later; `isFresh` is the one definition.
-    if (isFresh(m.epcAt, this.now, p.maxAge)) this.expiries.push(m.epcAt + p.maxAge, e.slot);
-    if (isFresh(m.memoryAt, this.now, p.maxAge)) this.expiries.push(m.memoryAt + p.maxAge, e.slot);
+    let next = Infinity;
+    if (isFresh(m.epcAt, this.now, p.maxAge)) next = m.epcAt + p.maxAge;
+    if (isFresh(m.memoryAt, this.now, p.maxAge)) next = Math.min(next, m.memoryAt + p.maxAge);
+    if (next === Infinity) return;
+    const pending = this.pendingExpiry[e.slot]!;
+    if (pending <= next) return; // fires first, and reschedules then
+    this.expiries.push(next, e.slot);
+    this.pendingExpiry[e.slot] = next;
   }
 
   /** Called by the snapshot after any change to a node's pods, spec or measurement. */
@@ -181,9 +196,11 @@ export class UsageIndex {
     }
     this.now = now;
     while (this.expiries.size > 0 && this.expiries.peek() < now) {
+      const key = this.expiries.peek();
       const slot = this.expiries.pop();
+      if (this.pendingExpiry[slot] === key) this.pendingExpiry[slot] = Infinity;
       const e = this.entries[slot];
-      if (e !== undefined && e.slot === slot) this.update(e, false);
+      if (e !== undefined && e.slot === slot) this.update(e, true);
     }
   }
 }
