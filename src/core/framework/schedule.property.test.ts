@@ -276,7 +276,7 @@ for (const policy of POLICY_NAMES) {
         fc.array(stepArb, { minLength: 1, maxLength: 60 }),
         (p, nodes, steps) => runHistory(p, nodes, steps),
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 }
