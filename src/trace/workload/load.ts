@@ -1,5 +1,6 @@
-import type { Placement, PlacementCounts } from '../borg/placements.js';
-import { derivePlacements } from '../borg/placements.js';
+import type { Placement } from '../borg/placements.js';
+import { PlacementTracker } from '../borg/placements.js';
+import { decodeTaskEvent, emptyTaskEvent } from '../borg/task-events.js';
 import { readTaskUsage } from '../borg/task-usage.js';
 import { formatOfAll } from '../detect.js';
 import { resolveSources } from '../io/sources.js';
@@ -7,7 +8,7 @@ import type { IssueSummary } from '../issues.js';
 import { IssueLog, TraceInputError } from '../issues.js';
 import { readPaperCsv } from '../paper-csv.js';
 import type { ScanHooks } from '../scan/scan-files.js';
-import { readRows } from '../scan/scan-files.js';
+import { readRows, scanRows } from '../scan/scan-files.js';
 import { parseRecordLine } from './jsonl.js';
 import type { Span } from './mapping.js';
 import { mapSpan } from './mapping.js';
@@ -196,7 +197,6 @@ async function* read(
   }
 
   const spans: Span[] = [];
-  let placementCounts: PlacementCounts | undefined;
   /** Counts a candidate record; builds and keeps it only when it is initial or in the window. */
   const consider = (keyUs: number, initial: boolean, make: () => Span): void => {
     c.read++;
@@ -208,12 +208,7 @@ async function* read(
   if (format === 'task_events') {
     const load = m.initialPods === 'load';
     let order = 0;
-    for await (const p of derivePlacements(files, {
-      issues: log,
-      hooks,
-      timeZero: load ? 'initial' : 'drop',
-      onCounts: (counts) => (placementCounts = counts),
-    })) {
+    const onPlacement = (p: Placement): void => {
       const keyUs = m.windowBy === 'submit' ? p.submitUs : p.startUs;
       const runningAtStart = p.startUs < fromUs || p.startUs === 0;
       const alive = p.endUs > fromUs || p.censored;
@@ -228,11 +223,23 @@ async function* read(
         const submitUs = m.windowBy === 'start' ? Math.max(p.submitUs, fromUs) : p.submitUs;
         consider(keyUs, false, () => placementSpan(p, order++, false, submitUs));
       }
-    }
-    if (placementCounts !== undefined) {
-      bump(c, 'time-zero', placementCounts.timeZeroDropped);
-      bump(c, 'never-scheduled', placementCounts.pendingAtEnd + placementCounts.endedWhilePending);
-    }
+    };
+    // The tracker's callback directly (no generator step per placement): it reuses one placement
+    // object, which `placementSpan` copies from.
+    const tracker = new PlacementTracker(onPlacement, { timeZero: load ? 'initial' : 'drop' });
+    const event = emptyTaskEvent();
+    await scanRows(
+      files,
+      (row) => {
+        if (decodeTaskEvent(row, log, event)) tracker.event(event);
+      },
+      log,
+      hooks,
+    );
+    tracker.finish();
+    const counts = tracker.counts;
+    bump(c, 'time-zero', counts.timeZeroDropped);
+    bump(c, 'never-scheduled', counts.pendingAtEnd + counts.endedWhilePending);
   } else if (format === 'task_usage') {
     let order = 0;
     for await (const u of readTaskUsage(files, { issues: log, hooks })) {
