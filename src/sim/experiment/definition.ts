@@ -52,7 +52,7 @@ export function mainJobDefinition(): ExperimentDefinition {
   return {
     name: 'main',
     description:
-      "The paper's Borg hour (trace time 6,480-10,080 s, one job in 20) on the paper cluster: SGX shares 0-100 % under binpack, spread and the SGX-unaware baseline",
+      "The paper's Borg hour (trace time 6,480-10,080 s, one record in 20: about 900 pods) on the paper cluster: SGX shares 0-100 % under binpack, spread and the SGX-unaware baseline",
     workload: { sources: [bundledTaskEvents()], ...PAPER_WINDOW, keepOneIn: 20, thinBy: 'record' },
     borg: { sgxNodeShare: 0.25 },
     base: { ...baseOf(DEFAULT_RUN_CONFIG), cluster: 'paper', sgxShare: 0, epcMiB: null },
