@@ -224,6 +224,15 @@ describe('renderReport', () => {
     assert.ok(tableRows(html).some((r) => r[1] === '50,000'));
   });
 
+  it('counts late arrivals and ends of streamed inputs when there are any', () => {
+    assert.doesNotMatch(renderReport(main), /Streamed input/);
+    const late = withRun(main, 1, (r) => ({ ...r, summary: { ...r.summary, lateArrivals: 3, lateEnds: 1 } }));
+    assert.match(
+      renderReport(late),
+      /Streamed input: over all runs, 3 pods arrived after their submit time and 1 ended later than it should have/,
+    );
+  });
+
   it('reports the wall-clock time when known', () => {
     assert.match(renderReport(sampleResults({ wallMs: 1500 })), /3 s \(sum over runs\)/);
     assert.match(renderReport(main, { wallMs: 95_000 }), /<td>95 s<\/td>/);

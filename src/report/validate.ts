@@ -159,6 +159,8 @@ const summary = object({
   pendingQueue,
   utilisation,
   events: num,
+  lateArrivals: optional(num),
+  lateEnds: optional(num),
 });
 const meta = object({
   runId: str,
