@@ -26,6 +26,16 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
     load: async () => (await import('./trace.js')).command,
   },
   {
+    name: 'replay',
+    summary: 'replay a trace on a live cluster as pods at their arrival times (resumable; cleanup)',
+    load: async () => (await import('./replay.js')).command,
+  },
+  {
+    name: 'collect',
+    summary: 'read a replay run back from the cluster into results in the simulator format',
+    load: async () => (await import('./collect.js')).command,
+  },
+  {
     name: 'extender',
     summary: 'kube-scheduler extender (filter, prioritize, bind) backed by the SGX-aware core',
     load: async () => (await import('./extender.js')).command,
@@ -37,7 +47,8 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   },
   {
     name: 'node-agent',
-    summary: 'per-node agent: SGX discovery, EPC capacity, device plugin, per-pod EPC usage and limits, metrics',
+    summary:
+      'per-node agent: SGX discovery, EPC capacity, device plugin, per-pod EPC usage and limits, metrics',
     load: async () => (await import('./node-agent.js')).command,
   },
   {
