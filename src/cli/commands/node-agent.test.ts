@@ -151,3 +151,61 @@ test('node-agent process: status, device plugin, usage, limits, restart, SIGTERM
     await rm(work, { recursive: true, force: true });
   }
 });
+
+test('node-agent --standalone: metrics without an API server; restarts (status 75) when SGX appears', async () => {
+  const work = await mkdtemp(join(tmpdir(), 'node-agent-standalone-'));
+  try {
+    const root = join(work, 'host');
+    await cp(repoPath('src/node-agent/fixtures/sgx-cpu-no-driver'), root, { recursive: true });
+    const child = spawn(
+      process.execPath,
+      [
+        repoPath('bin/sgx-orchestrator.js'),
+        'node-agent',
+        '--standalone',
+        '--node-name',
+        'n1',
+        '--host-root',
+        root,
+        '--device-plugin-dir',
+        join(work, 'none'),
+        '--metrics-address',
+        '127.0.0.1:0',
+        '--sample-interval',
+        '100ms',
+        '--rediscover-interval',
+        '100ms',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines: Record<string, unknown>[] = [];
+    createInterface({ input: child.stderr }).on('line', (l) => {
+      try {
+        lines.push(JSON.parse(l) as Record<string, unknown>);
+      } catch {
+        lines.push({ msg: l });
+      }
+    });
+    try {
+      const address = await until(
+        'the metrics address',
+        () => lines.find((l) => l['msg'] === 'serving metrics')?.['address'] as string | undefined,
+      );
+      const text = await (await fetch(`http://${address}/metrics`)).text();
+      assert.ok(text.includes('sgx_node_sgx_capable{node="n1"} 0'));
+      assert.ok(lines.some((l) => String(l['msg']).includes('no SGX device node')));
+      // the driver gets loaded: the device node appears
+      await writeFile(join(root, 'dev', 'sgx_enclave'), '').catch(async () => {
+        await mkdir(join(root, 'dev'));
+        await writeFile(join(root, 'dev', 'sgx_enclave'), '');
+      });
+      assert.equal(await exited, 75);
+      assert.ok(lines.some((l) => String(l['msg']).includes('SGX configuration of the node changed')));
+    } finally {
+      child.kill('SIGTERM');
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});

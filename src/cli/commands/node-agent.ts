@@ -57,14 +57,20 @@ Options:
   --cgroup-driver <name>        auto, systemd or cgroupfs (default auto: whichever hierarchy exists)
   --sample-interval <dur>       how often usage is read and limits enforced (default 7s, the paper's probe)
   --node-status-interval <dur>  how often the node status is checked and repaired (default 60s)
+  --rediscover-interval <dur>   how often discovery runs again; when its findings change (driver loaded,
+                                EPC cgroup appeared) the agent stops with status 75 to be restarted (default 60s)
   --metrics-address <host:port> where /metrics and /healthz are served (default 0.0.0.0:9102)
   --kubeconfig <file>           API server access (default: $KUBECONFIG, in-cluster, ~/.kube/config)
   --context <name>              kubeconfig context
   --log-level <level>           debug, info, warn or error (default info); JSON lines on stderr
   -h, --help                    this help
 
-Stops cleanly on SIGTERM or SIGINT (the device plugin socket is removed).
+Stops cleanly on SIGTERM or SIGINT (the device plugin socket is removed): exit status 0; 75 when the
+node's SGX changed; 2 for bad options, 3 for bad configuration (kubeconfig, unusable directories).
 `;
+
+/** Exit status when the node's SGX changed and the agent stops to be restarted (EX_TEMPFAIL). */
+const EXIT_RESTART = 75;
 
 function parseDuration(flag: string, text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
@@ -132,6 +138,7 @@ export const command: Command = {
           'cgroup-driver': { type: 'string', default: 'auto' },
           'sample-interval': { type: 'string', default: '7s' },
           'node-status-interval': { type: 'string', default: '60s' },
+          'rediscover-interval': { type: 'string', default: '60s' },
           'metrics-address': { type: 'string', default: '0.0.0.0:9102' },
           kubeconfig: { type: 'string' },
           context: { type: 'string' },
@@ -179,6 +186,7 @@ export const command: Command = {
     const cgroupDriver = driverText === 'auto' ? undefined : (driverText as CgroupDriver);
     const sampleMs = parseDuration('--sample-interval', values['sample-interval']);
     const statusMs = parseDuration('--node-status-interval', values['node-status-interval']);
+    const rediscoverMs = parseDuration('--rediscover-interval', values['rediscover-interval']);
     const address = parseAddress(values['metrics-address']);
     const level = values['log-level'];
     if (!['debug', 'info', 'warn', 'error'].includes(level)) {
@@ -345,10 +353,41 @@ export const command: Command = {
       paths: ['/metrics', '/healthz'],
     });
 
+    // What discovery found decides which parts run. If it changes (a driver loaded after boot, a
+    // kernel with the EPC cgroup), stop cleanly with status 75 and let the DaemonSet start us again
+    // with the new picture, rather than rebuilding every part in place.
+    const signature = (d: typeof discovery): string =>
+      JSON.stringify([
+        d.sgxCapable,
+        d.driver,
+        d.devices,
+        d.epc.totalBytes,
+        d.cgroup.miscRoot,
+        d.cgroup.sgxEpcMisc,
+      ]);
+    const initial = signature(discovery);
+    let exitCode = 0;
     await new Promise<void>((resolve) => {
       const done = (): void => resolve();
       process.once('SIGTERM', done);
       process.once('SIGINT', done);
+      const timer = setInterval(() => {
+        discoverSgx(host, epcOverride === undefined ? {} : { epcOverrideBytes: epcOverride })
+          .then((again) => {
+            if (signature(again) === initial) return;
+            log('warn', 'SGX configuration of the node changed: restarting to apply it', {
+              capable: again.sgxCapable,
+              driver: again.driver,
+              epcBytes: again.epc.totalBytes,
+              sgxEpcCgroup: again.cgroup.sgxEpcMisc,
+            });
+            exitCode = EXIT_RESTART;
+            clearInterval(timer);
+            resolve();
+          })
+          .catch(() => undefined);
+      }, rediscoverMs);
+      stops.push(() => clearInterval(timer));
     });
     log('info', 'stopping', { node: nodeName });
     server.close();
@@ -359,6 +398,6 @@ export const command: Command = {
         log('warn', 'error while stopping', { error: String(err) });
       }
     }
-    return 0;
+    return exitCode;
   },
 };
