@@ -328,13 +328,13 @@ export function createHttpFront(registry: Registry, faults: Faults, counter: Req
             return;
           }
           status = 201;
-          send(res, 201, registry.create(r.def, r.namespace, body ?? null));
+          send(res, 201, registry.create(r.def, r.namespace, body ?? null, true));
           return;
         case 'update':
           send(
             res,
             200,
-            registry.update(r.def, r.namespace, r.name!, body ?? null, r.subresource === 'status'),
+            registry.update(r.def, r.namespace, r.name!, body ?? null, r.subresource === 'status', true),
           );
           return;
         case 'patch': {

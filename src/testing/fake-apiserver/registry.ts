@@ -33,9 +33,16 @@ export class Registry {
 
   constructor(readonly store: Store) {}
 
-  private asObject(def: ResourceDef, body: Json, namespace: string | undefined, urlName?: string): KObject {
+  /** `owned`: the body was just decoded from a request and may be kept as is (no copy). */
+  private asObject(
+    def: ResourceDef,
+    body: Json,
+    namespace: string | undefined,
+    urlName?: string,
+    owned = false,
+  ): KObject {
     if (!isObject(body)) throw badRequest(`the body of the request must be a JSON ${def.kind} object`);
-    const obj = clone(body);
+    const obj = owned ? body : clone(body);
     const meta = child(obj, 'metadata');
     if (def.namespaced) {
       const bodyNs = meta['namespace'];
@@ -55,8 +62,8 @@ export class Registry {
     return obj as KObject;
   }
 
-  create(def: ResourceDef, namespace: string | undefined, body: Json): KObject {
-    const obj = this.asObject(def, body, namespace);
+  create(def: ResourceDef, namespace: string | undefined, body: Json, owned = false): KObject {
+    const obj = this.asObject(def, body, namespace, undefined, owned);
     const meta = obj.metadata;
     if (typeof meta.name !== 'string' || meta.name === '') {
       const gen = meta['generateName'];
@@ -81,8 +88,9 @@ export class Registry {
     name: string,
     body: Json,
     status: boolean,
+    owned = false,
   ): KObject {
-    const next = this.asObject(def, body, namespace, name);
+    const next = this.asObject(def, body, namespace, name, owned);
     return this.commitUpdate(def, this.store.get(def, namespace, name), next, status);
   }
 
@@ -239,11 +247,19 @@ export class Registry {
     if (Array.isArray(gates) && gates.length > 0)
       throw conflict('pods/binding', '', podName, `pod ${podName} has non-empty .spec.schedulingGates`);
 
-    const next = clone(pod);
-    child(next, 'spec')['nodeName'] = node;
+    // Copy-on-write of the parts that change (stored objects are never mutated; the rest is shared).
+    const next: KObject = {
+      ...pod,
+      metadata: { ...pod.metadata },
+      spec: { ...(isObject(pod['spec']) ? pod['spec'] : {}), nodeName: node },
+    };
     const annotations = meta['annotations'];
-    if (isObject(annotations)) Object.assign(child(next.metadata, 'annotations'), annotations);
-    const status = child(next, 'status');
+    if (isObject(annotations)) {
+      const old = next.metadata['annotations'];
+      next.metadata['annotations'] = { ...(isObject(old) ? old : {}), ...annotations };
+    }
+    const status: JsonObject = { ...(isObject(pod['status']) ? pod['status'] : {}) };
+    next['status'] = status;
     const conditions: Json[] = Array.isArray(status['conditions'])
       ? status['conditions'].filter((c) => !(isObject(c) && c['type'] === 'PodScheduled'))
       : [];
