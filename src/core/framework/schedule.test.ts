@@ -207,3 +207,22 @@ test('memory and EPC samples go stale separately, each at its own age limit', ()
   assert.equal(at(9).node, 'sgx-a'); // now the EPC sample is ignored too
   assert.equal(at(4).node, 'sgx-b'); // time going backwards makes the samples count again
 });
+
+test('weighted plugin scores come back on the 0..100 scale for the extender', () => {
+  const base = makeProfile('least-allocated');
+  const weighted: Profile = {
+    ...base,
+    scorers: [
+      { plugin: { name: 'Ninety', score: () => 90 }, weight: 2 },
+      { plugin: { name: 'Thirty', score: () => 30 }, weight: 1 },
+    ],
+  };
+  const scores = scoreCandidates(
+    makeCluster(makeNode('a')),
+    makePod('p').memory('1Mi').build(),
+    weighted,
+    makeContext(),
+    ['a'],
+  );
+  assert.deepEqual(scores, [{ node: 'a', score: 70 }]);
+});

@@ -435,7 +435,12 @@ function tieredScores(
     else {
       const outcome = runScorers(profile, pod, nodes, ctx);
       // A misbehaving scorer leaves no opinion (all zero), as an extender without one would.
-      s = 'error' in outcome ? nodes.map(() => 0) : outcome.totals.map((x) => Math.min(100, x));
+      // Weighted totals back on the 0..100 scale (the weighted mean of the plugin scores).
+      const weights = profile.scorers.reduce((sum, w) => sum + w.weight, 0);
+      s =
+        'error' in outcome
+          ? nodes.map(() => 0)
+          : outcome.totals.map((x) => (weights > 0 ? Math.floor(x / weights) : 0));
     }
     members.forEach((i, k) => (scores[i] = s[k]!));
   });
