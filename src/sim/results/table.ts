@@ -25,7 +25,8 @@ function ratio(d: Distribution, key: 'p50' | 'p95' | 'max'): string {
 
 /**
  * The summary printed after `simulate` and `experiment`: one line per run with the figures the
- * paper discusses (waiting time of SGX and standard pods, slowdown, pods never placed).
+ * paper discusses (waiting time of SGX and standard pods, slowdown, pods never placed), and the
+ * wall-clock time of the run (which the files leave out).
  */
 export function summaryTable(result: ExperimentResult): string {
   const header = [
@@ -42,6 +43,7 @@ export function summaryTable(result: ExperimentResult): string {
     'turnaround p50',
     'slowdown p95',
     'makespan',
+    'wall',
   ];
   const rows = result.runs.map(({ result: r }) => {
     const s = r.summary;
@@ -59,6 +61,7 @@ export function summaryTable(result: ExperimentResult): string {
       seconds(s.all.turnaround, 'p50'),
       ratio(s.sgx.slowdown, 'p95'),
       `${Math.round(s.makespan)}s`,
+      r.meta.wallMs === undefined ? '–' : `${(r.meta.wallMs / 1000).toFixed(2)}s`,
     ];
   });
   return textTable(header, rows);
