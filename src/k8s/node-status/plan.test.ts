@@ -44,6 +44,19 @@ describe('planNodeSgx', () => {
     });
   });
 
+  it('creates capacity and allocatable maps a node status lacks before adding to them', () => {
+    const plan = planNodeSgx(
+      { capacity: undefined, allocatable: undefined, labels: {}, annotations: {} },
+      desired,
+    );
+    assert.deepEqual(plan.statusOps, [
+      { op: 'add', path: '/status/capacity', value: {} },
+      { op: 'add', path: '/status/capacity/sgx.intel.com~1epc', value: String(128 * GIB) },
+      { op: 'add', path: '/status/allocatable', value: {} },
+      { op: 'add', path: '/status/allocatable/sgx.intel.com~1epc', value: String(128 * GIB) },
+    ]);
+  });
+
   it('does nothing when the node is already right', () => {
     const v = String(128 * GIB);
     const plan = planNodeSgx(
