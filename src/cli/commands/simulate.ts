@@ -70,6 +70,9 @@ Workload:
                              or whole Borg jobs
   --usage <model>            usage where the trace has none: request, ratio:<r>, uniform:<a>:<b>
   --format <format>          ${WORKLOAD_FORMATS.join(', ')} (default: recognised per file)
+  --stream                   task_events only: read the whole input as the simulation advances
+                             (memory follows the live tasks: many parts, or the month); no
+                             window, thinning or usage model
   --borg-sgx-nodes <share>   with --cluster borg: share of machines with SGX (default 0.25)
   --machines <path>          with --cluster borg: machine_events (default: the bundled table)
 
@@ -107,6 +110,7 @@ const OPTIONS = {
   to: { type: 'string' },
   'keep-one-in': { type: 'string' },
   'thin-by': { type: 'string' },
+  stream: { type: 'boolean' },
   usage: { type: 'string' },
   format: { type: 'string' },
   'borg-sgx-nodes': { type: 'string' },
@@ -173,7 +177,16 @@ export function definitionFromFlags(
     const v = values[k];
     return typeof v === 'string' ? v : undefined;
   };
-  const workload = workloadFromFlags('simulate', str, traces);
+  let workload = workloadFromFlags('simulate', str, traces);
+  if (values['stream'] === true) {
+    if (traces.length === 0) throw usage('--stream: give the task_events parts to stream');
+    for (const flag of ['from', 'to', 'keep-one-in', 'thin-by', 'usage'] as const) {
+      if (values[flag] !== undefined) throw usage(`--stream reads the whole input unthinned: drop --${flag}`);
+    }
+    const fmt = str('format');
+    if (fmt !== undefined && fmt !== 'task_events') throw usage('--stream: only task_events can be streamed');
+    workload = { sources: workload.sources, keepOneIn: 1, stream: true };
+  }
 
   const sweep: { axis: SweepAxis; values: SweepValue[] }[] = [];
   const axis = (

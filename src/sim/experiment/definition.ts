@@ -170,6 +170,7 @@ const WORKLOAD_FIELDS = [
   'to',
   'keepOneIn',
   'thinBy',
+  'stream',
   'usage',
   'initialPods',
   'epcBytesPerUnit',
@@ -368,6 +369,18 @@ function readWorkload(
     r.problem([...path, 'to'], `expected a time after from (${from})`);
   const keepOneIn =
     o['keepOneIn'] === undefined ? 1 : (r.integer(o['keepOneIn'], [...path, 'keepOneIn'], 1) ?? 1);
+  const stream = o['stream'] === undefined ? undefined : r.boolean(o['stream'], [...path, 'stream']);
+  if (stream === true) {
+    for (const k of ['from', 'to', 'keepOneIn', 'thinBy', 'usage', 'initialPods']) {
+      if (o[k] !== undefined)
+        r.problem(
+          [...path, k],
+          'a streamed workload is the whole input, unthinned, usage = request: remove this field or `stream`',
+        );
+    }
+    if (o['format'] !== undefined && o['format'] !== 'task_events')
+      r.problem([...path, 'format'], 'only task_events can be streamed');
+  }
   let thinBy: 'job' | 'record' | undefined;
   if (o['thinBy'] !== undefined) {
     if (o['thinBy'] === 'job' || o['thinBy'] === 'record') thinBy = o['thinBy'];
@@ -398,6 +411,7 @@ function readWorkload(
   return {
     sources,
     keepOneIn,
+    ...(stream === true ? { stream } : {}),
     ...(thinBy === undefined ? {} : { thinBy }),
     ...(format === undefined ? {} : { format }),
     ...(from === undefined ? {} : { from }),

@@ -42,7 +42,9 @@ export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {
     return results as RunResult[];
   }
   // Read each workload once here and hand it to every worker, rather than once per worker.
-  const keys = [...new Set(specs.map((s) => workloadKey(s.workload)))];
+  const keys = [
+    ...new Set(specs.filter((s) => s.workload.stream !== true).map((s) => workloadKey(s.workload))),
+  ];
   const prime = await Promise.all(
     keys.map(async (key) => ({
       key,

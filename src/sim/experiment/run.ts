@@ -13,11 +13,13 @@ import type { RunConfig } from '../run/config.js';
 import type { SimJob } from '../run/job.js';
 import { PodCsvWriter } from '../results/pod-csv.js';
 import { RESULTS_SCHEMA_VERSION } from '../results/types.js';
-import type { RunMetadata, RunResult, SweepAxis, SweepValue } from '../results/types.js';
+import type { RunMetadata, RunResult, SweepAxis, SweepValue, TraceMetadata } from '../results/types.js';
 import { recordToJob } from '../workload/from-records.js';
 import { designate, loadCachedWorkload } from '../workload/source.js';
 import type { LoadedWorkload, WorkloadSpec } from '../workload/source.js';
 import { bundledMachineEvents } from './bundled.js';
+import { borgTaskStream } from '../workload/borg-stream.js';
+import { DEFAULT_EPC_BYTES_PER_UNIT, DEFAULT_MEMORY_BYTES_PER_UNIT } from '../../trace/index.js';
 
 /** A cluster by name: a built-in, `borg` (from machine_events) or a YAML/JSON spec file. */
 export interface ClusterRef {
@@ -91,6 +93,7 @@ export async function executeRun(spec: RunSpec): Promise<RunResult> {
   const started = performance.now();
   let cluster = await resolveCluster(spec.cluster, spec.config.seed);
   if (spec.epcMiB !== null) cluster = withEpcReservedMiB(cluster, spec.epcMiB);
+  if (spec.workload.stream === true) return executeStreamedRun(spec, cluster, started);
   const workload = await loadCachedWorkload(spec.workload);
   const origin = spec.workload.from ?? workload.records[0]?.submit ?? 0;
   const csv = spec.podsCsv === null ? null : new PodCsvWriter(spec.podsCsv.path);
@@ -105,7 +108,59 @@ export async function executeRun(spec: RunSpec): Promise<RunResult> {
   } finally {
     csv?.close();
   }
-  const meta = runMetadata(spec, cluster, workload, origin, outcome.summary.makespan);
+  const meta = runMetadata(
+    spec,
+    cluster,
+    traceMetadata(workload, origin, outcome.summary.makespan),
+    outcome.summary.makespan,
+  );
+  return {
+    meta: { ...meta, wallMs: Math.round(performance.now() - started) },
+    summary: outcome.summary,
+    ...(outcome.pods === undefined ? {} : { pods: outcome.pods }),
+    podsCsv: spec.podsCsv?.relative ?? null,
+  };
+}
+
+/** A run over a Borg task_events stream (`WorkloadSpec.stream`): nothing of the trace is held. */
+async function executeStreamedRun(spec: RunSpec, cluster: Cluster, started: number): Promise<RunResult> {
+  const w = spec.workload;
+  const stream = borgTaskStream({
+    files: w.sources,
+    sgxShare: spec.sgxShare,
+    seed: spec.config.seed,
+    epcBytesPerUnit: w.epcBytesPerUnit ?? DEFAULT_EPC_BYTES_PER_UNIT,
+    memoryBytesPerUnit: w.memoryBytesPerUnit ?? DEFAULT_MEMORY_BYTES_PER_UNIT,
+    cpuMillisPerUnit: w.cpuMillisPerUnit ?? 0,
+  });
+  const csv = spec.podsCsv === null ? null : new PodCsvWriter(spec.podsCsv.path);
+  let outcome;
+  try {
+    outcome = await simulate({
+      cluster,
+      stream,
+      config: spec.config,
+      ...(csv === null ? {} : { onPod: (row) => csv.write(row) }),
+    });
+  } finally {
+    csv?.close();
+  }
+  const c = stream.counts();
+  const skipped: Record<string, number> = {};
+  if (c.malformed > 0) skipped['malformed'] = c.malformed;
+  if (c.neverScheduled > 0) skipped['never-scheduled'] = c.neverScheduled;
+  if (c.timeZeroRows > 0) skipped['time-zero'] = c.timeZeroRows;
+  if (c.zeroMemory > 0) skipped['zero-memory'] = c.zeroMemory;
+  const trace: TraceMetadata = {
+    sources: w.sources,
+    window: null,
+    keepOneIn: 1,
+    recordsRead: c.rows,
+    recordsKept: c.placements,
+    skipped,
+    usageModel: 'request (task_events has requests only, no measured usage); streamed',
+  };
+  const meta = runMetadata(spec, cluster, trace, outcome.summary.makespan);
   return {
     meta: { ...meta, wallMs: Math.round(performance.now() - started) },
     summary: outcome.summary,
@@ -119,29 +174,26 @@ function* designatedJobs(w: LoadedWorkload, share: number, seed: number, origin:
     yield recordToJob(designate(r, share, seed, w), origin);
 }
 
-function runMetadata(
-  spec: RunSpec,
-  cluster: Cluster,
-  w: LoadedWorkload,
-  origin: number,
-  makespan: number,
-): RunMetadata {
+/** The trace side of the metadata of a run over a loaded workload. */
+function traceMetadata(w: LoadedWorkload, origin: number, makespan: number): TraceMetadata {
   const p = w.provenance;
+  return {
+    sources: p.sources,
+    window:
+      p.window === null ? null : { start: p.window.start ?? origin, end: p.window.end ?? origin + makespan },
+    keepOneIn: p.keepOneIn,
+    recordsRead: p.recordsRead,
+    recordsKept: p.recordsKept,
+    skipped: p.skipped,
+    usageModel: p.usageModel,
+  };
+}
+
+function runMetadata(spec: RunSpec, cluster: Cluster, trace: TraceMetadata, makespan: number): RunMetadata {
   const c = spec.config;
   return {
     runId: c.runId,
-    trace: {
-      sources: p.sources,
-      window:
-        p.window === null
-          ? null
-          : { start: p.window.start ?? origin, end: p.window.end ?? origin + makespan },
-      keepOneIn: p.keepOneIn,
-      recordsRead: p.recordsRead,
-      recordsKept: p.recordsKept,
-      skipped: p.skipped,
-      usageModel: p.usageModel,
-    },
+    trace,
     cluster: { name: cluster.name, ...describeCluster(cluster) },
     policy: c.policy,
     seed: c.seed,

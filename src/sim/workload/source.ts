@@ -21,6 +21,12 @@ export interface WorkloadSpec {
    * line being one task's measurement there), which keeps about 900 pods of the paper's hour.
    */
   readonly thinBy?: 'job' | 'record';
+  /**
+   * Borg task_events only, whole input (no window, no thinning, usage = request): read the trace as
+   * simulated time advances (`borgTaskStream`) instead of loading it, so that memory follows the live
+   * tasks; for whole parts or the month.
+   */
+  readonly stream?: boolean;
   /** Usage model text for traces without measured usage: `request`, `ratio:1.2`, `uniform:0.5:1.5`. */
   readonly usage?: string;
   readonly initialPods?: 'drop' | 'load';
