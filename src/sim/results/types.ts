@@ -332,7 +332,8 @@ export interface RunResult {
   readonly meta: RunMetadata;
   readonly summary: RunSummary;
   /**
-   * Per-pod rows, in submit order then job id. Present in memory and in the JSON file only for runs
+   * Per-pod rows, in the order pods reached their final state (pods that never did last, in
+   * arrival order). Present in memory and in the JSON file only for runs
    * of at most `POD_ROWS_IN_JSON_LIMIT` pods; `pods.csv` always has every row.
    */
   readonly pods?: readonly PodRow[];
