@@ -84,6 +84,10 @@ export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {
           },
         );
         w.on('error', reject);
+        // A worker that dies without an error (killed, out of memory) must not leave the pool waiting.
+        w.on('exit', (code) => {
+          if (code !== 0) reject(new Error(`a simulation worker exited with code ${code}`));
+        });
         feed(w);
       }
     });
