@@ -300,6 +300,22 @@ describe('device plugin against a fake kubelet over unix sockets', () => {
   });
 });
 
+describe('device plugin and a new kubelet.sock alone', () => {
+  it('re-registers when kubelet.sock is replaced even though its own socket survived', async () => {
+    const env = await setup({ startKubelet: true });
+    try {
+      await env.kubelet!.waitForRegistration('sgx.intel.com/enclave');
+      await until(() => env.runners[0]?.registered === true);
+      await env.kubelet!.restart({ keepPluginSockets: true });
+      const p = await env.kubelet!.waitForRegistration('sgx.intel.com/enclave', 2);
+      assert.equal((await p.waitForDevices((d) => d.length === 3)).length, 3);
+      assert.ok(env.log.lines.some((l) => l.msg === 'kubelet socket replaced: registering again'));
+    } finally {
+      await env.dispose();
+    }
+  });
+});
+
 describe('device plugin while the kubelet is absent or refuses', () => {
   it('waits for kubelet.sock, then registers; retries after a refusal', async () => {
     const env = await setup({ startKubelet: false });

@@ -154,19 +154,26 @@ export class FakeKubelet {
     }
   }
 
-  /** A kubelet restart: stop, delete every socket in the directory, serve a new kubelet.sock. */
-  async restart(): Promise<void> {
-    await this.stop();
+  /**
+   * A kubelet restart: stop, delete every socket in the directory, serve a new kubelet.sock. With
+   * `keepPluginSockets`, only kubelet.sock is replaced (a plugin must notice the new file alone).
+   */
+  async restart(options: { keepPluginSockets?: boolean } = {}): Promise<void> {
+    await this.stop(options);
     await this.serve();
   }
 
   /** Stops serving and deletes every socket in the directory (what a starting kubelet does). */
-  async stop(): Promise<void> {
+  async stop(options: { keepPluginSockets?: boolean } = {}): Promise<void> {
     for (const p of this.plugins.values()) p.close();
     this.plugins.clear();
     const s = this.server;
     this.server = undefined;
     s?.forceShutdown();
+    if (options.keepPluginSockets === true) {
+      await unlink(this.socketPath).catch(() => undefined);
+      return;
+    }
     for (const name of await readdir(this.dir)) {
       const path = join(this.dir, name);
       const st = await lstat(path).catch(() => undefined);
