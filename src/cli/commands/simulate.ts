@@ -42,8 +42,8 @@ const HELP = `Usage: sgx-orchestrator simulate [<trace>...] [options]
 Replays a workload through the scheduling core on a simulated cluster and reports waiting times,
 turnaround, paging slowdown, pending queue and utilisation per run.
 
-With no arguments: the bundled Borg hour (trace time 6,480-10,080 s, one job in 20, about 900
-jobs, as in the paper) on the paper cluster (2 SGX nodes with 93.5 MiB EPC + 2 standard nodes),
+With no arguments: the bundled Borg hour (trace time 6,480-10,080 s, one record in 20: about
+900 pods, as in the paper) on the paper cluster (2 SGX nodes with 93.5 MiB EPC + 2 standard nodes),
 SGX shares 0, 25, 50, 75, 100 % under binpack, spread and sgx-unaware: 15 runs in seconds.
 Results go to ./sgx-results/ (results.json, pods/<run>.csv, report.html).
 
@@ -51,7 +51,8 @@ Results go to ./sgx-results/ (results.json, pods/<run>.csv, report.html).
 CSV, or JSON Lines workload files. Default: the bundled Borg slice (data/).
 
 Options taking a comma-separated list sweep it (one run per combination):
-  --policy <list>            ${POLICY_NAMES.join(', ')} (default: binpack,spread,sgx-unaware)
+  --policy <list>            ${POLICY_NAMES.join(', ')}
+                             (default: binpack,spread,sgx-unaware)
   --sgx-share <list>         share of jobs that are SGX, 0..1 or percent (default: 0,0.25,0.5,0.75,1)
   --cluster <list>           ${builtinClusterNames().slice(0, 3).join(', ')}, ..., borg, or a YAML/JSON
                              cluster spec file (default: paper). See docs/simulator.md.
