@@ -71,9 +71,11 @@ export class ExtenderUsagePoller {
     const fellBack: string[] = [];
     const recovered: string[] = [];
     for (const node of this.cache.snapshot.nodes()) {
-      if (samples !== undefined) this.cache.setMeasured(node.name, samples.get(node.name));
+      // A node absent from the answer keeps its last sample, which ages past the bound.
+      const s = samples?.get(node.name);
+      if (s !== undefined) this.cache.setMeasured(node.name, s);
       if (!node.sgx) continue;
-      const current = samples === undefined ? node.measured : samples.get(node.name);
+      const current = s ?? node.measured;
       const fresh =
         current !== undefined && now - Math.min(current.epcAt, current.memoryAt) <= this.opts.maxAgeMs;
       if (!fresh && !this.stale.has(node.name)) {
