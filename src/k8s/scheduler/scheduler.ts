@@ -63,6 +63,9 @@ function podSeed(seed: number, uid: string, attempt: number): number {
   return h;
 }
 
+/** An unchanged FailedScheduling event is repeated at most this often per pod. */
+const FAILED_EVENT_INTERVAL_MS = 60_000;
+
 function splitKey(key: string): [string, string] {
   const i = key.indexOf('/');
   return [key.slice(0, i), key.slice(i + 1)];
@@ -86,6 +89,8 @@ export class Scheduler {
   private stopping = false;
   private readonly maxBinds: number;
   private sinceYield = 0;
+  /** Last FailedScheduling event per pod UID (to repeat an unchanged one at most once a minute). */
+  private readonly lastFailure = new Map<string, { message: string; at: number }>();
 
   constructor(private readonly o: SchedulerOptions) {
     this.metrics = o.metrics ?? new SchedulerMetrics();
@@ -100,7 +105,7 @@ export class Scheduler {
       kc: o.kc,
       convert: o.convert,
       log: o.log,
-      onPod: (state) => this.onPod(state),
+      onPod: (state, _pod, event) => this.onPod(state, event === 'delete'),
       ...(o.informerBackoffMs === undefined ? {} : { initialBackoffMs: o.informerBackoffMs }),
     });
     this.writer = new BackgroundWriter({
@@ -195,10 +200,11 @@ export class Scheduler {
     );
   }
 
-  private onPod(s: PodState): void {
-    if (!this.isMinePending(s)) {
+  private onPod(s: PodState, deleted: boolean): void {
+    if (deleted || !this.isMinePending(s)) {
       this.queue.delete(s.key);
       this.gated.delete(s.key);
+      this.lastFailure.delete(s.uid);
       return;
     }
     if (s.gated) {
@@ -375,6 +381,12 @@ export class Scheduler {
       this.writer.submit('condition', { pod: key }, () =>
         this.api.setPodScheduled(ref, { status: 'False', reason, message }),
       );
+    // One FailedScheduling event per pod and message per minute: a pod pending for hours retries
+    // every 10 s, and the same words each time would only bury the other events.
+    const now = Date.now();
+    const last = this.lastFailure.get(ref.uid);
+    if (last !== undefined && last.message === message && now - last.at < FAILED_EVENT_INTERVAL_MS) return;
+    this.lastFailure.set(ref.uid, { message, at: now });
     this.events.submit('event', { pod: key }, () =>
       this.api.createEvent({
         pod: ref,
