@@ -31,6 +31,7 @@ export class UsagePoller {
   start(): void {
     if (this.o.source.name === 'none' || this.timer !== undefined) return;
     const tick = (): void => {
+      if (this.running !== undefined) return; // a slow source never piles up queries
       this.running = this.pollOnce().finally(() => {
         this.running = undefined;
       });
@@ -68,10 +69,12 @@ export class UsagePoller {
     let oldest = 0;
     const newlyStale: string[] = [];
     for (const node of cache.snapshot.nodes()) {
+      // A node absent from the answer (its agent no longer scraped) keeps its last sample, which
+      // ages past the bound like any other: one path to requests, noted in the decisions.
       const s = samples?.get(node.name);
-      if (samples !== undefined) cache.setMeasured(node.name, s);
+      if (s !== undefined) cache.setMeasured(node.name, s);
       if (!node.sgx) continue;
-      const current = samples === undefined ? node.measured : s;
+      const current = s ?? node.measured;
       const age = current === undefined ? Infinity : now - Math.min(current.epcAt, current.memoryAt);
       if (age > this.o.maxAgeMs) {
         if (!this.fallenBack.has(node.name)) {

@@ -1,8 +1,14 @@
 export { noUsage, type UsageSource } from './source.js';
+export { prometheusUsage, PrometheusQueryError, type PrometheusOptions } from './prometheus.js';
 export {
-  prometheusUsage,
-  PrometheusQueryError,
   DEFAULT_EPC_QUERY,
   DEFAULT_TIMESTAMP_QUERY,
-  type PrometheusOptions,
-} from './prometheus.js';
+  DEFAULT_MEMORY_QUERY,
+  DEFAULT_EPC_WINDOW_SECONDS,
+  DEFAULT_MEMORY_WINDOW_SECONDS,
+  epcUsageQuery,
+  sampleTimeQuery,
+  memoryUsageQuery,
+  promDuration,
+  type UsageQueryOptions,
+} from './queries.js';

@@ -1,27 +1,31 @@
 /**
  * Measured usage from Prometheus' HTTP API (`GET /api/v1/query`), from the metrics the node agent
- * exports (docs/metrics.md). Defaults:
- * - EPC: the paper's view, the sum over a node's pods of each pod's largest sample in the last 25 s,
- *   `sum by (node) (max_over_time(sgx_pod_epc_usage_bytes[25s]))`;
- * - sample time: `max by (node) (sgx_usage_sample_timestamp_seconds)`, when the agent last sampled,
- *   so that a dead agent's last value ages and is dropped by the staleness bound;
- * - memory: none by default (a node-exporter or cAdvisor query can be given; the paper used the mean
- *   over 2 min). Without it, memory counts by requests.
+ * exports (docs/metrics.md). The queries are those of ./queries.ts (EPC: sum over a node's pods of
+ * each pod's largest sample in the last 25 s; the agent's sample time over the same window, so that
+ * a silent agent's last value ages and is dropped by the staleness bound), with configurable
+ * windows; each can be replaced. Memory is off unless a query is given (`memoryUsageQuery()` is the
+ * cAdvisor one): without it, memory counts by requests.
+ *
+ * Every request has a deadline (default 5 s), so a slow Prometheus costs at most that per poll; the
+ * callers keep their last samples meanwhile and let them go stale.
  */
 import type { MeasuredUsage } from '../../core/index.js';
 import type { UsageSource } from './source.js';
+import { epcUsageQuery, sampleTimeQuery } from './queries.js';
 
-export const DEFAULT_EPC_QUERY = 'sum by (node) (max_over_time(sgx_pod_epc_usage_bytes[25s]))';
-export const DEFAULT_TIMESTAMP_QUERY = 'max by (node) (sgx_usage_sample_timestamp_seconds)';
+export { DEFAULT_EPC_QUERY, DEFAULT_TIMESTAMP_QUERY } from './queries.js';
 
 export interface PrometheusOptions {
   /** Base URL, e.g. `http://prometheus.monitoring.svc:9090`. */
   readonly url: string;
+  /** Window of each pod's EPC maximum, seconds (default 25); ignored for a query given in full. */
+  readonly epcWindowSeconds?: number;
   readonly epcQuery?: string;
   readonly timestampQuery?: string;
   readonly memoryQuery?: string;
   /** Label holding the node name (default `node`). */
   readonly nodeLabel?: string;
+  /** Deadline of each HTTP request, ms (default 5000). */
   readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
 }
@@ -76,12 +80,19 @@ async function query(o: PrometheusOptions, promql: string): Promise<Map<string, 
 }
 
 export function prometheusUsage(o: PrometheusOptions): UsageSource {
+  const windows = {
+    ...(o.epcWindowSeconds === undefined ? {} : { epcWindowSeconds: o.epcWindowSeconds }),
+    ...(o.nodeLabel === undefined ? {} : { nodeLabel: o.nodeLabel }),
+  };
+  // Built (and checked) once, not per poll.
+  const epcQuery = o.epcQuery ?? epcUsageQuery(windows);
+  const timestampQuery = o.timestampQuery ?? sampleTimeQuery(windows);
   return {
     name: 'prometheus',
     async poll() {
       const [epc, stamps, memory] = await Promise.all([
-        query(o, o.epcQuery ?? DEFAULT_EPC_QUERY),
-        query(o, o.timestampQuery ?? DEFAULT_TIMESTAMP_QUERY),
+        query(o, epcQuery),
+        query(o, timestampQuery),
         o.memoryQuery === undefined ? Promise.resolve(undefined) : query(o, o.memoryQuery),
       ]);
       const out = new Map<string, MeasuredUsage>();
@@ -93,10 +104,16 @@ export function prometheusUsage(o: PrometheusOptions): UsageSource {
         out.set(node, {
           epcBytes: Math.round(bytes),
           epcAt,
-          // No memory query: 0 measured (so requests rule) with the EPC sample's time.
+          // No memory sample: 0 measured (so requests rule) with the EPC sample's time.
           memoryBytes: mem === undefined ? 0 : Math.round(mem[0]),
           memoryAt: mem === undefined ? epcAt : mem[1],
         });
+      }
+      // Nodes with memory but no EPC series (standard nodes, or an SGX node whose EPC is not
+      // measured): EPC 0 measured, which the core's max(measured, requests) turns into requests.
+      for (const [node, [bytes, at]] of memory ?? []) {
+        if (!out.has(node))
+          out.set(node, { epcBytes: 0, epcAt: at, memoryBytes: Math.round(bytes), memoryAt: at });
       }
       return out;
     },
