@@ -22,7 +22,7 @@ export {
 export { NodeAgentMetrics } from './metrics/agent-metrics.js';
 export { createMetricsServer } from './metrics/http-server.js';
 export { Sampler, type SampleReport } from './agent/sampler.js';
-export { jsonLineLogger, silentLogger, type Logger, type LogLevel } from './agent/log.js';
+export type { Logger, LogLevel } from './agent/log.js';
 export {
   UNREQUESTED_EPC_POLICIES,
   type NodePod,
