@@ -2,7 +2,7 @@
 // and a fake kubelet: node status, device plugin registration and re-registration after a kubelet
 // restart, per-pod usage and limits in /metrics, enforcement in misc.max, clean SIGTERM.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,4 +208,29 @@ test('node-agent --standalone: metrics without an API server; restarts (status 7
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+});
+
+test('node-agent refuses contradictory options with status 2 and a clear message', () => {
+  const r = spawnSync(
+    process.execPath,
+    [
+      repoPath('bin/sgx-orchestrator.js'),
+      'node-agent',
+      '--standalone',
+      '--epc-resource',
+      'intel.com/sgx',
+      '--enclave-resource',
+      'intel.com/sgx',
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /intel\.com\/sgx cannot be both the EPC resource and a device plugin resource/);
+  const bad = spawnSync(
+    process.execPath,
+    [repoPath('bin/sgx-orchestrator.js'), 'node-agent', '--slots', 'many'],
+    { encoding: 'utf8' },
+  );
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--slots many: expected a whole number/);
 });

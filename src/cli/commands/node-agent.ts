@@ -167,6 +167,12 @@ export const command: Command = {
       values['provision-resource'] === 'none'
         ? undefined
         : resourceFlag('--provision-resource', values['provision-resource']);
+    for (const r of [enclaveResource, provisionResource]) {
+      if (r === epcResource) {
+        // The kubelet owns the capacity of device plugin resources and would overwrite the EPC.
+        throw new CliError('usage', `${r} cannot be both the EPC resource and a device plugin resource`);
+      }
+    }
     const slots = Number(values.slots);
     if (!Number.isInteger(slots) || slots < 1 || slots > 100_000) {
       throw new CliError('usage', `--slots ${values.slots}: expected a whole number from 1 to 100000`);
