@@ -76,3 +76,48 @@ test('query failures and unreachable servers are errors with the query named', a
     /cannot reach Prometheus/,
   );
 });
+
+test('a slow Prometheus costs at most the timeout: the poll rejects, it never hangs', async () => {
+  const server = createServer(() => {
+    // never answers
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const t0 = Date.now();
+    await assert.rejects(prometheusUsage({ url, timeoutMs: 300 }).poll(), /cannot reach Prometheus/);
+    assert.ok(Date.now() - t0 < 5000, 'bounded by the timeout');
+  } finally {
+    server.closeAllConnections();
+    await new Promise((ok) => server.close(ok));
+  }
+});
+
+test('nodes with memory but no EPC series count EPC as 0 measured (requests rule there)', async () => {
+  const memoryQuery = 'mem';
+  const prom = await fakePrometheus({
+    [DEFAULT_EPC_QUERY]: vector([['sgx-1', 1700000010, '1048576']]),
+    [DEFAULT_TIMESTAMP_QUERY]: vector([['sgx-1', 1700000010, '1700000009']]),
+    [memoryQuery]: vector([
+      ['sgx-1', 1700000010, '2048'],
+      ['std-1', 1700000010, '4096'],
+    ]),
+  });
+  try {
+    const usage = await prometheusUsage({ url: prom.url, memoryQuery }).poll();
+    assert.deepEqual(usage.get('sgx-1'), {
+      epcBytes: 1048576,
+      epcAt: 1700000009000,
+      memoryBytes: 2048,
+      memoryAt: 1700000010000,
+    });
+    assert.deepEqual(usage.get('std-1'), {
+      epcBytes: 0,
+      epcAt: 1700000010000,
+      memoryBytes: 4096,
+      memoryAt: 1700000010000,
+    });
+  } finally {
+    await prom.close();
+  }
+});
