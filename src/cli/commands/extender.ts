@@ -10,6 +10,7 @@ import { DEFAULT_MAX_BODY_BYTES } from '../../k8s/extender/limits.js';
 import { DEFAULT_EPC_QUERY, DEFAULT_TIMESTAMP_QUERY, prometheusUsage } from '../../k8s/usage/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
+import { USAGE_WINDOW_HELP, USAGE_WINDOW_OPTIONS, usageWindowOptions } from '../usage-flags.js';
 
 const HELP = `Usage: sgx-orchestrator extender [options]
 
@@ -39,7 +40,7 @@ Options:
   --usage-interval <dur>     how often to query (default 5s)
   --usage-max-age <dur>      samples older than this are ignored, requests used instead (default 60s;
                              a profile's measuredMaxAge, in ms, takes precedence)
-  --bind                     serve the bind verb (set bindVerb: bind in the scheduler configuration)
+${USAGE_WINDOW_HELP}  --bind                     serve the bind verb (set bindVerb: bind in the scheduler configuration)
   --tls-cert <file>          serve HTTPS with this certificate (PEM); needs --tls-key
   --tls-key <file>           private key of --tls-cert (PEM)
   --max-body-bytes <n>       largest accepted request (default ${DEFAULT_MAX_BODY_BYTES}, 10 MiB)
@@ -132,6 +133,7 @@ export const command: Command = {
           'usage-memory-query': { type: 'string' },
           'usage-interval': { type: 'string', default: '5s' },
           'usage-max-age': { type: 'string', default: '60s' },
+          ...USAGE_WINDOW_OPTIONS,
           'tls-cert': { type: 'string' },
           'tls-key': { type: 'string' },
           'max-body-bytes': { type: 'string' },
@@ -219,6 +221,7 @@ export const command: Command = {
         ? {
             source: prometheusUsage({
               url: promUrl,
+              ...usageWindowOptions(values, parseDuration),
               ...(values['usage-query'] === undefined ? {} : { epcQuery: values['usage-query'] }),
               ...(values['usage-timestamp-query'] === undefined
                 ? {}

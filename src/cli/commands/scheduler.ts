@@ -20,6 +20,7 @@ import {
 import type { UsageSource } from '../../k8s/usage/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
+import { USAGE_WINDOW_HELP, USAGE_WINDOW_OPTIONS, usageWindowOptions } from '../usage-flags.js';
 
 const HELP = `Usage: sgx-orchestrator scheduler [options]
 
@@ -51,7 +52,7 @@ Options:
   --usage-interval <dur>     how often to query (default 5s)
   --usage-max-age <dur>      samples older than this are ignored: requests are used instead (default 60s;
                              a profile's measuredMaxAge, in ms, takes precedence)
-
+${USAGE_WINDOW_HELP}
   --leader-elect[=false]     compete for a Lease and schedule only while holding it (default true)
   --lease-namespace <ns>     namespace of the Lease (default $POD_NAMESPACE, else the kubeconfig's, else default)
   --lease-name <name>        name of the Lease (default: the scheduler name)
@@ -160,6 +161,7 @@ export const command: Command = {
           'usage-memory-query': { type: 'string' },
           'usage-interval': { type: 'string', default: '5s' },
           'usage-max-age': { type: 'string', default: '60s' },
+          ...USAGE_WINDOW_OPTIONS,
           'leader-elect': { type: 'boolean', default: true },
           'no-leader-elect': { type: 'boolean', default: false },
           'lease-namespace': { type: 'string' },
@@ -221,6 +223,7 @@ export const command: Command = {
       }
       source = prometheusUsage({
         url,
+        ...usageWindowOptions(values, parseDuration),
         ...(values['usage-query'] === undefined ? {} : { epcQuery: values['usage-query'] }),
         ...(values['usage-timestamp-query'] === undefined
           ? {}
