@@ -5,7 +5,7 @@ import { scanCsvFiles } from '../scan/scan-files.js';
 import { BORG_EVENT_NAMES, EVENT, endsPlacement } from './schema.js';
 import type { BorgReadOptions, TaskEvent } from './task-events.js';
 import { decodeTaskEvent, emptyTaskEvent } from './task-events.js';
-import { IN_USE, STRIDE, TASK, TaskTable } from './task-table.js';
+import { IN_USE, TaskTable } from './task-table.js';
 
 /** How a placement ended; `CENSORED` = still running when the data ended. */
 export type PlacementEnd = 'EVICT' | 'FAIL' | 'FINISH' | 'KILL' | 'LOST' | 'CENSORED';
@@ -144,58 +144,48 @@ export class PlacementTracker {
     let slot = table.find(e.jobId, e.taskIndex);
     if (type === EVENT.SUBMIT) {
       if (slot < 0) slot = table.insert(e.jobId, e.taskIndex);
-      const d = table.data;
-      const b = slot * STRIDE;
-      if ((d[b + TASK.flags]! & RUNNING) !== 0) {
+      else if ((table.flags[slot]! & RUNNING) !== 0) {
         // A SUBMIT while running means the end event is missing: that stay is lost data.
         this.counts.staysWithoutEnd++;
       }
-      d[b + TASK.flags] = IN_USE | SUBMIT_SEEN;
-      d[b + TASK.submit] = t;
-      d[b + TASK.start] = 0;
-      d[b + TASK.machine] = NaN;
-      this.setRequests(b, e, true);
+      table.flags[slot] = IN_USE | SUBMIT_SEEN;
+      table.submitUs[slot] = t;
+      table.startUs[slot] = 0;
+      table.machineId[slot] = NaN;
+      this.setRequests(slot, e, true);
     } else if (type === EVENT.SCHEDULE) {
       if (slot < 0) {
         this.counts.scheduleWithoutSubmit++;
         slot = table.insert(e.jobId, e.taskIndex);
-        const b = slot * STRIDE;
-        table.data[b + TASK.flags] = IN_USE;
-        table.data[b + TASK.submit] = t;
-        this.setRequests(b, e, true);
+        table.flags[slot] = IN_USE;
+        table.submitUs[slot] = t;
+        this.setRequests(slot, e, true);
       } else {
-        const d = table.data;
-        const b = slot * STRIDE;
-        if ((d[b + TASK.flags]! & RUNNING) !== 0) {
+        if ((table.flags[slot]! & RUNNING) !== 0) {
           this.counts.staysWithoutEnd++;
-          d[b + TASK.flags] = IN_USE;
-          d[b + TASK.submit] = t;
+          table.flags[slot] = IN_USE;
+          table.submitUs[slot] = t;
         }
-        this.setRequests(b, e, false);
+        this.setRequests(slot, e, false);
       }
-      const d = table.data;
-      const b = slot * STRIDE;
-      d[b + TASK.flags] = d[b + TASK.flags]! | RUNNING;
-      d[b + TASK.start] = t;
-      d[b + TASK.machine] = e.machineId;
-      d[b + TASK.priority] = e.priority;
-      d[b + TASK.line] = e.line;
-      d[b + TASK.file] = this.fileIndex(e.file);
+      table.flags[slot] = table.flags[slot]! | RUNNING;
+      table.startUs[slot] = t;
+      table.machineId[slot] = e.machineId;
+      table.priority[slot] = e.priority;
+      table.line[slot] = e.line;
+      table.file[slot] = this.fileIndex(e.file);
     } else if (endsPlacement(type)) {
       if (slot < 0) {
         this.counts.endWithoutSchedule++;
         return;
       }
-      if ((table.data[slot * STRIDE + TASK.flags]! & RUNNING) === 0) this.counts.endedWhilePending++;
+      if ((table.flags[slot]! & RUNNING) === 0) this.counts.endedWhilePending++;
       else this.emit(slot, t, BORG_EVENT_NAMES[type] as PlacementEnd);
       table.remove(e.jobId, e.taskIndex, slot);
-    } else if (type === EVENT.UPDATE_PENDING && slot >= 0) {
-      const b = slot * STRIDE;
-      if ((table.data[b + TASK.flags]! & RUNNING) === 0) {
-        // The request a pending task will be scheduled with.
-        table.data[b + TASK.priority] = e.priority;
-        this.setRequests(b, e, false);
-      }
+    } else if (type === EVENT.UPDATE_PENDING && slot >= 0 && (table.flags[slot]! & RUNNING) === 0) {
+      // The request a pending task will be scheduled with.
+      table.priority[slot] = e.priority;
+      this.setRequests(slot, e, false);
     }
     // UPDATE_RUNNING: a placement keeps the request it was scheduled with.
   }
@@ -204,29 +194,29 @@ export class PlacementTracker {
   finish(): void {
     const table = this.table;
     for (const slot of table.heldSlots()) {
-      if ((table.data[slot * STRIDE + TASK.flags]! & RUNNING) === 0) this.counts.pendingAtEnd++;
+      if ((table.flags[slot]! & RUNNING) === 0) this.counts.pendingAtEnd++;
       else this.emit(slot, this.lastUs, 'CENSORED');
     }
     table.clear();
   }
 
-  /** Copies the row's requests into the record at `b`; `all` also writes NaN where the row has none. */
-  private setRequests(b: number, e: TaskEvent, all: boolean): void {
-    const d = this.table.data;
+  /** Copies the row's requests; `all` also overwrites with NaN where the row has none. */
+  private setRequests(slot: number, e: TaskEvent, all: boolean): void {
+    const table = this.table;
     if (all) {
-      d[b + TASK.priority] = e.priority;
-      d[b + TASK.schedulingClass] = e.schedulingClass;
-      d[b + TASK.cpu] = e.cpuRequest;
-      d[b + TASK.memory] = e.memoryRequest;
-      d[b + TASK.disk] = e.diskRequest;
-      d[b + TASK.line] = e.line;
-      d[b + TASK.file] = this.fileIndex(e.file);
+      table.priority[slot] = e.priority;
+      table.schedulingClass[slot] = e.schedulingClass;
+      table.cpu[slot] = e.cpuRequest;
+      table.memory[slot] = e.memoryRequest;
+      table.disk[slot] = e.diskRequest;
+      table.line[slot] = e.line;
+      table.file[slot] = this.fileIndex(e.file);
       return;
     }
-    if (e.schedulingClass >= 0) d[b + TASK.schedulingClass] = e.schedulingClass;
-    if (!Number.isNaN(e.cpuRequest)) d[b + TASK.cpu] = e.cpuRequest;
-    if (!Number.isNaN(e.memoryRequest)) d[b + TASK.memory] = e.memoryRequest;
-    if (!Number.isNaN(e.diskRequest)) d[b + TASK.disk] = e.diskRequest;
+    if (e.schedulingClass >= 0) table.schedulingClass[slot] = e.schedulingClass;
+    if (!Number.isNaN(e.cpuRequest)) table.cpu[slot] = e.cpuRequest;
+    if (!Number.isNaN(e.memoryRequest)) table.memory[slot] = e.memoryRequest;
+    if (!Number.isNaN(e.diskRequest)) table.disk[slot] = e.diskRequest;
   }
 
   private fileIndex(file: string): number {
@@ -239,28 +229,27 @@ export class PlacementTracker {
   }
 
   private emit(slot: number, endUs: number, end: PlacementEnd): void {
-    const d = this.table.data;
-    const b = slot * STRIDE;
+    const t = this.table;
     this.counts.placements++;
     if (end === 'CENSORED') this.counts.censored++;
-    const flags = d[b + TASK.flags]!;
+    const flags = t.flags[slot]!;
     const p = this.out;
-    p.jobId = d[b + TASK.job]!;
-    p.taskIndex = d[b + TASK.task]!;
-    p.machineId = d[b + TASK.machine]!;
-    p.submitUs = d[b + TASK.submit]!;
+    p.jobId = t.jobId[slot]!;
+    p.taskIndex = t.taskIndex[slot]!;
+    p.machineId = t.machineId[slot]!;
+    p.submitUs = t.submitUs[slot]!;
     p.submitSeen = (flags & SUBMIT_SEEN) !== 0;
-    p.startUs = d[b + TASK.start]!;
+    p.startUs = t.startUs[slot]!;
     p.endUs = endUs;
     p.end = end;
     p.censored = end === 'CENSORED';
-    p.priority = d[b + TASK.priority]!;
-    p.schedulingClass = d[b + TASK.schedulingClass]!;
-    p.cpuRequest = d[b + TASK.cpu]!;
-    p.memoryRequest = d[b + TASK.memory]!;
-    p.diskRequest = d[b + TASK.disk]!;
-    p.file = this.files[d[b + TASK.file]!]!;
-    p.line = d[b + TASK.line]!;
+    p.priority = t.priority[slot]!;
+    p.schedulingClass = t.schedulingClass[slot]!;
+    p.cpuRequest = t.cpu[slot]!;
+    p.memoryRequest = t.memory[slot]!;
+    p.diskRequest = t.disk[slot]!;
+    p.file = this.files[t.file[slot]!]!;
+    p.line = t.line[slot]!;
     this.onPlacement(p);
   }
 }

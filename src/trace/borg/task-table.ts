@@ -3,28 +3,6 @@ import { NumberMap } from '../columns/number-map.js';
 /** Flag bit of a slot in use (the tracker owns the low bits). */
 export const IN_USE = 0x80;
 
-/** Field offsets within a slot record of `TaskTable.data`. */
-export const TASK = {
-  job: 0,
-  task: 1,
-  submit: 2,
-  start: 3,
-  machine: 4,
-  cpu: 5,
-  memory: 6,
-  disk: 7,
-  priority: 8,
-  schedulingClass: 9,
-  line: 10,
-  file: 11,
-  /** Bit 0: running; bit 1: a SUBMIT was read; bit 7: slot in use. */
-  flags: 12,
-  /** Insertion sequence, for a stable order of what is left at the end. */
-  seq: 13,
-} as const;
-/** Doubles per slot record: 14 fields, padded to 128 bytes. */
-export const STRIDE = 16;
-
 const EMPTY_TASKS = new Int32Array(0);
 
 function nextPow2(n: number): number {
@@ -37,8 +15,8 @@ function nextPow2(n: number): number {
 const TASK_INDEX_LIMIT = 2 ** 20;
 
 /**
- * The open tasks of the placement pairing: one slot per pending or running task, a fixed-size record
- * in one Float64Array. A task is found in two steps: its job in a `NumberMap` (remembering the last job, since a
+ * The open tasks of the placement pairing: one slot per pending or running task, in typed-array
+ * columns. A task is found in two steps: its job in a `NumberMap` (remembering the last job, since a
  * job's events come in bursts), then its task index in that job's Int32Array of slots. Over the 14
  * shared task_events parts up to ~300,000 tasks are open at once while 2.6 million rows pass: no
  * object per task, no boxed keys, nothing for the garbage collector. A job's array is dropped when
@@ -55,12 +33,23 @@ export class TaskTable {
   private readonly pools = new Map<number, Int32Array[]>();
   private count = 0;
 
-  /**
-   * Slot records, `STRIDE` doubles each (fields at the offsets of `TASK`). One record per task keeps
-   * an event's reads and writes within two cache lines; separate columns would touch one line per
-   * field, at random places, for every row. Re-read after `insert` (it may grow the array).
-   */
-  data: Float64Array;
+  // slot columns
+  jobId: Float64Array;
+  taskIndex: Float64Array;
+  submitUs: Float64Array;
+  startUs: Float64Array;
+  machineId: Float64Array;
+  cpu: Float64Array;
+  memory: Float64Array;
+  disk: Float64Array;
+  priority: Int32Array;
+  schedulingClass: Int32Array;
+  line: Int32Array;
+  file: Int32Array;
+  /** Bit 0: running; bit 1: a SUBMIT was read; bit 7: slot in use. */
+  flags: Uint8Array;
+  /** Insertion sequence, for a stable order of what is left at the end. */
+  seq: Float64Array;
 
   private capacity: number;
   private freeList: Int32Array;
@@ -68,9 +57,22 @@ export class TaskTable {
   private nextSlot = 0;
   private seqCounter = 0;
 
-  constructor(initialSlots = 1 << 16) {
+  constructor(initialSlots = 1 << 18) {
     this.capacity = initialSlots;
-    this.data = new Float64Array(initialSlots * STRIDE);
+    this.jobId = new Float64Array(initialSlots);
+    this.taskIndex = new Float64Array(initialSlots);
+    this.submitUs = new Float64Array(initialSlots);
+    this.startUs = new Float64Array(initialSlots);
+    this.machineId = new Float64Array(initialSlots);
+    this.cpu = new Float64Array(initialSlots);
+    this.memory = new Float64Array(initialSlots);
+    this.disk = new Float64Array(initialSlots);
+    this.priority = new Int32Array(initialSlots);
+    this.schedulingClass = new Int32Array(initialSlots);
+    this.line = new Int32Array(initialSlots);
+    this.file = new Int32Array(initialSlots);
+    this.flags = new Uint8Array(initialSlots);
+    this.seq = new Float64Array(initialSlots);
     this.freeList = new Int32Array(initialSlots);
   }
 
@@ -101,12 +103,10 @@ export class TaskTable {
   /** A fresh slot for (job, task), which must not be held yet. */
   insert(jobId: number, taskIndex: number): number {
     const slot = this.allocate();
-    const b = slot * STRIDE;
-    const d = this.data;
-    d[b + TASK.job] = jobId;
-    d[b + TASK.task] = taskIndex;
-    d[b + TASK.seq] = this.seqCounter++;
-    d[b + TASK.flags] = IN_USE;
+    this.jobId[slot] = jobId;
+    this.taskIndex[slot] = taskIndex;
+    this.seq[slot] = this.seqCounter++;
+    this.flags[slot] = IN_USE;
     this.count++;
     if (taskIndex >= TASK_INDEX_LIMIT) {
       this.others.set(`${jobId}/${taskIndex}`, slot);
@@ -142,7 +142,7 @@ export class TaskTable {
   /** Forgets (job, task) and frees its slot. */
   remove(jobId: number, taskIndex: number, slot: number): void {
     this.freeList[this.freeTop++] = slot;
-    this.data[slot * STRIDE + TASK.flags] = 0;
+    this.flags[slot] = 0;
     this.count--;
     if (taskIndex >= TASK_INDEX_LIMIT) {
       this.others.delete(`${jobId}/${taskIndex}`);
@@ -185,10 +185,8 @@ export class TaskTable {
   /** Slots held, in insertion order. */
   heldSlots(): number[] {
     const out: number[] = [];
-    const d = this.data;
-    for (let slot = 0; slot < this.nextSlot; slot++)
-      if ((d[slot * STRIDE + TASK.flags]! & IN_USE) !== 0) out.push(slot);
-    return out.sort((a, b) => d[a * STRIDE + TASK.seq]! - d[b * STRIDE + TASK.seq]!);
+    for (let slot = 0; slot < this.nextSlot; slot++) if ((this.flags[slot]! & IN_USE) !== 0) out.push(slot);
+    return out.sort((a, b) => this.seq[a]! - this.seq[b]!);
   }
 
   clear(): void {
@@ -198,7 +196,7 @@ export class TaskTable {
     this.others.clear();
     this.lastJobId = -1;
     this.count = 0;
-    this.data.fill(0);
+    this.flags.fill(0);
     this.freeTop = 0;
     this.nextSlot = 0;
   }
@@ -211,12 +209,33 @@ export class TaskTable {
 
   private growSlots(): void {
     const n = this.capacity * 2;
-    const data = new Float64Array(n * STRIDE);
-    data.set(this.data);
-    this.data = data;
-    const free = new Int32Array(n);
-    free.set(this.freeList);
-    this.freeList = free;
+    const f64 = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.jobId = f64(this.jobId);
+    this.taskIndex = f64(this.taskIndex);
+    this.submitUs = f64(this.submitUs);
+    this.startUs = f64(this.startUs);
+    this.machineId = f64(this.machineId);
+    this.cpu = f64(this.cpu);
+    this.memory = f64(this.memory);
+    this.disk = f64(this.disk);
+    this.seq = f64(this.seq);
+    this.priority = i32(this.priority);
+    this.schedulingClass = i32(this.schedulingClass);
+    this.line = i32(this.line);
+    this.file = i32(this.file);
+    this.freeList = i32(this.freeList);
+    const flags = new Uint8Array(n);
+    flags.set(this.flags);
+    this.flags = flags;
     this.capacity = n;
   }
 }
