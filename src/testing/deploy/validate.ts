@@ -7,8 +7,9 @@ import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatConfigIssues, parseProfileConfig } from '../../core/index.js';
 import { describeManifest, isObj, loadManifests, modelClass, schemaIssues } from './manifests.js';
+import { PROMETHEUS_OPERATOR_API, prometheusOperatorIssues } from '../prometheus/monitor-shapes.js';
 import type { Manifest, ManifestIssue, Obj } from './manifests.js';
-import { kubeSchedulerConfigurationIssues, kustomizationIssues } from './shapes.js';
+import { kubeSchedulerConfigurationIssues, kustomizationIssues, monitorIssues } from './shapes.js';
 
 const CLUSTER_SCOPED = new Set([
   'Namespace',
@@ -74,10 +75,19 @@ async function documentIssues(m: Manifest, report: (msg: string) => void): Promi
     for (const i of kubeSchedulerConfigurationIssues(o)) report(i);
     return;
   }
+  if (apiVersion === PROMETHEUS_OPERATOR_API) {
+    for (const i of prometheusOperatorIssues(o)) report(i);
+    return;
+  }
   if (kind === 'Kustomization') {
     if (apiVersion !== 'kustomize.config.k8s.io/v1beta1')
       report(`apiVersion: expected kustomize.config.k8s.io/v1beta1, got ${apiVersion}`);
     for (const i of kustomizationIssues(o)) report(i);
+    return;
+  }
+  if (apiVersion === 'monitoring.coreos.com/v1' && (kind === 'ServiceMonitor' || kind === 'PodMonitor')) {
+    for (const i of monitorIssues(kind, o)) report(i);
+    if (str(meta(o)['namespace']) === undefined) report('metadata.namespace: set it explicitly');
     return;
   }
   const cls = await modelClass(apiVersion, kind);
@@ -117,6 +127,14 @@ async function documentIssues(m: Manifest, report: (msg: string) => void): Promi
   }
 }
 
+/**
+ * A `{{placeholder}}` value: the document is a template another tool fills in (e.g. the replay's pod
+ * templates). Its schema is still checked; references through placeholders cannot be.
+ */
+function isPlaceholder(v: string | undefined): boolean {
+  return v !== undefined && /\{\{[^}]*\}\}/.test(v);
+}
+
 function key(kind: string, ns: string | undefined, name: string): string {
   return `${kind}/${ns ?? ''}/${name}`;
 }
@@ -134,12 +152,21 @@ function crossIssues(
   const objects = new Set<string>();
   const namespaces = new Set<string>(BUILT_IN_NAMESPACES);
   const templates: { m: Manifest; ns: string | undefined; labels: Obj; ports: Set<string | number> }[] = [];
+  const services: { ns: string | undefined; labels: Obj; ports: Set<string> }[] = [];
   for (const m of manifests) {
     const kind = str(m.object['kind']) ?? '';
     const md = meta(m.object);
     const name = str(md['name']) ?? '';
     objects.add(key(kind, str(md['namespace']), name));
     if (kind === 'Namespace') namespaces.add(name);
+    if (kind === 'Service') {
+      const ports = new Set(
+        arr(at(m.object, 'spec', 'ports'))
+          .filter(isObj)
+          .map((p) => str(p['name']) ?? ''),
+      );
+      services.push({ ns: str(md['namespace']), labels: isObj(md['labels']) ? md['labels'] : {}, ports });
+    }
     const t = podTemplate(m.object);
     if (t !== undefined) {
       const ports = new Set<string | number>();
@@ -161,8 +188,9 @@ function crossIssues(
     const kind = str(o['kind']) ?? '';
     if (FILE_KINDS.has(kind)) continue;
     const ns = str(meta(o)['namespace']);
-    if (ns !== undefined && !namespaces.has(ns))
+    if (ns !== undefined && !isPlaceholder(ns) && !namespaces.has(ns)) {
       report(m, `metadata.namespace: namespace ${ns} is not defined under deploy/`);
+    }
     const t = podTemplate(o);
     if (t !== undefined) {
       const selector = at(o, 'spec', 'selector', 'matchLabels');
@@ -176,7 +204,12 @@ function crossIssues(
         report(m, 'spec.selector.matchLabels: must match spec.template.metadata.labels');
       }
       const sa = str(at(t, 'spec', 'serviceAccountName'));
-      if (sa !== undefined && sa !== 'default' && !objects.has(key('ServiceAccount', ns, sa))) {
+      if (
+        sa !== undefined &&
+        sa !== 'default' &&
+        !isPlaceholder(sa) &&
+        !objects.has(key('ServiceAccount', ns, sa))
+      ) {
         report(m, `serviceAccountName: ServiceAccount ${ns ?? ''}/${sa} is not defined under deploy/`);
       }
       for (const v of arr(at(t, 'spec', 'volumes')).filter(isObj)) {
@@ -219,6 +252,41 @@ function crossIssues(
             report(
               m,
               `spec.ports: targetPort ${String(target)} is not a container port of the selected pods`,
+            );
+          }
+        }
+      }
+    }
+    if (kind === 'ServiceMonitor' || kind === 'PodMonitor') {
+      const selector = at(o, 'spec', 'selector', 'matchLabels');
+      const names = arr(at(o, 'spec', 'namespaceSelector', 'matchNames')).map(String);
+      const inScope = (n: string | undefined): boolean =>
+        at(o, 'spec', 'namespaceSelector', 'any') === true ||
+        (names.length > 0 ? names.includes(n ?? '') : n === ns);
+      const endpoints = arr(
+        at(o, 'spec', kind === 'ServiceMonitor' ? 'endpoints' : 'podMetricsEndpoints'),
+      ).filter(isObj);
+      if (isObj(selector)) {
+        const targets =
+          kind === 'ServiceMonitor'
+            ? services
+                .filter((sv) => inScope(sv.ns) && labelsMatch(selector, sv.labels))
+                .map((sv) => sv.ports as Set<string | number>)
+            : templates
+                .filter((tp) => inScope(tp.ns) && labelsMatch(selector, tp.labels))
+                .map((tp) => tp.ports);
+        if (targets.length === 0) {
+          report(
+            m,
+            `spec.selector: matches no ${kind === 'ServiceMonitor' ? 'Service' : 'pod template'} under deploy/`,
+          );
+        }
+        for (const e of endpoints) {
+          const port = str(e['port']);
+          if (port !== undefined && targets.length > 0 && !targets.some((p) => p.has(port))) {
+            report(
+              m,
+              `port ${port}: not a port name of the selected ${kind === 'ServiceMonitor' ? 'Services' : 'pods'}`,
             );
           }
         }
