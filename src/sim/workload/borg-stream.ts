@@ -11,6 +11,7 @@ import {
 } from '../../trace/index.js';
 import type { TaskEvent } from '../../trace/index.js';
 import type { SimJob } from '../run/job.js';
+import { KeyIndex } from './key-index.js';
 import type { ArrivalSink, JobStream } from '../run/stream.js';
 
 export interface BorgStreamOptions {
@@ -43,6 +44,8 @@ export interface BorgStreamCounts {
 }
 
 interface TaskState {
+  /** Order of first insertion into the table (the order censored placements are ended in). */
+  seq: number;
   submitUs: number;
   memory: number;
   cpu: number;
@@ -51,8 +54,107 @@ interface TaskState {
   startUs: number;
 }
 
-/** The fields of a task_events row the replay needs (a small object per buffered row). */
+/** The fields of a task_events row the replay needs. */
 type Row = Pick<TaskEvent, 'timeUs' | 'jobId' | 'taskIndex' | 'eventType' | 'memoryRequest' | 'cpuRequest'>;
+
+/**
+ * Rows decoded from one chunk of input, column by column (typed arrays reused from chunk to chunk):
+ * no object per row, so a month of rows leaves no garbage behind.
+ */
+class RowBuffer {
+  length = 0;
+  timeUs = new Float64Array(4096);
+  jobId = new Float64Array(4096);
+  taskIndex = new Float64Array(4096);
+  eventType = new Float64Array(4096);
+  memoryRequest = new Float64Array(4096);
+  cpuRequest = new Float64Array(4096);
+
+  push(e: Row): void {
+    if (this.length === this.timeUs.length) this.grow();
+    const i = this.length++;
+    this.timeUs[i] = e.timeUs;
+    this.jobId[i] = e.jobId;
+    this.taskIndex[i] = e.taskIndex;
+    this.eventType[i] = e.eventType;
+    this.memoryRequest[i] = e.memoryRequest;
+    this.cpuRequest[i] = e.cpuRequest;
+  }
+
+  /** Copies row `i` into `out` (one object reused for every row). */
+  read(i: number, out: Row): void {
+    out.timeUs = this.timeUs[i]!;
+    out.jobId = this.jobId[i]!;
+    out.taskIndex = this.taskIndex[i]!;
+    out.eventType = this.eventType[i]!;
+    out.memoryRequest = this.memoryRequest[i]!;
+    out.cpuRequest = this.cpuRequest[i]!;
+  }
+
+  private grow(): void {
+    const cap = this.timeUs.length * 2;
+    const more = (a: Float64Array): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.timeUs = more(this.timeUs);
+    this.jobId = more(this.jobId);
+    this.taskIndex = more(this.taskIndex);
+    this.eventType = more(this.eventType);
+    this.memoryRequest = more(this.memoryRequest);
+    this.cpuRequest = more(this.cpuRequest);
+  }
+}
+
+/**
+ * Open tasks by task key, with the semantics of a `Map` the replay relies on (a replaced entry keeps
+ * its place in the insertion order) but keyed through a `KeyIndex`.
+ */
+class TaskTable {
+  private index = new KeyIndex(4096);
+  private readonly states: (TaskState | undefined)[] = [];
+  private readonly freeRows: number[] = [];
+  private seq = 0;
+
+  get(key: number): TaskState | undefined {
+    const row = this.index.get(key);
+    return row < 0 ? undefined : this.states[row];
+  }
+
+  set(key: number, st: TaskState): void {
+    const row = this.index.get(key);
+    if (row >= 0) {
+      st.seq = this.states[row]!.seq;
+      this.states[row] = st;
+      return;
+    }
+    st.seq = this.seq++;
+    const free = this.freeRows.pop() ?? this.states.length;
+    this.states[free] = st;
+    this.index.set(key, free);
+  }
+
+  delete(key: number): void {
+    const row = this.index.delete(key);
+    if (row < 0) return;
+    this.states[row] = undefined;
+    this.freeRows.push(row);
+  }
+
+  /** Open tasks in the order they were first inserted (as a Map iterates). */
+  inInsertionOrder(): TaskState[] {
+    const out: TaskState[] = [];
+    for (const st of this.states) if (st !== undefined) out.push(st);
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  clear(): void {
+    this.index = new KeyIndex();
+    this.states.length = 0;
+    this.freeRows.length = 0;
+  }
+}
 
 /** Task key: job id and task index in one exact number (job ids < 2^33, task indices < 2^20). */
 function taskKey(e: Row): number {
@@ -79,12 +181,21 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     zeroMemory: 0,
     neverScheduled: 0,
   };
-  const tasks = new Map<number, TaskState>();
-  const sgxByJob = new Map<number, boolean>();
+  const tasks = new TaskTable();
+  // Job id -> 1 (SGX) or 0: a hash index on the exact job id (a Map of such keys is slow).
+  const sgxByJob = new KeyIndex();
   // Rows are decoded chunk by chunk (the scanner calls back synchronously for every row of a chunk)
   // into this buffer, then applied up to the requested time: no promise per row.
   let iterator: AsyncIterator<void> | undefined;
-  let chunk: Row[] = [];
+  const chunk = new RowBuffer();
+  const row: Row = {
+    timeUs: 0,
+    jobId: 0,
+    taskIndex: 0,
+    eventType: EVENT.SUBMIT,
+    memoryRequest: 0,
+    cpuRequest: 0,
+  };
   let at = 0;
   const log = new IssueLog({ strict: false });
   const decoded = emptyTaskEvent();
@@ -95,14 +206,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
       counts.timeZeroRows++;
       return;
     }
-    chunk.push({
-      timeUs: decoded.timeUs,
-      jobId: decoded.jobId,
-      taskIndex: decoded.taskIndex,
-      eventType: decoded.eventType,
-      memoryRequest: decoded.memoryRequest,
-      cpuRequest: decoded.cpuRequest,
-    });
+    chunk.push(decoded);
   };
   let originUs = -1;
   let lastUs = 0;
@@ -110,11 +214,10 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
   let ended = false;
 
   const sgxOf = (jobId: number): boolean => {
-    let sgx = sgxByJob.get(jobId);
-    if (sgx === undefined) {
-      sgx = isSgxJob(String(jobId), o.sgxShare, o.seed);
-      sgxByJob.set(jobId, sgx);
-    }
+    const known = sgxByJob.get(jobId);
+    if (known >= 0) return known === 1;
+    const sgx = isSgxJob(String(jobId), o.sgxShare, o.seed);
+    sgxByJob.set(jobId, sgx ? 1 : 0);
     return sgx;
   };
 
@@ -123,6 +226,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     const type = e.eventType;
     if (type === EVENT.SUBMIT) {
       tasks.set(key, {
+        seq: 0,
         submitUs: e.timeUs,
         memory: e.memoryRequest,
         cpu: e.cpuRequest,
@@ -134,7 +238,14 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     let st = tasks.get(key);
     if (type === EVENT.SCHEDULE) {
       if (st === undefined) {
-        st = { submitUs: e.timeUs, memory: e.memoryRequest, cpu: e.cpuRequest, placement: -1, startUs: 0 };
+        st = {
+          seq: 0,
+          submitUs: e.timeUs,
+          memory: e.memoryRequest,
+          cpu: e.cpuRequest,
+          placement: -1,
+          startUs: 0,
+        };
         tasks.set(key, st);
       }
       const memory = Number.isNaN(e.memoryRequest) ? st.memory : e.memoryRequest;
@@ -177,7 +288,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
   const finish = (sink: ArrivalSink): void => {
     ended = true;
     // Placements still running when the data ends: censored at the last timestamp read.
-    for (const st of tasks.values()) {
+    for (const st of tasks.inInsertionOrder()) {
       if (st.placement < 0) continue;
       counts.censored++;
       sink.duration(st.placement, (lastUs - st.startUs) / 1e6);
@@ -196,7 +307,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
       iterator ??= scanCsvFiles(resolveSources(o.files, 'task_events'), onRow, log)[Symbol.asyncIterator]();
       for (;;) {
         if (at >= chunk.length) {
-          chunk = [];
+          chunk.length = 0;
           at = 0;
           const r = await iterator.next();
           if (r.done === true && chunk.length === 0) {
@@ -205,12 +316,13 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
           }
           continue;
         }
-        const e = chunk[at]!;
-        if (originUs < 0) originUs = e.timeUs;
-        if ((e.timeUs - originUs) / 1e6 > t) return true;
+        const timeUs = chunk.timeUs[at]!;
+        if (originUs < 0) originUs = timeUs;
+        if ((timeUs - originUs) / 1e6 > t) return true;
+        chunk.read(at, row);
         at++;
-        lastUs = e.timeUs;
-        apply(e, sink);
+        lastUs = timeUs;
+        apply(row, sink);
       }
     },
   };
