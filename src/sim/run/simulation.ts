@@ -96,6 +96,15 @@ class ProbeEntry {
   ) {
     this.ring = new Float64Array(size);
   }
+
+  /** Back to a fresh entry (every sample 0), for reuse by the next pod. */
+  reset(): void {
+    this.ring.fill(0);
+    this.head = 0;
+    this.last = 0;
+    this.same = 0;
+    this.pod = null;
+  }
 }
 
 class NodeState {
@@ -160,6 +169,8 @@ class Simulation {
   private readonly attackers: Pod[] = [];
   private readonly probeNodes: NodeState[] = [];
   private readonly memDirtyNodes: NodeState[] = [];
+  /** Probe entries whose samples have aged out, ready for the next SGX pod. */
+  private readonly spareProbes: ProbeEntry[] = [];
 
   /** Bumped whenever capacity may have been freed: a pod that failed at this epoch still fails. */
   private epoch = 0;
@@ -325,14 +336,11 @@ class Simulation {
 
   /** A job read from the input: it arrives at its submit time (now, if the input delivered it late). */
   private incoming(job: SimJob, key: number): void {
-    for (const field of ['duration', 'requestBytes', 'usageBytes', 'cpuMillis'] as const) {
-      const v = job[field];
-      if (field === 'duration' && key >= 0 && Number.isNaN(v)) continue;
-      if (!(v >= 0) || !Number.isFinite(v))
-        throw new SimInputError(job.id, field, `expected a finite number >= 0, got ${v}`);
-      if (field !== 'duration' && !Number.isInteger(v))
-        throw new SimInputError(job.id, field, `expected a whole number (bytes or millicores), got ${v}`);
-    }
+    // Field by field (not a loop over names: this runs once per placement of a month-long trace).
+    if (!(key >= 0 && Number.isNaN(job.duration))) checkFinite(job, 'duration', job.duration);
+    checkWhole(job, 'requestBytes', job.requestBytes);
+    checkWhole(job, 'usageBytes', job.usageBytes);
+    checkWhole(job, 'cpuMillis', job.cpuMillis);
     const pod = this.newPod(job, false);
     pod.state = State.Incoming;
     if (key >= 0) this.awaitingDuration.set(key, pod);
@@ -656,7 +664,9 @@ class Simulation {
   // ---- measured usage (probe model) ----
 
   private probeStart(pod: Pod, node: NodeState): void {
-    const entry = new ProbeEntry(pod, this.ringSize);
+    // Entries whose samples aged out are reused: no ring allocated per SGX pod.
+    const entry = this.spareProbes.pop() ?? new ProbeEntry(null, this.ringSize);
+    entry.pod = pod;
     pod.probe = entry;
     node.probeEntries.push(entry);
     if (!node.probeActive) {
@@ -699,6 +709,8 @@ class Simulation {
         }
         if (max === 0 && e.pod === null) {
           this.ghosts--; // gone, and aged out of the window
+          e.reset();
+          this.spareProbes.push(e);
           continue;
         }
         sum += max;
@@ -767,6 +779,17 @@ class Simulation {
       lateEnds: this.lateEnds,
     });
   }
+}
+
+function checkFinite(job: SimJob, field: keyof SimJob, v: number): void {
+  if (!(v >= 0) || !Number.isFinite(v))
+    throw new SimInputError(job.id, field, `expected a finite number >= 0, got ${v}`);
+}
+
+function checkWhole(job: SimJob, field: keyof SimJob, v: number): void {
+  checkFinite(job, field, v);
+  if (!Number.isInteger(v))
+    throw new SimInputError(job.id, field, `expected a whole number (bytes or millicores), got ${v}`);
 }
 
 /** The reasons of a failed decision, one entry per distinct reason kind. */
