@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { repoPath, REPO_ROOT } from '../paths.js';
 import { describeManifest, isObj, yamlFilesUnder } from './manifests.js';
 import type { Manifest } from './manifests.js';
@@ -161,6 +161,16 @@ test('the validator itself catches schema errors, bad extender configs, dangling
       'metadata: {name: pdb, namespace: nowhere}',
       'spec: {minAvailable: 1, selector: {matchLabels: {app: none}}}',
       '---',
+      'apiVersion: monitoring.coreos.com/v1',
+      'kind: ServiceMonitor',
+      'metadata: {name: sm, namespace: nowhere}',
+      'spec: {selector: {matchLabels: {app: none}}, endpoints: [{port: web, interval: 5s, scrapeTimeout: 10s}]}',
+      '---',
+      'apiVersion: monitoring.coreos.com/v1',
+      'kind: PodMonitor',
+      'metadata: {name: pm, namespace: nowhere}',
+      'spec: {selector: {matchLabels: {a: c}}, podMetricsEndpoints: [{port: nope}]}',
+      '---',
       'apiVersion: example.com/v1',
       'kind: Gadget',
       'metadata: {name: g}',
@@ -183,6 +193,8 @@ test('the validator itself catches schema errors, bad extender configs, dangling
     /ClusterRole r\): rules\[0\]\.resources: no wildcards/,
     /no schema for example\.com\/v1 Gadget/,
     /PodDisruptionBudget pdb\): spec\.selector\.matchLabels: matches no pod template/,
+    /ServiceMonitor sm\): spec\.selector: matches no Service/,
+    /PodMonitor pm\): port nope: not a port name of the selected pods/,
     /bad\.yaml:\d+: YAML syntax/,
   ]) {
     assert.match(text, expected);
@@ -250,4 +262,23 @@ test('the control-plane and the second-scheduler configurations give the extende
     (embedded['extenders'] as Record<string, unknown>[])[0]!['urlPrefix'],
     'http://sgx-extender.sgx-orchestrator.svc:8888',
   );
+});
+
+test('every kustomization under deploy/ builds with kubectl kustomize (when kubectl is installed)', async (t) => {
+  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    t.skip('kubectl is not installed');
+    return;
+  }
+  const { manifests } = await loaded;
+  const dirs = manifests
+    .filter((m) => m.object['kind'] === 'Kustomization')
+    .map((m) => m.file.replace(/\/kustomization\.ya?ml$/, ''));
+  assert.ok(dirs.length >= 3);
+  for (const dir of dirs) {
+    const r = spawnSync('kubectl', ['kustomize', repoPath(dir)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `kubectl kustomize ${dir}: ${r.stderr}`);
+    const kinds = parseAllDocuments(r.stdout).map((d) => (d.toJS() as { kind?: string } | null)?.kind);
+    assert.ok(kinds.includes('Namespace'), `${dir}: the namespace comes with every mode`);
+  }
 });

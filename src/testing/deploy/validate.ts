@@ -9,7 +9,7 @@ import { formatConfigIssues, parseProfileConfig } from '../../core/index.js';
 import { describeManifest, isObj, loadManifests, modelClass, schemaIssues } from './manifests.js';
 import { PROMETHEUS_OPERATOR_API, prometheusOperatorIssues } from '../prometheus/monitor-shapes.js';
 import type { Manifest, ManifestIssue, Obj } from './manifests.js';
-import { kubeSchedulerConfigurationIssues, kustomizationIssues, monitorIssues } from './shapes.js';
+import { kubeSchedulerConfigurationIssues, kustomizationIssues } from './shapes.js';
 
 const CLUSTER_SCOPED = new Set([
   'Namespace',
@@ -83,11 +83,6 @@ async function documentIssues(m: Manifest, report: (msg: string) => void): Promi
     if (apiVersion !== 'kustomize.config.k8s.io/v1beta1')
       report(`apiVersion: expected kustomize.config.k8s.io/v1beta1, got ${apiVersion}`);
     for (const i of kustomizationIssues(o)) report(i);
-    return;
-  }
-  if (apiVersion === 'monitoring.coreos.com/v1' && (kind === 'ServiceMonitor' || kind === 'PodMonitor')) {
-    for (const i of monitorIssues(kind, o)) report(i);
-    if (str(meta(o)['namespace']) === undefined) report('metadata.namespace: set it explicitly');
     return;
   }
   const cls = await modelClass(apiVersion, kind);
