@@ -125,8 +125,8 @@ export const SCENARIOS: readonly Scenario[] = [
 export const MIB = 1024 * 1024;
 
 /**
- * What each node's measured EPC is once the steps up to `upTo` (exclusive) have settled: the sum
- * of the usage of the pods placed there and not ended. Both paths check against it.
+ * What each node's measured EPC settles to given where pods were placed and which have ended: the
+ * sum of the usage of the pods running there. Both paths check against it.
  */
 export function settledUsage(
   s: Scenario,
