@@ -5,10 +5,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KubeConfigError, loadKubeConfig } from '../../k8s/client/kubeconfig.js';
 import { RestReplayApi, collectRun, readState, runIdProblem, runSelector } from '../../k8s/replay/index.js';
 import type { ReplayState } from '../../k8s/replay/index.js';
-import { renderReport } from '../../report/index.js';
 import { ENFORCEMENT_MODES, PodCsvWriter, summaryTable, writeExperimentResult } from '../../sim/index.js';
 import type { EnforcementMode } from '../../sim/index.js';
 import type { Command } from '../command.js';
@@ -92,6 +90,8 @@ export const command: Command = {
         throw new CliError('input', `${statePath}: belongs to run ${state.runId}, not ${runId}`);
     }
     const namespace = v.namespace ?? state?.namespace ?? 'default';
+    // Loaded here, not at the top: flag errors answer at once without the Kubernetes library.
+    const { KubeConfigError, loadKubeConfig } = await import('../../k8s/client/kubeconfig.js');
     let api: RestReplayApi;
     try {
       const { kc } = loadKubeConfig({
@@ -139,7 +139,10 @@ export const command: Command = {
         csv.close();
       }
       const file = writeExperimentResult(dir, out.result);
-      if (v['no-report'] !== true) writeFileSync(join(dir, 'report.html'), renderReport(out.result));
+      if (v['no-report'] !== true) {
+        const { renderReport } = await import('../../report/index.js');
+        writeFileSync(join(dir, 'report.html'), renderReport(out.result));
+      }
       process.stdout.write(`${out.result.description}\n\n${summaryTable(out.result)}\n\n`);
       if (out.skipped.length > 0)
         process.stderr.write(

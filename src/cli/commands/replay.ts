@@ -7,7 +7,6 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { EPC_RESOURCE_NAMES, isEpcResourceName, USABLE_EPC_128MIB_BYTES } from '../../core/index.js';
 import type { EpcResourceName } from '../../core/index.js';
-import { KubeConfigError, loadKubeConfig } from '../../k8s/client/kubeconfig.js';
 import {
   DEFAULT_SGX_TEMPLATE,
   DEFAULT_STANDARD_TEMPLATE,
@@ -38,7 +37,6 @@ import {
   numberFlag,
   workloadFromFlags,
 } from '../workload-flags.js';
-import { asCliError } from './simulate.js';
 
 export const DEFAULT_SGX_IMAGE = 'localhost/stress-sgx:latest';
 export const DEFAULT_STANDARD_IMAGE = 'localhost/stress-ng:latest';
@@ -155,7 +153,9 @@ function parseLabels(text: string | undefined): Record<string, string> {
   return out;
 }
 
-function kubeApi(values: Values): RestReplayApi {
+/** The API client; the Kubernetes library is loaded only here (a dry run never pays for it). */
+async function kubeApi(values: Values): Promise<RestReplayApi> {
+  const { KubeConfigError, loadKubeConfig } = await import('../../k8s/client/kubeconfig.js');
   try {
     const { kc } = loadKubeConfig({
       ...(typeof values.kubeconfig === 'string' ? { path: values.kubeconfig } : {}),
@@ -169,7 +169,7 @@ function kubeApi(values: Values): RestReplayApi {
 }
 
 /** Maps API failures (unreachable server, refusals) to CLI errors that say what to check. */
-function apiError(err: unknown): unknown {
+async function apiError(err: unknown): Promise<unknown> {
   if (err instanceof ReplayError)
     return new CliError(
       err.status === 403 ? 'config' : err.status === null ? 'unavailable' : 'input',
@@ -179,7 +179,7 @@ function apiError(err: unknown): unknown {
     return new CliError('config', err.message);
   if (err instanceof Error && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|timed out/.test(err.message))
     return new CliError('unavailable', `cannot reach the API server: ${err.message}`);
-  return asCliError(err);
+  return (await import('./simulate.js')).asCliError(err);
 }
 
 /** Everything the flags say, checked before anything is read or created. */
@@ -224,7 +224,8 @@ function settings(values: Values, positionals: readonly string[]) {
     try {
       return path === undefined ? fallback : loadTemplate(resolve(path));
     } catch (err) {
-      throw apiError(err);
+      if (err instanceof TemplateError) throw new CliError('config', err.message);
+      throw err;
     }
   };
   return {
@@ -315,7 +316,7 @@ async function runCleanup(argv: readonly string[]): Promise<number> {
   if (problem !== null) throw flagError('replay', `--run-id: ${problem}`);
   const namespace = typeof values.namespace === 'string' ? values.namespace : 'default';
   const qps = typeof values.rate === 'string' ? numberFlag('replay', 'rate', values.rate, 0.001) : 20;
-  const api = kubeApi(values);
+  const api = await kubeApi(values);
   const progress = progressLine(`cleanup ${runId}`);
   try {
     const out = await cleanupRun(api, {
@@ -334,7 +335,7 @@ async function runCleanup(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (err) {
     progress.end();
-    throw apiError(err);
+    throw await apiError(err);
   } finally {
     api.close();
   }
@@ -343,7 +344,7 @@ async function runCleanup(argv: readonly string[]): Promise<number> {
 async function runReplayCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   const s = settings(values, positionals);
-  const api = s.dryRun ? null : kubeApi(values);
+  const api = s.dryRun ? null : await kubeApi(values);
   try {
     let attack: AttackSpec | undefined;
     if (s.attackerFraction > 0) {
@@ -433,7 +434,7 @@ async function runReplayCommand(argv: readonly string[]): Promise<number> {
     );
     return 0;
   } catch (err) {
-    throw apiError(err);
+    throw await apiError(err);
   } finally {
     api?.close();
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Pod } from 'kubernetes-models/v1';
 import { stringify } from 'yaml';
+import { repoPath } from '../../testing/paths.js';
 import {
   ANNOTATIONS,
   DEFAULT_SGX_TEMPLATE,
@@ -167,4 +168,24 @@ test('dry-run style YAML documents parse back into valid Pods', () => {
     new Pod(d as never).validate();
     assert.equal(d.metadata.annotations[ANNOTATIONS.origin], undefined);
   }
+});
+
+test('the templates shipped in deploy/replay are the built-in defaults, and the paper template loads', () => {
+  const strip = (t: { body: Record<string, unknown> }): unknown => {
+    const body = structuredClone(t.body) as { metadata?: unknown };
+    delete body.metadata; // the replay owns metadata
+    return body;
+  };
+  assert.deepEqual(
+    strip(loadTemplate(repoPath('deploy/replay/sgx-pod.yaml.template'))),
+    strip(DEFAULT_SGX_TEMPLATE),
+  );
+  assert.deepEqual(
+    strip(loadTemplate(repoPath('deploy/replay/standard-pod.yaml.template'))),
+    strip(DEFAULT_STANDARD_TEMPLATE),
+  );
+  const paper = loadTemplate(repoPath('deploy/replay/paper-sgx-app-mem.yaml.template'));
+  const pod = podManifest(sgxItem, { ...OPTIONS, sgxTemplate: paper }) as unknown as PodJson;
+  assert.deepEqual(pod.spec.containers[0]!.args, ['-d', '10', '80']);
+  assert.equal((pod.metadata as { namespace?: string }).namespace, 'exp');
 });

@@ -121,7 +121,9 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayOutcome> {
         continue;
       }
       const due = o.manifest.originMs + (item.submit / compression) * 1000;
-      await clock.sleep(due - clock.now(), signal);
+      // Timers may fire a fraction of a millisecond early: never send before the due time.
+      for (let wait = due - clock.now(); wait > 0; wait = due - clock.now())
+        await clock.sleep(Math.ceil(wait), signal);
       await o.limiter.take(signal);
       while (inFlight.size >= concurrency) await Promise.race(inFlight);
       if (failure !== undefined) break;
