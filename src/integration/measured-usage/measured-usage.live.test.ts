@@ -137,6 +137,10 @@ async function runLive(scenario: Scenario, binary: string): Promise<void> {
           if (step.expect === 'pending') {
             await until(`${step.pod.name} unschedulable`, () => podScheduledFalse(api, step.pod.name));
             assert.equal(bindingOf(step.pod.name), undefined, `${step.pod.name} must stay pending`);
+            const message = (
+              api.state.pod('default', step.pod.name)?.['status'] as { conditions?: { message?: string }[] }
+            ).conditions?.[0]?.message;
+            assert.match(message ?? '', /epc/i, `the reason names EPC: ${message}`);
           } else {
             await until(`${step.pod.name} bound`, () => bindingOf(step.pod.name));
             onPlaced(step.pod.name, step.expect, step.pod.usageMiB);
