@@ -22,6 +22,7 @@ import {
   podManifest,
   replaySession,
   runIdProblem,
+  runSelector,
   simNodeOf,
   systemClock,
 } from '../../k8s/replay/index.js';
@@ -170,6 +171,7 @@ async function kubeApi(values: Values): Promise<RestReplayApi> {
 
 /** Maps API failures (unreachable server, refusals) to CLI errors that say what to check. */
 async function apiError(err: unknown): Promise<unknown> {
+  if (err instanceof CliError) return err;
   if (err instanceof ReplayError)
     return new CliError(
       err.status === 403 ? 'config' : err.status === null ? 'unavailable' : 'input',
@@ -346,6 +348,17 @@ async function runReplayCommand(argv: readonly string[]): Promise<number> {
   const s = settings(values, positionals);
   const api = s.dryRun ? null : await kubeApi(values);
   try {
+    if (api !== null) {
+      // Before reading the trace: a cluster that cannot be reached should fail at once.
+      try {
+        await api.listPods(s.manifest.namespace, runSelector(s.runId));
+      } catch (err) {
+        throw new CliError(
+          'unavailable',
+          `cannot list pods in namespace ${s.manifest.namespace}: ${err instanceof Error ? err.message : String(err)}\nCheck --kubeconfig / --context and the replayer's permissions (docs/replay.md).`,
+        );
+      }
+    }
     let attack: AttackSpec | undefined;
     if (s.attackerFraction > 0) {
       if (s.attackers !== null)
