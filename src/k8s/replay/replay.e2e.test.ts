@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundledTaskEvents, PAPER_WINDOW } from '../../sim/index.js';
+import { DEFAULT_RUN_CONFIG, bundledTaskEvents, executeRun, PAPER_WINDOW } from '../../sim/index.js';
 import type { WorkloadSpec } from '../../sim/index.js';
 import { renderReport } from '../../report/index.js';
 import { validateResults } from '../../report/validate.js';
@@ -226,8 +226,26 @@ test('a thinned, compressed Borg hour: every pod created once on time, placed by
     assert.ok(run.summary.pendingQueue.t.length > 1);
     assert.equal(run.summary.utilisation.nodes.length, 4);
     assert.ok(Math.max(...run.summary.utilisation.groups[0]!.epcMax) > 0, 'EPC in use on SGX nodes');
-    const html = renderReport(results, { compare: results, labels: ['live', 'again'] });
+    // Side by side with the simulation of the same pods.
+    const simulated = await executeRun({
+      index: 0,
+      params: {},
+      workload: WORKLOAD,
+      sgxShare: 0.5,
+      cluster: { name: 'paper' },
+      epcMiB: null,
+      config: { ...DEFAULT_RUN_CONFIG, runId: 'hour', policy: 'binpack', seed: 1 },
+      podsCsv: null,
+      version: 'test',
+    });
+    assert.equal(simulated.summary.all.pods, run.summary.all.pods);
+    const html = renderReport(results, {
+      compare: { ...results, name: 'simulated', runs: [{ params: {}, index: 0, result: simulated }] },
+      labels: ['live', 'simulated'],
+    });
     assert.match(html, /<svg/);
+    assert.match(html, /live/);
+    assert.match(html, /simulated/);
   } finally {
     kubelets.stop();
     await scheduler.stop();
