@@ -1,4 +1,4 @@
-import type { Placement, PlacementEnd } from '../borg/placements.js';
+import type { PlacementEnd } from '../borg/placements.js';
 import { PlacementTracker } from '../borg/placements.js';
 import { BORG_EVENT_NAMES } from '../borg/schema.js';
 import type { TaskEvent } from '../borg/task-events.js';
@@ -37,6 +37,26 @@ export const PLACEMENT_ENDS: readonly PlacementEnd[] = [
   'CENSORED',
 ];
 
+const CENSORED_INDEX = PLACEMENT_ENDS.indexOf('CENSORED');
+
+/** Index of an end in `PLACEMENT_ENDS`; the names are interned constants, so each test is a pointer compare. */
+function endIndex(end: PlacementEnd): number {
+  switch (end) {
+    case 'EVICT':
+      return 0;
+    case 'FAIL':
+      return 1;
+    case 'FINISH':
+      return 2;
+    case 'KILL':
+      return 3;
+    case 'LOST':
+      return 4;
+    case 'CENSORED':
+      return 5;
+  }
+}
+
 /**
  * Everything `trace stats` counts over task_events, one valid row at a time: events per type,
  * distinct jobs, tasks and machines in the window, and placements paired over all rows (those
@@ -49,14 +69,8 @@ export class TaskEventsAccumulator {
   private readonly machineIds = new NumberSet();
   private lastMachine = -1;
   private readonly memory = new DoubleColumn();
-  private readonly byEnd: Record<PlacementEnd, number> = {
-    EVICT: 0,
-    FAIL: 0,
-    FINISH: 0,
-    KILL: 0,
-    LOST: 0,
-    CENSORED: 0,
-  };
+  /** Placements per end, indexed like `PLACEMENT_ENDS` (a typed array: a string-keyed object costs a megamorphic keyed access per placement). */
+  private readonly byEnd = new Float64Array(PLACEMENT_ENDS.length);
   private derived = 0;
   private withoutSubmit = 0;
   private atTimeZero = 0;
@@ -69,7 +83,10 @@ export class TaskEventsAccumulator {
     private readonly fromUs: number,
     private readonly toUs: number,
   ) {
-    this.tracker = new PlacementTracker((p) => this.placement(p), { timeZero: 'initial' });
+    this.tracker = new PlacementTracker(() => {}, {
+      timeZero: 'initial',
+      onSummary: (startUs, end, submitSeen, memory) => this.placement(startUs, end, submitSeen, memory),
+    });
   }
 
   add(e: TaskEvent): void {
@@ -91,6 +108,7 @@ export class TaskEventsAccumulator {
   finish(): TaskEventsFigures {
     this.tracker.finish();
     const byEnd = this.byEnd;
+    const censored = byEnd[CENSORED_INDEX]!;
     return {
       inWindow: this.kept,
       firstUs: this.first,
@@ -101,9 +119,12 @@ export class TaskEventsAccumulator {
       machines: this.machineIds.size,
       placements: {
         derived: this.derived,
-        censored: byEnd.CENSORED,
-        censoredAt: byEnd.CENSORED > 0 ? this.tracker.lastTimeUs / 1e6 : null,
-        byEnd: Object.fromEntries(PLACEMENT_ENDS.map((k) => [k, byEnd[k]])) as Record<PlacementEnd, number>,
+        censored,
+        censoredAt: censored > 0 ? this.tracker.lastTimeUs / 1e6 : null,
+        byEnd: Object.fromEntries(PLACEMENT_ENDS.map((k, i) => [k, byEnd[i]!])) as Record<
+          PlacementEnd,
+          number
+        >,
         withoutSubmit: this.withoutSubmit,
         atTimeZero: this.atTimeZero,
         neverScheduled: this.tracker.counts.endedWhilePending + this.tracker.counts.pendingAtEnd,
@@ -112,12 +133,12 @@ export class TaskEventsAccumulator {
     };
   }
 
-  private placement(p: Placement): void {
-    if (p.startUs < this.fromUs || p.startUs >= this.toUs) return;
+  private placement(startUs: number, end: PlacementEnd, submitSeen: boolean, memory: number): void {
+    if (startUs < this.fromUs || startUs >= this.toUs) return;
     this.derived++;
-    this.byEnd[p.end]++;
-    if (!p.submitSeen) this.withoutSubmit++;
-    if (p.startUs === 0) this.atTimeZero++;
-    if (!Number.isNaN(p.memoryRequest)) this.memory.push(p.memoryRequest);
+    this.byEnd[endIndex(end)]!++;
+    if (!submitSeen) this.withoutSubmit++;
+    if (startUs === 0) this.atTimeZero++;
+    if (!Number.isNaN(memory)) this.memory.push(memory);
   }
 }
