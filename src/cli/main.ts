@@ -42,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_CODES.usage;
   }
   try {
-    const command = await entry.load();
+    const command = await entry.load(rest);
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(command.help.trimEnd() + '\n');
       return 0;

@@ -4,11 +4,21 @@ import type { Command } from '../command.js';
  * Every subcommand, in the order `--help` lists them. Commands are loaded lazily so that
  * `sgx-orchestrator --help` does not pay for the Kubernetes client or the simulator.
  */
-export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+export const COMMANDS: readonly {
+  name: string;
+  summary: string;
+  /** Loads the command; `argv` lets a mode with a lighter implementation skip the heavy modules. */
+  load: (argv: readonly string[]) => Promise<Command>;
+}[] = [
   {
     name: 'simulate',
     summary: 'replay a trace (default: the bundled Borg hour) through the scheduler on a simulated cluster',
-    load: async () => (await import('./simulate.js')).command,
+    // The paper-compatible mode is a small exact stepper: it must not pay for loading the simulator,
+    // the trace readers and the report renderer.
+    load: async (argv) =>
+      argv.includes('--paper-compat')
+        ? (await import('./simulate-paper-compat.js')).command
+        : (await import('./simulate.js')).command,
   },
   {
     name: 'experiment',

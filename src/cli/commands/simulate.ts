@@ -383,10 +383,6 @@ export const command: Command = {
   summary: 'replay a trace (default: the bundled Borg hour) through the scheduler on a simulated cluster',
   help: HELP,
   async run(argv: readonly string[]): Promise<number> {
-    if (argv.includes('--paper-compat')) {
-      const { runPaperCompat } = await import('../../sim/paper-compat/index.js');
-      return runPaperCompat(argv);
-    }
     let parsed;
     try {
       parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
