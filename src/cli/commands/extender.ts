@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { buildProfile, formatConfigIssues, parseProfileConfig, POLICY_NAMES } from '../../core/index.js';
-import type { ProfileConfig } from '../../core/index.js';
-import type { LogLevel } from '../../k8s/client/log.js';
-import { parseEpcResource } from '../../k8s/extender/convert.js';
-import type { ConvertOptions } from '../../k8s/extender/convert.js';
+import { buildProfile, POLICY_NAMES } from '../../core/index.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../k8s/extender/limits.js';
-import { DEFAULT_EPC_QUERY, DEFAULT_TIMESTAMP_QUERY, prometheusUsage } from '../../k8s/usage/index.js';
+import { prometheusUsage } from '../../k8s/usage/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
-import { USAGE_WINDOW_HELP, USAGE_WINDOW_OPTIONS, usageWindowOptions } from '../usage-flags.js';
+import { parseHostPort, parseSeed, plainUsage, positiveInt } from '../flags.js';
+import { loadKube, loadProfileConfig, parseConvertOptions, parseLogLevel } from '../k8s-flags.js';
+import {
+  MEASURED_USAGE_HELP,
+  MEASURED_USAGE_OPTIONS,
+  prometheusOptions,
+  prometheusUrl,
+} from '../usage-flags.js';
 
 const HELP = `Usage: sgx-orchestrator extender [options]
 
@@ -29,18 +31,7 @@ Options:
   --epc-resource <name>      EPC resource the nodes advertise (default sgx.intel.com/epc)
   --sgx-label <key=value>    also treat nodes with this label as SGX nodes
                              (e.g. feature.node.kubernetes.io/cpu-security.sgx.enabled=true)
-  --prometheus-url <url>     measured usage from this Prometheus (enables --usage-source prometheus)
-  --usage-source <name>      none (requests only) or prometheus (default: prometheus if --prometheus-url)
-  --usage-query <promql>     per-node EPC in use, bytes, by label node (default: the node agent's metrics,
-                             ${DEFAULT_EPC_QUERY})
-  --usage-timestamp-query <promql>
-                             per-node time of the sample, seconds (default ${DEFAULT_TIMESTAMP_QUERY})
-  --usage-memory-query <promql>
-                             per-node memory in use, bytes (default: none, memory counts by requests)
-  --usage-interval <dur>     how often to query (default 5s)
-  --usage-max-age <dur>      samples older than this are ignored, requests used instead (default 60s;
-                             a profile's measuredMaxAge, in ms, takes precedence)
-${USAGE_WINDOW_HELP}  --bind                     serve the bind verb (set bindVerb: bind in the scheduler configuration)
+${MEASURED_USAGE_HELP}  --bind                     serve the bind verb (set bindVerb: bind in the scheduler configuration)
   --tls-cert <file>          serve HTTPS with this certificate (PEM); needs --tls-key
   --tls-key <file>           private key of --tls-cert (PEM)
   --max-body-bytes <n>       largest accepted request (default ${DEFAULT_MAX_BODY_BYTES}, 10 MiB)
@@ -54,57 +45,12 @@ Endpoints: POST <prefix>/filter, <prefix>/prioritize, <prefix>/bind; GET /health
 the node and pod caches are synced), /metrics (Prometheus). Stops cleanly on SIGTERM or SIGINT.
 `;
 
-function loadProfileConfig(path: string | undefined, policy: string | undefined): ProfileConfig {
-  if (path !== undefined && policy !== undefined)
-    throw new CliError('usage', 'give --profile or --policy, not both');
-  let input: unknown = { policy: policy ?? 'spread' };
-  if (path !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new CliError('config', `cannot read profile ${path}: ${(err as Error).message}`);
-    }
-    try {
-      input = parseYaml(text) as unknown;
-    } catch (err) {
-      throw new CliError(
-        'config',
-        `${path}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0] ?? ''}`,
-      );
-    }
-  }
-  const parsed = parseProfileConfig(input);
-  if (!parsed.ok) {
-    const where = path ?? `--policy ${policy ?? ''}`;
-    throw new CliError('config', `${where}: invalid profile:\n${formatConfigIssues(parsed.issues)}`);
-  }
-  return parsed.value;
-}
-
 /** 500ms, 15s, 2m or plain seconds, in milliseconds. */
 function parseDuration(flag: string, text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
   const ms = m === null ? NaN : Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
   if (!(ms > 0)) throw new CliError('usage', `${flag} ${text}: expected a duration such as 500ms, 15s or 2m`);
   return ms;
-}
-
-function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text);
-  const port = Number(m?.[3]);
-  if (m === null || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CliError('usage', `--listen ${text}: expected host:port, e.g. 0.0.0.0:8888 or 127.0.0.1:0`);
-  }
-  const host = m[1] ?? m[2] ?? '';
-  return { host: host === '' ? '0.0.0.0' : host, port };
-}
-
-function positiveInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new CliError('usage', `${flag} ${text}: expected a positive integer`);
-  return n;
 }
 
 export const command: Command = {
@@ -126,14 +72,7 @@ export const command: Command = {
           'epc-resource': { type: 'string', default: 'sgx.intel.com/epc' },
           'sgx-label': { type: 'string' },
           bind: { type: 'boolean', default: false },
-          'prometheus-url': { type: 'string' },
-          'usage-source': { type: 'string' },
-          'usage-query': { type: 'string' },
-          'usage-timestamp-query': { type: 'string' },
-          'usage-memory-query': { type: 'string' },
-          'usage-interval': { type: 'string', default: '5s' },
-          'usage-max-age': { type: 'string', default: '60s' },
-          ...USAGE_WINDOW_OPTIONS,
+          ...MEASURED_USAGE_OPTIONS,
           'tls-cert': { type: 'string' },
           'tls-key': { type: 'string' },
           'max-body-bytes': { type: 'string' },
@@ -149,43 +88,15 @@ export const command: Command = {
         `${(err as Error).message}\nRun \`sgx-orchestrator extender --help\` for the options.`,
       );
     }
-    const { host, port } = parseListen(values.listen);
-    const config = loadProfileConfig(values.profile, values.policy);
-    const sourceName =
-      values['usage-source'] ?? (values['prometheus-url'] !== undefined ? 'prometheus' : 'none');
-    if (sourceName !== 'none' && sourceName !== 'prometheus') {
-      throw new CliError('usage', `--usage-source ${sourceName}: expected none or prometheus`);
-    }
-    const promUrl = values['prometheus-url'];
-    if (sourceName === 'prometheus') {
-      if (promUrl === undefined)
-        throw new CliError('usage', '--usage-source prometheus needs --prometheus-url');
-      if (!URL.canParse(promUrl)) {
-        throw new CliError(
-          'usage',
-          `--prometheus-url ${promUrl}: expected a URL such as http://prometheus.monitoring.svc:9090`,
-        );
-      }
-    }
+    const { host, port } = parseHostPort('--listen', values.listen, '0.0.0.0:8888', plainUsage);
+    const config = loadProfileConfig(values.profile, values.policy, plainUsage);
+    const promUrl = prometheusUrl(values, plainUsage);
     const intervalMs = parseDuration('--usage-interval', values['usage-interval']);
     // Live clock: milliseconds. A profile without a bound gets the --usage-max-age one.
     const maxAgeMs = config.measuredMaxAge ?? parseDuration('--usage-max-age', values['usage-max-age']);
     const profile = buildProfile({ ...config, measuredMaxAge: maxAgeMs });
-    let convert: ConvertOptions;
-    try {
-      const epcResource = parseEpcResource(values['epc-resource']);
-      const label = values['sgx-label'];
-      if (label !== undefined && !/^[^=]+=[^=]*$/.test(label))
-        throw new Error(`--sgx-label ${label}: expected key=value`);
-      const [key = '', value = ''] = label?.split('=') ?? [];
-      convert = label === undefined ? { epcResource } : { epcResource, sgxLabel: { key, value } };
-    } catch (err) {
-      throw new CliError('usage', (err as Error).message);
-    }
-    const level = values['log-level'];
-    if (!['debug', 'info', 'warn', 'error'].includes(level)) {
-      throw new CliError('usage', `--log-level ${level}: expected debug, info, warn or error`);
-    }
+    const convert = parseConvertOptions(values, plainUsage);
+    const level = parseLogLevel(values['log-level'], plainUsage);
     const certPath = values['tls-cert'];
     const keyPath = values['tls-key'];
     if ((certPath === undefined) !== (keyPath === undefined)) {
@@ -199,16 +110,13 @@ export const command: Command = {
         throw new CliError('config', `cannot read the TLS files: ${(err as Error).message}`);
       }
     }
-    const seed = Number(values.seed);
-    if (!Number.isSafeInteger(seed))
-      throw new CliError('usage', `--seed ${values.seed}: expected an integer`);
+    const seed = parseSeed(values.seed, plainUsage);
     const maxBody =
       values['max-body-bytes'] === undefined
         ? DEFAULT_MAX_BODY_BYTES
-        : positiveInt('--max-body-bytes', values['max-body-bytes']);
+        : positiveInt('--max-body-bytes', values['max-body-bytes'], plainUsage);
 
     // The Kubernetes client takes seconds to load: only once the flags are known to be good.
-    const { loadKubeConfig, KubeConfigError } = await import('../../k8s/client/kubeconfig.js');
     const { jsonLogger } = await import('../../k8s/client/log.js');
     const { startExtenderApp } = await import('../../k8s/extender/app.js');
     const { ExtenderMetrics } = await import('../../k8s/extender/metrics.js');
@@ -217,35 +125,16 @@ export const command: Command = {
     // Process metrics (CPU, heap, event-loop lag) beside the extender's own.
     collectDefaultMetrics({ register: metrics.registry });
     const usageOpts =
-      sourceName === 'prometheus' && promUrl !== undefined
-        ? {
-            source: prometheusUsage({
-              url: promUrl,
-              ...usageWindowOptions(values, parseDuration),
-              ...(values['usage-query'] === undefined ? {} : { epcQuery: values['usage-query'] }),
-              ...(values['usage-timestamp-query'] === undefined
-                ? {}
-                : { timestampQuery: values['usage-timestamp-query'] }),
-              ...(values['usage-memory-query'] === undefined
-                ? {}
-                : { memoryQuery: values['usage-memory-query'] }),
-            }),
+      promUrl === undefined
+        ? undefined
+        : {
+            source: prometheusUsage(prometheusOptions(promUrl, values, parseDuration)),
             intervalMs,
             maxAgeMs,
-          }
-        : undefined;
-    let kube;
-    try {
-      kube = loadKubeConfig({
-        ...(values.kubeconfig === undefined ? {} : { path: values.kubeconfig }),
-        ...(values.context === undefined ? {} : { context: values.context }),
-      });
-    } catch (err) {
-      if (err instanceof KubeConfigError) throw new CliError('config', err.message);
-      throw err;
-    }
+          };
+    const kube = await loadKube(values);
     const log = jsonLogger((line) => process.stderr.write(line), {
-      minLevel: level as LogLevel,
+      minLevel: level,
       component: 'extender',
     });
     let app;

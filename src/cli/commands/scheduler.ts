@@ -1,26 +1,22 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { buildProfile, formatConfigIssues, parseProfileConfig, POLICY_NAMES } from '../../core/index.js';
-import type { Profile, ProfileConfig } from '../../core/index.js';
-import { loadKubeConfig, KubeConfigError } from '../../k8s/client/kubeconfig.js';
+import { buildProfile, POLICY_NAMES } from '../../core/index.js';
+import type { Profile } from '../../core/index.js';
 import { jsonLogger } from '../../k8s/client/log.js';
-import type { LogLevel } from '../../k8s/client/log.js';
-import { parseEpcResource } from '../../k8s/client/convert.js';
-import type { ConvertOptions } from '../../k8s/client/convert.js';
 import { Scheduler } from '../../k8s/scheduler/scheduler.js';
 import { startHealthServer } from '../../k8s/scheduler/health.js';
-import {
-  noUsage,
-  prometheusUsage,
-  DEFAULT_EPC_QUERY,
-  DEFAULT_TIMESTAMP_QUERY,
-} from '../../k8s/usage/index.js';
+import { noUsage, prometheusUsage } from '../../k8s/usage/index.js';
 import type { UsageSource } from '../../k8s/usage/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
-import { USAGE_WINDOW_HELP, USAGE_WINDOW_OPTIONS, usageWindowOptions } from '../usage-flags.js';
+import { parseHostPort, parseSeed, positiveInt } from '../flags.js';
+import { loadKube, loadProfileConfig, parseConvertOptions, parseLogLevel } from '../k8s-flags.js';
+import {
+  MEASURED_USAGE_HELP,
+  MEASURED_USAGE_OPTIONS,
+  prometheusOptions,
+  prometheusUrl,
+} from '../usage-flags.js';
 
 const HELP = `Usage: sgx-orchestrator scheduler [options]
 
@@ -41,18 +37,7 @@ Options:
   --sgx-label <key=value>    also treat nodes with this label as SGX nodes
   --seed <n>                 seed of tie-breaking; same pod, cluster and seed give the same node (default 1)
 
-  --prometheus-url <url>     measured usage from this Prometheus (enables --usage-source prometheus)
-  --usage-source <name>      none (requests only) or prometheus (default: prometheus if --prometheus-url)
-  --usage-query <promql>     per-node EPC in use, bytes, by label node
-                             (default: ${DEFAULT_EPC_QUERY})
-  --usage-timestamp-query <promql>
-                             per-node time of the sample, seconds (default: ${DEFAULT_TIMESTAMP_QUERY})
-  --usage-memory-query <promql>
-                             per-node memory in use, bytes (default: none, memory counts by requests)
-  --usage-interval <dur>     how often to query (default 5s)
-  --usage-max-age <dur>      samples older than this are ignored: requests are used instead (default 60s;
-                             a profile's measuredMaxAge, in ms, takes precedence)
-${USAGE_WINDOW_HELP}
+${MEASURED_USAGE_HELP}
   --leader-elect[=false]     compete for a Lease and schedule only while holding it (default true)
   --lease-namespace <ns>     namespace of the Lease (default $POD_NAMESPACE, else the kubeconfig's, else default)
   --lease-name <name>        name of the Lease (default: the scheduler name)
@@ -87,48 +72,6 @@ export function parseDuration(flag: string, text: string): number {
   return ms;
 }
 
-function loadProfileConfig(path: string | undefined, policy: string | undefined): ProfileConfig {
-  if (path !== undefined && policy !== undefined) throw usage('give --profile or --policy, not both');
-  let input: unknown = { policy: policy ?? 'spread' };
-  if (path !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new CliError('config', `cannot read profile ${path}: ${(err as Error).message}`);
-    }
-    try {
-      input = parseYaml(text) as unknown;
-    } catch (err) {
-      throw new CliError(
-        'config',
-        `${path}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0] ?? ''}`,
-      );
-    }
-  }
-  const parsed = parseProfileConfig(input);
-  if (!parsed.ok) {
-    const where = path ?? `--policy ${policy ?? ''}`;
-    throw new CliError('config', `${where}: invalid profile:\n${formatConfigIssues(parsed.issues)}`);
-  }
-  return parsed.value;
-}
-
-function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text);
-  const port = Number(m?.[3]);
-  if (m === null || !Number.isInteger(port) || port < 0 || port > 65535)
-    throw usage(`--listen ${text}: expected host:port, e.g. 0.0.0.0:10251 or 127.0.0.1:0`);
-  const host = m[1] ?? m[2] ?? '';
-  return { host: host === '' ? '0.0.0.0' : host, port };
-}
-
-function positiveInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n <= 0) throw usage(`${flag} ${text}: expected a positive integer`);
-  return n;
-}
-
 /** `--leader-elect=false` as kube-scheduler spells it; node's parseArgs wants `--no-leader-elect`. */
 function normaliseBooleans(argv: readonly string[]): string[] {
   return argv.map((a) =>
@@ -154,14 +97,7 @@ export const command: Command = {
           'epc-resource': { type: 'string', default: 'sgx.intel.com/epc' },
           'sgx-label': { type: 'string' },
           seed: { type: 'string', default: '1' },
-          'prometheus-url': { type: 'string' },
-          'usage-source': { type: 'string' },
-          'usage-query': { type: 'string' },
-          'usage-timestamp-query': { type: 'string' },
-          'usage-memory-query': { type: 'string' },
-          'usage-interval': { type: 'string', default: '5s' },
-          'usage-max-age': { type: 'string', default: '60s' },
-          ...USAGE_WINDOW_OPTIONS,
+          ...MEASURED_USAGE_OPTIONS,
           'leader-elect': { type: 'boolean', default: true },
           'no-leader-elect': { type: 'boolean', default: false },
           'lease-namespace': { type: 'string' },
@@ -180,59 +116,27 @@ export const command: Command = {
     } catch (err) {
       throw usage((err as Error).message);
     }
-    const level = values['log-level'];
-    if (!['debug', 'info', 'warn', 'error'].includes(level))
-      throw usage(`--log-level ${level}: expected debug, info, warn or error`);
+    const level = parseLogLevel(values['log-level'], usage);
     const log = jsonLogger((line) => process.stderr.write(line), {
-      minLevel: level as LogLevel,
+      minLevel: level,
       component: 'scheduler',
     });
     const schedulerName = values['scheduler-name'];
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(schedulerName))
       throw usage(`--scheduler-name ${schedulerName}: expected a lower-case DNS name such as sgx-scheduler`);
-    const { host, port } = parseListen(values.listen);
-    const seed = Number(values.seed);
-    if (!Number.isSafeInteger(seed)) throw usage(`--seed ${values.seed}: expected an integer`);
+    const { host, port } = parseHostPort('--listen', values.listen, '0.0.0.0:10251', usage);
+    const seed = parseSeed(values.seed, usage);
 
-    let convert: ConvertOptions;
-    try {
-      const epcResource = parseEpcResource(values['epc-resource']);
-      const label = values['sgx-label'];
-      if (label !== undefined && !/^[^=]+=[^=]*$/.test(label))
-        throw new Error(`--sgx-label ${label}: expected key=value`);
-      const [key = '', value = ''] = label?.split('=') ?? [];
-      convert = label === undefined ? { epcResource } : { epcResource, sgxLabel: { key, value } };
-    } catch (err) {
-      throw usage((err as Error).message);
-    }
+    const convert = parseConvertOptions(values, usage);
 
     // Measured usage.
-    const sourceName =
-      values['usage-source'] ?? (values['prometheus-url'] !== undefined ? 'prometheus' : 'none');
+    const url = prometheusUrl(values, usage);
     const intervalMs = parseDuration('--usage-interval', values['usage-interval']);
     let maxAgeMs = parseDuration('--usage-max-age', values['usage-max-age']);
-    let source: UsageSource;
-    if (sourceName === 'none') source = noUsage;
-    else if (sourceName === 'prometheus') {
-      const url = values['prometheus-url'];
-      if (url === undefined) throw usage('--usage-source prometheus needs --prometheus-url');
-      try {
-        new URL(url);
-      } catch {
-        throw usage(`--prometheus-url ${url}: expected a URL such as http://prometheus.monitoring.svc:9090`);
-      }
-      source = prometheusUsage({
-        url,
-        ...usageWindowOptions(values, parseDuration),
-        ...(values['usage-query'] === undefined ? {} : { epcQuery: values['usage-query'] }),
-        ...(values['usage-timestamp-query'] === undefined
-          ? {}
-          : { timestampQuery: values['usage-timestamp-query'] }),
-        ...(values['usage-memory-query'] === undefined ? {} : { memoryQuery: values['usage-memory-query'] }),
-      });
-    } else throw usage(`--usage-source ${sourceName}: expected none or prometheus`);
+    const source: UsageSource =
+      url === undefined ? noUsage : prometheusUsage(prometheusOptions(url, values, parseDuration));
 
-    const config = loadProfileConfig(values.profile, values.policy);
+    const config = loadProfileConfig(values.profile, values.policy, usage);
     if (config.measuredMaxAge !== undefined) maxAgeMs = config.measuredMaxAge;
     // Live clock: milliseconds. A measured profile without a bound gets the --usage-max-age one.
     const profile: Profile = buildProfile(
@@ -245,16 +149,7 @@ export const command: Command = {
         {},
       );
 
-    let loaded;
-    try {
-      loaded = loadKubeConfig({
-        ...(values.kubeconfig === undefined ? {} : { path: values.kubeconfig }),
-        ...(values.context === undefined ? {} : { context: values.context }),
-      });
-    } catch (err) {
-      if (err instanceof KubeConfigError) throw new CliError('config', err.message);
-      throw err;
-    }
+    const loaded = await loadKube(values);
     const identity = values.identity ?? process.env['POD_NAME'] ?? `${hostname()}_${process.pid}`;
     const leaderElect = values['leader-elect'] && !values['no-leader-elect'];
     const leaseNamespace =
@@ -276,7 +171,7 @@ export const command: Command = {
       log,
       identity,
       seed,
-      maxBindsInFlight: positiveInt('--max-binds-in-flight', values['max-binds-in-flight']),
+      maxBindsInFlight: positiveInt('--max-binds-in-flight', values['max-binds-in-flight'], usage),
       ...(leaderElect
         ? {
             leaderElection: {
