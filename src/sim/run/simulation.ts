@@ -90,6 +90,11 @@ class ProbeEntry {
   /** Last sample, and how many samples in a row had that value. */
   last = 0;
   same = 0;
+  /**
+   * A running pod whose whole window holds one value: counted in its node's `settledEpc` and off
+   * the node's list of entries to sample, until the pod leaves.
+   */
+  settled = false;
   constructor(
     public pod: Pod | null,
     size: number,
@@ -104,6 +109,7 @@ class ProbeEntry {
     this.last = 0;
     this.same = 0;
     this.pod = null;
+    this.settled = false;
   }
 }
 
@@ -114,7 +120,10 @@ class NodeState {
   requestedMem = 0;
   /** Running SGX pods (swap-remove by `Pod.runIndex`). */
   readonly sgxRunning: Pod[] = [];
+  /** Entries still changing: new pods, and pods gone whose samples are still in the window. */
   probeEntries: ProbeEntry[] = [];
+  /** Sum of the settled entries' samples (bytes: exact in any order). */
+  settledEpc = 0;
   probeActive = false;
   memDirty = false;
   measuredEpc = 0;
@@ -577,7 +586,13 @@ class Simulation {
         if (this.config.probe === null) {
           this.pushMeasured(node, node.residentEpc);
         } else if (pod.probe !== null) {
-          pod.probe.pod = null; // its samples stay in the window until they age out
+          const entry = pod.probe;
+          entry.pod = null; // its samples stay in the window until they age out
+          if (entry.settled) {
+            entry.settled = false;
+            node.settledEpc -= entry.last;
+            node.probeEntries.push(entry);
+          }
           this.ghosts++;
           if (!node.probeActive) {
             node.probeActive = true;
@@ -684,12 +699,16 @@ class Simulation {
     }
   }
 
-  /** Samples every pod on the nodes that have EPC samples, and refreshes changed memory. */
+  /**
+   * Samples the pods whose window is still changing on the nodes that have such pods, and refreshes
+   * changed memory. A running pod whose window holds one value cannot change until it leaves, so it
+   * is settled: its value is kept in the node's `settledEpc` and it costs nothing per tick.
+   */
   private probeTick(): void {
     const ringSize = this.ringSize;
     let w = 0;
     for (const node of this.probeNodes) {
-      let sum = 0;
+      let sum = node.settledEpc;
       let keep = 0;
       let unstable = 0;
       const entries = node.probeEntries;
@@ -714,8 +733,13 @@ class Simulation {
           continue;
         }
         sum += max;
+        if (e.pod !== null && e.same >= ringSize) {
+          e.settled = true;
+          node.settledEpc += max;
+          continue;
+        }
         entries[keep++] = e;
-        if (e.pod === null || e.same < ringSize) unstable++;
+        unstable++;
       }
       entries.length = keep;
       if (sum !== node.measuredEpc || node.memDirty) this.pushMeasured(node, sum);
