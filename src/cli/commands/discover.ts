@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { parseBytes } from '../../core/index.js';
 import { discoverSgx, formatDiscovery, HostFs } from '../../node-agent/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
+import { parseFlags, usageWithHelp } from '../flags.js';
 
 const HELP = `Usage: sgx-orchestrator discover [options]
 
@@ -27,21 +27,15 @@ export const command: Command = {
   summary: 'show the SGX capabilities of this machine (driver, devices, EPC size, EPC cgroup)',
   help: HELP,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...argv],
-        options: {
-          'host-root': { type: 'string', default: '/' },
-          'epc-bytes': { type: 'string' },
-          json: { type: 'boolean', default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (err) {
-      throw new CliError('usage', `${(err as Error).message}\n\n${HELP}`);
-    }
+    const { values } = parseFlags(
+      argv,
+      {
+        'host-root': { type: 'string', default: '/' },
+        'epc-bytes': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      usageWithHelp(HELP),
+    );
     const epc = values['epc-bytes'] === undefined ? undefined : parseEpcBytes(values['epc-bytes']);
     const found = await discoverSgx(
       new HostFs(values['host-root']),

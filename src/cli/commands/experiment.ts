@@ -4,10 +4,9 @@
  * threads, or one shard of it (a Kubernetes Indexed Job runs shard $JOB_COMPLETION_INDEX).
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadExperimentFile } from '../../sim/index.js';
 import type { Command } from '../command.js';
-import { CliError } from '../errors.js';
+import { parseFlags, usageWithHint } from '../flags.js';
 import { asCliError, runAndReport } from './simulate.js';
 
 const HELP = `Usage: sgx-orchestrator experiment <spec.yaml> [options]
@@ -31,9 +30,7 @@ Examples:
   sgx-orchestrator experiment experiments/paper-attack.yaml --shard 0/4 --out /results/shard-0
 `;
 
-function usage(message: string): CliError {
-  return new CliError('usage', `${message}\nRun \`sgx-orchestrator experiment --help\` for the options.`);
-}
+const usage = usageWithHint('experiment');
 
 /** Parses `i/n` (0 <= i < n). */
 export function parseShard(text: string): { index: number; count: number } {
@@ -51,23 +48,18 @@ export const command: Command = {
   summary: 'run a sweep from a spec file (policies, SGX shares, EPC sizes, attackers...), shardable',
   help: HELP,
   async run(argv: readonly string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          out: { type: 'string', short: 'o' },
-          shard: { type: 'string' },
-          jobs: { type: 'string', short: 'j' },
-          json: { type: 'boolean' },
-          'no-report': { type: 'boolean' },
-        },
-      });
-    } catch (e) {
-      throw usage(e instanceof Error ? e.message : String(e));
-    }
+    const parsed = parseFlags(
+      argv,
+      {
+        out: { type: 'string', short: 'o' },
+        shard: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
+        json: { type: 'boolean' },
+        'no-report': { type: 'boolean' },
+      },
+      usage,
+      true,
+    );
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw usage('expected the path of an experiment spec (YAML or JSON)');
     if (extra.length > 0) throw usage(`expected one spec file, got ${parsed.positionals.length}`);

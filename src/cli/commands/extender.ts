@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { buildProfile, POLICY_NAMES } from '../../core/index.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../k8s/extender/limits.js';
 import { prometheusUsage } from '../../k8s/usage/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
-import { parseHostPort, parseSeed, plainUsage, positiveInt } from '../flags.js';
+import {
+  parseDuration as parseDurationFlag,
+  parseFlags,
+  parseHostPort,
+  parseSeed,
+  plainUsage,
+  positiveInt,
+  usageWithHint,
+} from '../flags.js';
 import { loadKube, loadProfileConfig, parseConvertOptions, parseLogLevel } from '../k8s-flags.js';
 import {
   MEASURED_USAGE_HELP,
@@ -45,12 +52,8 @@ Endpoints: POST <prefix>/filter, <prefix>/prioritize, <prefix>/bind; GET /health
 the node and pod caches are synced), /metrics (Prometheus). Stops cleanly on SIGTERM or SIGINT.
 `;
 
-/** 500ms, 15s, 2m or plain seconds, in milliseconds. */
 function parseDuration(flag: string, text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  const ms = m === null ? NaN : Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
-  if (!(ms > 0)) throw new CliError('usage', `${flag} ${text}: expected a duration such as 500ms, 15s or 2m`);
-  return ms;
+  return parseDurationFlag(flag, text, plainUsage);
 }
 
 export const command: Command = {
@@ -58,36 +61,27 @@ export const command: Command = {
   summary: 'kube-scheduler extender (filter, prioritize, bind) over HTTP(S), backed by the SGX-aware core',
   help: HELP,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...argv],
-        strict: true,
-        allowPositionals: false,
-        options: {
-          listen: { type: 'string', default: '0.0.0.0:8888' },
-          'url-prefix': { type: 'string', default: '/' },
-          profile: { type: 'string' },
-          policy: { type: 'string' },
-          'epc-resource': { type: 'string', default: 'sgx.intel.com/epc' },
-          'sgx-label': { type: 'string' },
-          bind: { type: 'boolean', default: false },
-          ...MEASURED_USAGE_OPTIONS,
-          'tls-cert': { type: 'string' },
-          'tls-key': { type: 'string' },
-          'max-body-bytes': { type: 'string' },
-          seed: { type: 'string', default: '1' },
-          kubeconfig: { type: 'string' },
-          context: { type: 'string' },
-          'log-level': { type: 'string', default: 'info' },
-        },
-      }));
-    } catch (err) {
-      throw new CliError(
-        'usage',
-        `${(err as Error).message}\nRun \`sgx-orchestrator extender --help\` for the options.`,
-      );
-    }
+    const { values } = parseFlags(
+      argv,
+      {
+        listen: { type: 'string', default: '0.0.0.0:8888' },
+        'url-prefix': { type: 'string', default: '/' },
+        profile: { type: 'string' },
+        policy: { type: 'string' },
+        'epc-resource': { type: 'string', default: 'sgx.intel.com/epc' },
+        'sgx-label': { type: 'string' },
+        bind: { type: 'boolean', default: false },
+        ...MEASURED_USAGE_OPTIONS,
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        seed: { type: 'string', default: '1' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
+      },
+      usageWithHint('extender'),
+    );
     const { host, port } = parseHostPort('--listen', values.listen, '0.0.0.0:8888', plainUsage);
     const config = loadProfileConfig(values.profile, values.policy, plainUsage);
     const promUrl = prometheusUrl(values, plainUsage);

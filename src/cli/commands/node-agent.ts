@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { isEpcResourceName, EPC_RESOURCE_NAMES, type EpcResourceName } from '../../core/index.js';
 import { jsonLogger, type Logger, type LogLevel } from '../../k8s/client/log.js';
@@ -26,6 +25,13 @@ import {
 } from '../../node-agent/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
+import {
+  parseDuration as parseDurationFlag,
+  parseFlags,
+  parseHostPort,
+  plainUsage,
+  usageWithHelp,
+} from '../flags.js';
 import { parseEpcBytes } from './discover.js';
 
 const HELP = `Usage: sgx-orchestrator node-agent [options]
@@ -73,22 +79,7 @@ node's SGX changed; 2 for bad options, 3 for bad configuration (kubeconfig, unus
 const EXIT_RESTART = 75;
 
 function parseDuration(flag: string, text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  const ms = m === null ? NaN : Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
-  if (!(ms > 0)) throw new CliError('usage', `${flag} ${text}: expected a duration such as 500ms, 7s or 1m`);
-  return ms;
-}
-
-function parseAddress(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text);
-  const port = Number(m?.[3]);
-  if (m === null || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CliError(
-      'usage',
-      `--metrics-address ${text}: expected host:port, e.g. 0.0.0.0:9102 or 127.0.0.1:0`,
-    );
-  }
-  return { host: m[1] ?? (m[2] === '' ? '0.0.0.0' : (m[2] ?? '0.0.0.0')), port };
+  return parseDurationFlag(flag, text, plainUsage, '500ms, 7s or 1m');
 }
 
 function parseLabel(text: string): { key: string; value: string } {
@@ -116,40 +107,34 @@ export const command: Command = {
     'per-node agent: SGX discovery, EPC capacity, device plugin, per-pod EPC usage and limits, metrics',
   help: HELP,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...argv],
-        options: {
-          'node-name': { type: 'string' },
-          'host-root': { type: 'string', default: '/' },
-          'epc-resource': { type: 'string', default: 'sgx.intel.com/epc' },
-          'epc-bytes': { type: 'string' },
-          'sgx-label': { type: 'string', default: 'sgx.intel.com/capable=true' },
-          'device-plugin-dir': { type: 'string', default: DEFAULT_DEVICE_PLUGIN_DIR },
-          'enclave-resource': { type: 'string', default: 'sgx.intel.com/enclave' },
-          'provision-resource': { type: 'string', default: 'sgx.intel.com/provision' },
-          slots: { type: 'string', default: '110' },
-          'no-device-plugin': { type: 'boolean', default: false },
-          'no-node-status': { type: 'boolean', default: false },
-          standalone: { type: 'boolean', default: false },
-          'enforce-limits': { type: 'string', default: 'true' },
-          'unrequested-epc': { type: 'string', default: 'zero' },
-          'cgroup-driver': { type: 'string', default: 'auto' },
-          'sample-interval': { type: 'string', default: '7s' },
-          'node-status-interval': { type: 'string', default: '60s' },
-          'rediscover-interval': { type: 'string', default: '60s' },
-          'metrics-address': { type: 'string', default: '0.0.0.0:9102' },
-          kubeconfig: { type: 'string' },
-          context: { type: 'string' },
-          'log-level': { type: 'string', default: 'info' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (err) {
-      throw new CliError('usage', `${(err as Error).message}\n\n${HELP}`);
-    }
+    const { values } = parseFlags(
+      argv,
+      {
+        'node-name': { type: 'string' },
+        'host-root': { type: 'string', default: '/' },
+        'epc-resource': { type: 'string', default: 'sgx.intel.com/epc' },
+        'epc-bytes': { type: 'string' },
+        'sgx-label': { type: 'string', default: 'sgx.intel.com/capable=true' },
+        'device-plugin-dir': { type: 'string', default: DEFAULT_DEVICE_PLUGIN_DIR },
+        'enclave-resource': { type: 'string', default: 'sgx.intel.com/enclave' },
+        'provision-resource': { type: 'string', default: 'sgx.intel.com/provision' },
+        slots: { type: 'string', default: '110' },
+        'no-device-plugin': { type: 'boolean', default: false },
+        'no-node-status': { type: 'boolean', default: false },
+        standalone: { type: 'boolean', default: false },
+        'enforce-limits': { type: 'string', default: 'true' },
+        'unrequested-epc': { type: 'string', default: 'zero' },
+        'cgroup-driver': { type: 'string', default: 'auto' },
+        'sample-interval': { type: 'string', default: '7s' },
+        'node-status-interval': { type: 'string', default: '60s' },
+        'rediscover-interval': { type: 'string', default: '60s' },
+        'metrics-address': { type: 'string', default: '0.0.0.0:9102' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
+      },
+      usageWithHelp(HELP),
+    );
 
     const nodeName = values['node-name'] ?? process.env['NODE_NAME'] ?? hostname();
     const epcResourceText = values['epc-resource'];
@@ -193,7 +178,7 @@ export const command: Command = {
     const sampleMs = parseDuration('--sample-interval', values['sample-interval']);
     const statusMs = parseDuration('--node-status-interval', values['node-status-interval']);
     const rediscoverMs = parseDuration('--rediscover-interval', values['rediscover-interval']);
-    const address = parseAddress(values['metrics-address']);
+    const address = parseHostPort('--metrics-address', values['metrics-address'], '0.0.0.0:9102', plainUsage);
     const level = values['log-level'];
     if (!['debug', 'info', 'warn', 'error'].includes(level)) {
       throw new CliError('usage', `--log-level ${level}: expected debug, info, warn or error`);

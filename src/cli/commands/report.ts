@@ -4,13 +4,13 @@
  */
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { renderReport } from '../../report/index.js';
 import { mergeShards } from '../../report/merge-shards.js';
 import { ResultsFormatError, validateResults } from '../../report/validate.js';
 import type { ExperimentResult } from '../../sim/results/types.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
+import { parseFlags, usageWithHelp } from '../flags.js';
 
 /** File name of the results JSON inside a results directory. */
 export const RESULTS_FILE = 'results.json';
@@ -165,23 +165,17 @@ export const command: Command = {
   summary: 'render saved results as a self-contained HTML report with plots',
   help: HELP,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          out: { type: 'string', short: 'o' },
-          compare: { type: 'string', short: 'c' },
-          labels: { type: 'string' },
-          title: { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new CliError('usage', `${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        out: { type: 'string', short: 'o' },
+        compare: { type: 'string', short: 'c' },
+        labels: { type: 'string' },
+        title: { type: 'string' },
+      },
+      usageWithHelp(HELP),
+      true,
+    );
     if (positionals.length !== 1) {
       throw new CliError(
         'usage',

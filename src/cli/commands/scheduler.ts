@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { buildProfile, POLICY_NAMES } from '../../core/index.js';
 import type { Profile } from '../../core/index.js';
 import { jsonLogger } from '../../k8s/client/log.js';
@@ -9,7 +8,7 @@ import { noUsage, prometheusUsage } from '../../k8s/usage/index.js';
 import type { UsageSource } from '../../k8s/usage/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
-import { parseHostPort, parseSeed, positiveInt } from '../flags.js';
+import { parseFlags, parseHostPort, parseSeed, positiveInt, usageWithHint } from '../flags.js';
 import { loadKube, loadProfileConfig, parseConvertOptions, parseLogLevel } from '../k8s-flags.js';
 import {
   MEASURED_USAGE_HELP,
@@ -57,9 +56,7 @@ Durations: 500ms, 15s, 2m or plain seconds. Stops cleanly on SIGTERM or SIGINT: 
 finish, the lease is released so another replica takes over at once.
 `;
 
-function usage(message: string): CliError {
-  return new CliError('usage', `${message}\nRun \`sgx-orchestrator scheduler --help\` for the options.`);
-}
+const usage = usageWithHint('scheduler');
 
 /** `500ms`, `15s`, `2m`, `1h` or plain seconds, to milliseconds. */
 export function parseDuration(flag: string, text: string): number {
@@ -84,38 +81,32 @@ export const command: Command = {
   summary: 'SGX-aware Kubernetes scheduler (spec.schedulerName), leader-elected, backed by the core',
   help: HELP,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: normaliseBooleans(argv),
-        strict: true,
-        allowPositionals: false,
-        options: {
-          'scheduler-name': { type: 'string', default: 'sgx-scheduler' },
-          profile: { type: 'string' },
-          policy: { type: 'string' },
-          'epc-resource': { type: 'string', default: 'sgx.intel.com/epc' },
-          'sgx-label': { type: 'string' },
-          seed: { type: 'string', default: '1' },
-          ...MEASURED_USAGE_OPTIONS,
-          'leader-elect': { type: 'boolean', default: true },
-          'no-leader-elect': { type: 'boolean', default: false },
-          'lease-namespace': { type: 'string' },
-          'lease-name': { type: 'string' },
-          'lease-duration': { type: 'string', default: '15s' },
-          'renew-deadline': { type: 'string', default: '10s' },
-          'retry-period': { type: 'string', default: '2s' },
-          identity: { type: 'string' },
-          listen: { type: 'string', default: '0.0.0.0:10251' },
-          'max-binds-in-flight': { type: 'string', default: '128' },
-          kubeconfig: { type: 'string' },
-          context: { type: 'string' },
-          'log-level': { type: 'string', default: 'info' },
-        },
-      }));
-    } catch (err) {
-      throw usage((err as Error).message);
-    }
+    const { values } = parseFlags(
+      normaliseBooleans(argv),
+      {
+        'scheduler-name': { type: 'string', default: 'sgx-scheduler' },
+        profile: { type: 'string' },
+        policy: { type: 'string' },
+        'epc-resource': { type: 'string', default: 'sgx.intel.com/epc' },
+        'sgx-label': { type: 'string' },
+        seed: { type: 'string', default: '1' },
+        ...MEASURED_USAGE_OPTIONS,
+        'leader-elect': { type: 'boolean', default: true },
+        'no-leader-elect': { type: 'boolean', default: false },
+        'lease-namespace': { type: 'string' },
+        'lease-name': { type: 'string' },
+        'lease-duration': { type: 'string', default: '15s' },
+        'renew-deadline': { type: 'string', default: '10s' },
+        'retry-period': { type: 'string', default: '2s' },
+        identity: { type: 'string' },
+        listen: { type: 'string', default: '0.0.0.0:10251' },
+        'max-binds-in-flight': { type: 'string', default: '128' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
+      },
+      usage,
+    );
     const level = parseLogLevel(values['log-level'], usage);
     const log = jsonLogger((line) => process.stderr.write(line), {
       minLevel: level,
