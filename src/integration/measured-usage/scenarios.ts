@@ -37,6 +37,9 @@ export type ScenarioStep =
   /** Prometheus stops (until `prometheus-up`): the scheduler must fall back to requests. */
   | { readonly kind: 'prometheus-down' }
   | { readonly kind: 'prometheus-up' }
+  /** Prometheus hangs (accepts connections, answers nothing) until `prometheus-resume`. */
+  | { readonly kind: 'prometheus-hang' }
+  | { readonly kind: 'prometheus-resume' }
   /** The node's agent hangs (neither samples nor answers scrapes): its last samples go stale. */
   | { readonly kind: 'agent-hang'; readonly node: string }
   | { readonly kind: 'agent-resume'; readonly node: string };
@@ -100,6 +103,23 @@ export const SCENARIOS: readonly Scenario[] = [
       { kind: 'submit', pod: pod('victim-2', 16), expect: 'sgx-a' },
       { kind: 'prometheus-up' },
       // Measured again: sgx-a uses 56 + 16 = 72 MiB.
+      { kind: 'submit', pod: pod('victim-3', 16), expect: 'sgx-b' },
+    ],
+  },
+  {
+    name: 'prometheus-hung',
+    summary:
+      'a Prometheus that accepts queries but never answers costs each poll its deadline only: ' +
+      'scheduling goes on, on the last samples and then on requests once they are stale',
+    paths: ['live'],
+    policy: 'binpack',
+    nodes: NODES,
+    steps: [
+      { kind: 'submit', pod: attacker, expect: 'sgx-a' },
+      { kind: 'submit', pod: pod('victim-1', 16), expect: 'sgx-b' },
+      { kind: 'prometheus-hang' },
+      { kind: 'submit', pod: pod('victim-2', 16), expect: 'sgx-a' },
+      { kind: 'prometheus-resume' },
       { kind: 'submit', pod: pod('victim-3', 16), expect: 'sgx-b' },
     ],
   },

@@ -68,6 +68,7 @@ export class UsagePoller {
     }
     let oldest = 0;
     const newlyStale: string[] = [];
+    const recovered: string[] = [];
     for (const node of cache.snapshot.nodes()) {
       // A node absent from the answer (its agent no longer scraped) keeps its last sample, which
       // ages past the bound like any other: one path to requests, noted in the decisions.
@@ -83,12 +84,14 @@ export class UsagePoller {
           metrics.usageFallbacks.inc({ reason: current === undefined ? 'missing' : 'stale' });
         }
       } else {
-        this.fallenBack.delete(node.name);
+        if (this.fallenBack.delete(node.name)) recovered.push(node.name);
         oldest = Math.max(oldest, age);
       }
     }
     metrics.staleNodes.set(this.fallenBack.size);
     metrics.usageAge.set(oldest / 1000);
+    if (recovered.length > 0)
+      log('info', 'measured usage fresh again', { nodes: recovered.slice(0, 20), count: recovered.length });
     if (newlyStale.length > 0)
       log('warn', 'measured usage missing or stale: requests used on these nodes', {
         nodes: newlyStale.slice(0, 20),

@@ -38,6 +38,10 @@ export interface PrometheusServer {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same storage, and waits until it is ready. */
   start(): Promise<void>;
+  /** SIGSTOP: it accepts connections (the kernel does) but answers nothing: a hung server. */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
   /** Stops it and removes its folder. */
   close(): Promise<void>;
   /** Runs an instant query (test assertions); rejects on an error answer. */
@@ -187,6 +191,7 @@ export async function startPrometheus(o: PrometheusServerOptions): Promise<Prome
   const stop = async (): Promise<void> => {
     const c = child;
     if (c === undefined) return;
+    c.kill('SIGCONT');
     c.kill('SIGTERM');
     const killer = setTimeout(() => c.kill('SIGKILL'), 10_000);
     await exited;
@@ -202,6 +207,8 @@ export async function startPrometheus(o: PrometheusServerOptions): Promise<Prome
     },
     start,
     stop,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
     async close() {
       await stop();
       rmSync(dir, { recursive: true, force: true });
