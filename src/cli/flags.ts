@@ -1,6 +1,7 @@
 /** Parsing of flag values that several commands share. */
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import type { LogLevel } from '../k8s/client/log.js';
 import { CliError } from './errors.js';
 
 /** How a command turns a bad flag into an error (some add a pointer to their --help). */
@@ -27,6 +28,13 @@ export function positiveInt(flag: string, text: string, usage: UsageError): numb
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n <= 0) throw usage(`${flag} ${text}: expected a positive integer`);
   return n;
+}
+
+/** `--log-level <level>`: debug, info, warn or error. */
+export function parseLogLevel(text: string, usage: UsageError): LogLevel {
+  if (text !== 'debug' && text !== 'info' && text !== 'warn' && text !== 'error')
+    throw usage(`--log-level ${text}: expected debug, info, warn or error`);
+  return text;
 }
 
 /** `--seed <n>`: any safe integer. */

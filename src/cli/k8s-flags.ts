@@ -1,13 +1,12 @@
 /**
  * Flags that `scheduler` and `extender` read the same way: the scheduling profile, how nodes and
- * pods are converted (EPC resource, SGX label), the log level and the API server access.
+ * pods are converted (EPC resource, SGX label) and the API server access.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { formatConfigIssues, parseProfileConfig } from '../core/index.js';
 import type { ProfileConfig } from '../core/index.js';
 import type { LoadedKubeConfig } from '../k8s/client/kubeconfig.js';
-import type { LogLevel } from '../k8s/client/log.js';
 import { parseEpcResource } from '../k8s/extender/convert.js';
 import type { ConvertOptions } from '../k8s/extender/convert.js';
 import { CliError } from './errors.js';
@@ -60,12 +59,6 @@ export function parseConvertOptions(
   } catch (err) {
     throw usage((err as Error).message);
   }
-}
-
-export function parseLogLevel(text: string, usage: UsageError): LogLevel {
-  if (text !== 'debug' && text !== 'info' && text !== 'warn' && text !== 'error')
-    throw usage(`--log-level ${text}: expected debug, info, warn or error`);
-  return text;
 }
 
 /**

@@ -8,12 +8,13 @@ import {
   parseDuration as parseDurationFlag,
   parseFlags,
   parseHostPort,
+  parseLogLevel,
   parseSeed,
   plainUsage,
   positiveInt,
   usageWithHint,
 } from '../flags.js';
-import { loadKube, loadProfileConfig, parseConvertOptions, parseLogLevel } from '../k8s-flags.js';
+import { loadKube, loadProfileConfig, parseConvertOptions } from '../k8s-flags.js';
 import {
   MEASURED_USAGE_HELP,
   MEASURED_USAGE_OPTIONS,

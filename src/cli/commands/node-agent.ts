@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { isEpcResourceName, EPC_RESOURCE_NAMES, type EpcResourceName } from '../../core/index.js';
-import { jsonLogger, type Logger, type LogLevel } from '../../k8s/client/log.js';
+import { jsonLogger, type Logger } from '../../k8s/client/log.js';
 import {
   DEFAULT_DEVICE_PLUGIN_DIR,
   DevicePluginRunner,
@@ -29,6 +29,7 @@ import {
   parseDuration as parseDurationFlag,
   parseFlags,
   parseHostPort,
+  parseLogLevel,
   plainUsage,
   usageWithHelp,
 } from '../flags.js';
@@ -179,12 +180,9 @@ export const command: Command = {
     const statusMs = parseDuration('--node-status-interval', values['node-status-interval']);
     const rediscoverMs = parseDuration('--rediscover-interval', values['rediscover-interval']);
     const address = parseHostPort('--metrics-address', values['metrics-address'], '0.0.0.0:9102', plainUsage);
-    const level = values['log-level'];
-    if (!['debug', 'info', 'warn', 'error'].includes(level)) {
-      throw new CliError('usage', `--log-level ${level}: expected debug, info, warn or error`);
-    }
+    const level = parseLogLevel(values['log-level'], plainUsage);
     const log: Logger = jsonLogger((l) => process.stderr.write(l), {
-      minLevel: level as LogLevel,
+      minLevel: level,
       component: 'node-agent',
     });
 

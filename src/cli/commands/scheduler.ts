@@ -8,8 +8,8 @@ import { noUsage, prometheusUsage } from '../../k8s/usage/index.js';
 import type { UsageSource } from '../../k8s/usage/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
-import { parseFlags, parseHostPort, parseSeed, positiveInt, usageWithHint } from '../flags.js';
-import { loadKube, loadProfileConfig, parseConvertOptions, parseLogLevel } from '../k8s-flags.js';
+import { parseFlags, parseHostPort, parseLogLevel, parseSeed, positiveInt, usageWithHint } from '../flags.js';
+import { loadKube, loadProfileConfig, parseConvertOptions } from '../k8s-flags.js';
 import {
   MEASURED_USAGE_HELP,
   MEASURED_USAGE_OPTIONS,
