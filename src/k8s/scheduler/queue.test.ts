@@ -17,8 +17,12 @@ test('highest priority first, then first come; a key is queued once', async () =
   assert.equal(await waiting, 'd');
 });
 
-test('back-off doubles from the initial delay to the maximum; adding does not cut it short', async () => {
+test('back-off doubles from the initial delay to the maximum; adding does not cut it short', async (t) => {
   const q = new SchedulingQueue({ initialBackoffMs: 20, maxBackoffMs: 50 });
+  // The queue's back-off timers are unref'd (they must not keep a stopping scheduler alive), so the
+  // test holds the event loop open itself while it waits for one.
+  const keepAlive = setInterval(() => undefined, 1000);
+  t.after(() => clearInterval(keepAlive));
   assert.equal(q.backoff('p'), 20);
   q.add('p');
   assert.deepEqual(q.depth, { active: 0, backoff: 1 });
