@@ -14,8 +14,7 @@ import type { ConvertOptions } from './convert.js';
 import { CoreDecider } from './decider.js';
 import { ExtenderMetrics } from './metrics.js';
 import { startExtenderServer } from './server.js';
-import { ExtenderUsagePoller } from './usage-poller.js';
-import type { ExtenderUsageOptions } from './usage-poller.js';
+import { UsagePoller, type UsagePollingOptions } from '../usage/poller.js';
 import type { RunningExtender } from './server.js';
 
 export interface ExtenderAppOptions {
@@ -36,7 +35,7 @@ export interface ExtenderAppOptions {
   readonly now?: () => number;
   readonly informerBackoffMs?: number;
   /** Measured usage (absent: requests only). */
-  readonly usage?: ExtenderUsageOptions;
+  readonly usage?: UsagePollingOptions;
 }
 
 export interface ExtenderApp {
@@ -80,7 +79,13 @@ export async function startExtenderApp(opts: ExtenderAppOptions): Promise<Extend
   const poller =
     opts.usage === undefined
       ? undefined
-      : new ExtenderUsagePoller(opts.usage, cache, metrics, opts.log, opts.now ?? Date.now);
+      : new UsagePoller({
+          ...opts.usage,
+          cache,
+          log: opts.log,
+          metrics: { usagePolls: metrics.usagePolls, staleNodes: metrics.usageStaleNodes },
+          now: opts.now ?? Date.now,
+        });
   const synced = cache.start().then(
     () => {
       opts.log('info', 'cache synced', { nodes: cache.snapshot.size, pods: cache.snapshot.podCount });

@@ -17,12 +17,11 @@ import type { PodView, Profile } from '../../core/index.js';
 import { ClusterCache } from '../client/cache.js';
 import { type ConvertOptions, type PodState, isTerminal, podStateOf, tryPodView } from '../client/convert.js';
 import { type Logger, errorText, httpStatusOf } from '../client/log.js';
-import type { UsageSource } from '../usage/source.js';
 import { type PodRef, type SchedulerApi, clientApi } from './api.js';
 import { LeaderElector, leaseClient } from './leader.js';
 import { SchedulerMetrics } from './metrics.js';
 import { SchedulingQueue } from './queue.js';
-import { UsagePoller } from './usage-poller.js';
+import { UsagePoller, type UsagePollingOptions } from '../usage/poller.js';
 import { BackgroundWriter } from './writer.js';
 
 export interface LeaderElectionOptions {
@@ -43,7 +42,7 @@ export interface SchedulerOptions {
   readonly identity: string;
   /** Absent: this replica leads alone from the start. */
   readonly leaderElection?: LeaderElectionOptions;
-  readonly usage?: { readonly source: UsageSource; readonly intervalMs: number; readonly maxAgeMs: number };
+  readonly usage?: UsagePollingOptions;
   readonly metrics?: SchedulerMetrics;
   /** Replaces the API writes (tests). */
   readonly api?: SchedulerApi;

@@ -1,4 +1,10 @@
 export { noUsage, type UsageSource } from './source.js';
+export {
+  UsagePoller,
+  type UsagePollerMetrics,
+  type UsagePollerOptions,
+  type UsagePollingOptions,
+} from './poller.js';
 export { prometheusUsage, PrometheusQueryError, type PrometheusOptions } from './prometheus.js';
 export {
   DEFAULT_EPC_QUERY,

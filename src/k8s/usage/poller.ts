@@ -1,23 +1,37 @@
 /**
- * Feeds measured usage into the cluster cache: polls the source every interval and sets each node's
- * sample. A node whose sample is missing or older than the bound is counted by requests alone (the
- * core ignores stale samples through the profile's `measuredMaxAge`); this logs when that starts and
- * ends, and exports how many SGX nodes are in that state.
+ * Feeds measured usage into the cluster cache of the scheduler and of the extender: polls the source
+ * every interval and sets each node's sample. A node whose sample is missing or older than the bound
+ * is counted by requests alone (the core ignores stale samples through the profile's
+ * `measuredMaxAge`); this logs when that starts and ends, and exports how many SGX nodes are in that
+ * state.
  */
 import type { ClusterCache } from '../client/cache.js';
 import { type Logger, errorText } from '../client/log.js';
-import type { UsageSource } from '../usage/source.js';
+import type { UsageSource } from './source.js';
 import type { MeasuredUsage } from '../../core/index.js';
-import type { SchedulerMetrics } from './metrics.js';
 
-export interface UsagePollerOptions {
+/** The metrics a poller updates; each component passes its own prom-client instruments. */
+export interface UsagePollerMetrics {
+  readonly usagePolls: { inc(labels: { result: 'success' | 'error' }): void };
+  /** SGX nodes counted by requests because their sample is missing or stale. */
+  readonly staleNodes: { set(value: number): void };
+  readonly usageFallbacks?: { inc(labels: { reason: 'missing' | 'stale' }): void };
+  /** Age in seconds of the oldest fresh sample. */
+  readonly usageAge?: { set(value: number): void };
+}
+
+/** What to poll and how often: the part of a poller's options that comes from the command line. */
+export interface UsagePollingOptions {
   readonly source: UsageSource;
-  readonly cache: ClusterCache;
   readonly intervalMs: number;
   /** Samples older than this (ms) are stale. */
   readonly maxAgeMs: number;
+}
+
+export interface UsagePollerOptions extends UsagePollingOptions {
+  readonly cache: ClusterCache;
   readonly log: Logger;
-  readonly metrics: SchedulerMetrics;
+  readonly metrics: UsagePollerMetrics;
   readonly now?: () => number;
 }
 
@@ -81,7 +95,7 @@ export class UsagePoller {
         if (!this.fallenBack.has(node.name)) {
           this.fallenBack.add(node.name);
           newlyStale.push(node.name);
-          metrics.usageFallbacks.inc({ reason: current === undefined ? 'missing' : 'stale' });
+          metrics.usageFallbacks?.inc({ reason: current === undefined ? 'missing' : 'stale' });
         }
       } else {
         if (this.fallenBack.delete(node.name)) recovered.push(node.name);
@@ -89,7 +103,7 @@ export class UsagePoller {
       }
     }
     metrics.staleNodes.set(this.fallenBack.size);
-    metrics.usageAge.set(oldest / 1000);
+    metrics.usageAge?.set(oldest / 1000);
     if (recovered.length > 0)
       log('info', 'measured usage fresh again', { nodes: recovered.slice(0, 20), count: recovered.length });
     if (newlyStale.length > 0)
