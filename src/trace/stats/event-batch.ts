@@ -1,4 +1,6 @@
 import type { TaskEvent } from '../borg/task-events.js';
+import { TASK_EVENTS as F } from '../borg/schema.js';
+import type { CsvRow } from '../scan/csv-row.js';
 
 /** Rows per batch handed from the parser to the worker thread (about 0.75 MB of columns). */
 export const BATCH_ROWS = 8192;
@@ -43,6 +45,52 @@ export class EventBatch {
     k[5 * BATCH_ROWS + i] = e.missingInfo;
   }
 
+  /**
+   * Decodes a located task_events row straight into the columns, for the common shape only: 13
+   * fields, integers of plain digits (at most 15), requests of plain digits with at most one dot.
+   * Returns false, writing nothing, for anything else (a sign, an exponent, a bad field, a long
+   * number); the caller then takes the checked path (`decodeTaskEvent`), which reports problems and
+   * gives the same values for every row this accepts.
+   */
+  tryPushRow(row: CsvRow): boolean {
+    if (row.fieldCount !== F.fields) return false;
+    const b = row.buf;
+    const s = row.starts;
+    const t = row.ends;
+    const timeUs = digitsAt(b, s[F.time]!, t[F.time]!);
+    const jobId = digitsAt(b, s[F.jobId]!, t[F.jobId]!);
+    const taskIndex = digitsAt(b, s[F.taskIndex]!, t[F.taskIndex]!);
+    const eventType = digitsAt(b, s[F.eventType]!, t[F.eventType]!);
+    const priority = digitsAt(b, s[F.priority]!, t[F.priority]!);
+    // digitsAt gives -1 for an empty field and NaN for anything but plain digits.
+    if (!(timeUs >= 0 && jobId >= 0 && taskIndex >= 0 && eventType >= 0 && priority >= 0)) return false;
+    if (eventType > 8) return false;
+    const missingInfo = digitsAt(b, s[F.missingInfo]!, t[F.missingInfo]!);
+    const machineId = digitsAt(b, s[F.machineId]!, t[F.machineId]!);
+    const schedulingClass = digitsAt(b, s[F.schedulingClass]!, t[F.schedulingClass]!);
+    if (!(missingInfo >= -1 && machineId >= -1 && schedulingClass >= -1)) return false;
+    const cpu = decimalAt(b, s[F.cpuRequest]!, t[F.cpuRequest]!);
+    const memory = decimalAt(b, s[F.memoryRequest]!, t[F.memoryRequest]!);
+    const disk = decimalAt(b, s[F.diskRequest]!, t[F.diskRequest]!);
+    if (!(cpu >= -1 && memory >= -1 && disk >= -1)) return false;
+    const i = this.n++;
+    const f = this.f64;
+    const k = this.i32;
+    f[i] = timeUs;
+    f[BATCH_ROWS + i] = jobId;
+    f[2 * BATCH_ROWS + i] = machineId < 0 ? NaN : machineId;
+    f[3 * BATCH_ROWS + i] = cpu < 0 ? NaN : cpu;
+    f[4 * BATCH_ROWS + i] = memory < 0 ? NaN : memory;
+    f[5 * BATCH_ROWS + i] = disk < 0 ? NaN : disk;
+    k[i] = taskIndex;
+    k[BATCH_ROWS + i] = eventType;
+    k[2 * BATCH_ROWS + i] = priority;
+    k[3 * BATCH_ROWS + i] = schedulingClass;
+    k[4 * BATCH_ROWS + i] = row.line;
+    k[5 * BATCH_ROWS + i] = missingInfo;
+    return true;
+  }
+
   /** Fills `e` with row i (its `file` is left as is). */
   read(i: number, e: TaskEvent): void {
     const f = this.f64;
@@ -60,4 +108,69 @@ export class EventBatch {
     e.line = k[4 * BATCH_ROWS + i]!;
     e.missingInfo = k[5 * BATCH_ROWS + i]!;
   }
+}
+
+/** Powers of ten that are exact doubles (10^22 is the largest). */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * Bytes [p, e) as an integer of 1 to 15 plain digits (exact, as `Number(text)`); -1 when empty, NaN
+ * for anything else.
+ */
+function digitsAt(b: Uint8Array, p: number, e: number): number {
+  if (p === e) return -1;
+  if (e - p > 15) return NaN;
+  let v = 0;
+  for (; p < e; p++) {
+    const d = b[p]! - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Bytes [p, e) as a decimal of plain digits with at most one dot, at most 15 digits, and an optional
+ * exponent (`7.725e-05`: the trace writes small disk requests so). The mantissa times or divided by
+ * one exact power of ten gives exactly `Number(text)`, as in `CsvRow.float`. -1 when empty, NaN for
+ * anything else (signs, long mantissas, exponents beyond 10^±22): the checked path decides those.
+ */
+function decimalAt(b: Uint8Array, p: number, e: number): number {
+  if (p === e) return -1;
+  let mantissa = 0;
+  let dot = -1;
+  let q = p;
+  for (; q < e; q++) {
+    const d = b[q]! - 48;
+    if (d >= 0 && d <= 9) mantissa = mantissa * 10 + d;
+    else if (d === -2 && dot < 0) dot = q;
+    else break;
+  }
+  const mantissaEnd = q;
+  const digits = mantissaEnd - p - (dot < 0 ? 0 : 1);
+  if (digits === 0 || digits > 15) return NaN;
+  const fractionDigits = dot < 0 ? 0 : mantissaEnd - dot - 1;
+  let exponent = 0;
+  if (q < e) {
+    const c = b[q];
+    if (c !== 101 && c !== 69) return NaN;
+    q++;
+    let negative = false;
+    if (b[q] === 45 || b[q] === 43) {
+      negative = b[q] === 45;
+      q++;
+    }
+    if (q === e || e - q > 3) return NaN;
+    for (; q < e; q++) {
+      const d = b[q]! - 48;
+      if (d < 0 || d > 9) return NaN;
+      exponent = exponent * 10 + d;
+    }
+    if (negative) exponent = -exponent;
+  }
+  const power = exponent - fractionDigits;
+  if (power === 0) return mantissa;
+  if (power > 0 && power <= 22) return mantissa * POW10[power]!;
+  if (power < 0 && power >= -22) return mantissa / POW10[-power]!;
+  return NaN;
 }

@@ -410,8 +410,11 @@ async function taskEventsInWorker(
       files,
       (row) => {
         countRow();
-        if (!decodeTaskEvent(row, log, e)) return;
-        batch.push(e);
+        if (!batch.tryPushRow(row)) {
+          // An unusual row: the checked path reports it or decodes it.
+          if (!decodeTaskEvent(row, log, e)) return;
+          batch.push(e);
+        }
         if (batch.full) send();
       },
       log,

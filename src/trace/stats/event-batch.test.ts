@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { decodeTaskEvent, emptyTaskEvent } from '../borg/task-events.js';
+import { CsvRow } from '../scan/csv-row.js';
+import { IssueLog } from '../issues.js';
+import { EventBatch } from './event-batch.js';
+
+function rowOf(text: string): CsvRow {
+  const r = new CsvRow();
+  const buf = Buffer.from(text);
+  r.buf = buf;
+  r.file = 'f.csv';
+  r.line = 7;
+  let start = 0;
+  let n = 0;
+  for (let i = 0; i <= buf.length; i++) {
+    if (i === buf.length || buf[i] === 44) {
+      r.starts[n] = start;
+      r.ends[n] = i;
+      n++;
+      start = i + 1;
+    }
+  }
+  r.fieldCount = n;
+  r.lineStart = 0;
+  r.lineEnd = buf.length;
+  return r;
+}
+
+/** The fast decode accepts a row only when the checked decode does, with the same values. */
+function agrees(line: string): boolean {
+  const fast = new EventBatch();
+  const slow = new EventBatch();
+  const accepted = fast.tryPushRow(rowOf(line));
+  const e = emptyTaskEvent();
+  const valid = decodeTaskEvent(rowOf(line), new IssueLog({ strict: false }), e);
+  if (!accepted) return fast.n === 0;
+  assert.ok(valid, `fast path accepted an invalid row: ${line}`);
+  slow.push(e);
+  const got = emptyTaskEvent();
+  const want = emptyTaskEvent();
+  fast.read(0, got);
+  slow.read(0, want);
+  assert.deepEqual(got, want, line);
+  return true;
+}
+
+test('the fast decode gives the checked decode values on trace rows', () => {
+  for (const line of [
+    '0,2,3418309,0,4155527081,0,70s3v5qRyCO/1PCdI6fVXnrW8FU/w+5CKRSa72xgcIo=,3,9,,,,',
+    '5611824441,,6251812952,1761,1094022,1,bd6HSXKjsnMrN0wCdwDk7ZYNAP2HHwq2aTLtmu0dc2g=,0,0,0.03125,0.01553,7.725e-05,0',
+    '1,,2,3,,4,u,,5,0.5,.25,5.,1',
+    '1,7,2,3,4,8,u,1,5,1e3,6.104E-05,0.000386,1',
+  ]) {
+    assert.ok(agrees(line), `fast path declined ${line}`);
+  }
+});
+
+test('the fast decode declines what it cannot decide, writing nothing', () => {
+  for (const line of [
+    '-1,,2,3,,4,u,,5,,,,',
+    '1,,2,3,,9,u,,5,,,,',
+    '1,,2,3,,4,u,,5,-0.5,,,',
+    '1,,2,3,,4,u,,5,.,,,',
+    '1,,2,3,,4,u,,5,1e,,,',
+    '1,,2,3,,4,u,,5,+1,,,',
+    '1,,2,3,,4,u,,5,1e400,,,',
+    '9223372036854775807,,2,3,,4,u,,5,,,,',
+    '1,,2,3,,4,u,,5,0.1234567890123456,,,',
+    '1,,2,3,,4,u,,,,,,',
+    '1,,2,3,,4,u,,5,,,',
+    '1,-1,2,3,-5,4,u,-1,5,,,,',
+  ]) {
+    const b = new EventBatch();
+    assert.equal(b.tryPushRow(rowOf(line)), false, line);
+    assert.equal(b.n, 0);
+  }
+});
+
+test('the fast decode agrees with the checked decode on arbitrary numeric fields', () => {
+  const num = fc.oneof(
+    fc.constantFrom('', '0', '.', '-', '1e', '5.', '.5', '1e-05', '7.725e-05', '3E2', '1.2.3', 'x'),
+    fc.nat().map(String),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+    fc.stringMatching(/^[0-9]{0,17}(\.[0-9]{0,17})?([eE][-+]?[0-9]{1,4})?$/),
+  );
+  fc.assert(
+    fc.property(fc.array(num, { minLength: 12, maxLength: 12 }), (f) => {
+      agrees([...f.slice(0, 6), 'user', ...f.slice(6), '0'].join(','));
+    }),
+    { numRuns: 3000 },
+  );
+});
