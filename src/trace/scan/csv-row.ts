@@ -22,6 +22,12 @@ export class CsvRow {
   /** Start and end (exclusive) byte offset of each field in `buf`. */
   readonly starts = new Int32Array(MAX_FIELDS);
   readonly ends = new Int32Array(MAX_FIELDS);
+  /**
+   * Each field read as an integer in the same pass that finds the commas: its value when it is 1 to
+   * 15 plain digits (exact), -1 when empty, NaN otherwise (a sign, a dot, a letter, more digits).
+   * A fast decoder uses these for the common row and the checked readers below for anything else.
+   */
+  readonly digits = new Float64Array(MAX_FIELDS);
   /** Number of fields on the line (may exceed MAX_FIELDS; only the first MAX_FIELDS are located). */
   fieldCount = 0;
   /** Offsets of the whole line (without its line terminator). */

@@ -113,21 +113,31 @@ export class LineScanner {
     const row = this.row;
     const starts = row.starts;
     const ends = row.ends;
+    const digits = row.digits;
     const onRow = this.onRow;
     const n = buf.length;
     row.buf = buf;
     let lineStart = pos;
     let fieldStart = pos;
     let fields = 0;
+    // The field read as plain digits so far (see CsvRow.digits); `plain` turns false at any other byte.
+    let value = 0;
+    let plain = true;
     for (let i = pos; i < n; i++) {
       const c = buf[i]!;
-      if (c === COMMA) {
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        value = value * 10 + d;
+      } else if (c === COMMA) {
         if (fields < MAX_FIELDS) {
           starts[fields] = fieldStart;
           ends[fields] = i;
+          digits[fields] = i === fieldStart ? -1 : plain && i - fieldStart <= 15 ? value : NaN;
         }
         fields++;
         fieldStart = i + 1;
+        value = 0;
+        plain = true;
       } else if (c === LF) {
         let end = i;
         if (end > lineStart && buf[end - 1] === CR) end--;
@@ -138,6 +148,9 @@ export class LineScanner {
           if (fields < MAX_FIELDS) {
             starts[fields] = fieldStart;
             ends[fields] = end;
+            // A CR before the LF was counted as a non-digit: a CRLF file takes the checked path for
+            // its last field, with the same result.
+            digits[fields] = end <= fieldStart ? -1 : plain && end - fieldStart <= 15 ? value : NaN;
           }
           row.fieldCount = fields + 1;
           row.lineStart = lineStart;
@@ -148,6 +161,10 @@ export class LineScanner {
         }
         fields = 0;
         lineStart = fieldStart = i + 1;
+        value = 0;
+        plain = true;
+      } else {
+        plain = false;
       }
     }
     return lineStart;

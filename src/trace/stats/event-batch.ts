@@ -54,21 +54,22 @@ export class EventBatch {
    */
   tryPushRow(row: CsvRow): boolean {
     if (row.fieldCount !== F.fields) return false;
+    const v = row.digits;
+    const timeUs = v[F.time]!;
+    const jobId = v[F.jobId]!;
+    const taskIndex = v[F.taskIndex]!;
+    const eventType = v[F.eventType]!;
+    const priority = v[F.priority]!;
+    // digits: -1 for an empty field and NaN for anything but plain digits.
+    if (!(timeUs >= 0 && jobId >= 0 && taskIndex >= 0 && eventType >= 0 && priority >= 0)) return false;
+    if (eventType > 8) return false;
+    const missingInfo = v[F.missingInfo]!;
+    const machineId = v[F.machineId]!;
+    const schedulingClass = v[F.schedulingClass]!;
+    if (!(missingInfo >= -1 && machineId >= -1 && schedulingClass >= -1)) return false;
     const b = row.buf;
     const s = row.starts;
     const t = row.ends;
-    const timeUs = digitsAt(b, s[F.time]!, t[F.time]!);
-    const jobId = digitsAt(b, s[F.jobId]!, t[F.jobId]!);
-    const taskIndex = digitsAt(b, s[F.taskIndex]!, t[F.taskIndex]!);
-    const eventType = digitsAt(b, s[F.eventType]!, t[F.eventType]!);
-    const priority = digitsAt(b, s[F.priority]!, t[F.priority]!);
-    // digitsAt gives -1 for an empty field and NaN for anything but plain digits.
-    if (!(timeUs >= 0 && jobId >= 0 && taskIndex >= 0 && eventType >= 0 && priority >= 0)) return false;
-    if (eventType > 8) return false;
-    const missingInfo = digitsAt(b, s[F.missingInfo]!, t[F.missingInfo]!);
-    const machineId = digitsAt(b, s[F.machineId]!, t[F.machineId]!);
-    const schedulingClass = digitsAt(b, s[F.schedulingClass]!, t[F.schedulingClass]!);
-    if (!(missingInfo >= -1 && machineId >= -1 && schedulingClass >= -1)) return false;
     const cpu = decimalAt(b, s[F.cpuRequest]!, t[F.cpuRequest]!);
     const memory = decimalAt(b, s[F.memoryRequest]!, t[F.memoryRequest]!);
     const disk = decimalAt(b, s[F.diskRequest]!, t[F.diskRequest]!);
@@ -112,22 +113,6 @@ export class EventBatch {
 
 /** Powers of ten that are exact doubles (10^22 is the largest). */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-
-/**
- * Bytes [p, e) as an integer of 1 to 15 plain digits (exact, as `Number(text)`); -1 when empty, NaN
- * for anything else.
- */
-function digitsAt(b: Uint8Array, p: number, e: number): number {
-  if (p === e) return -1;
-  if (e - p > 15) return NaN;
-  let v = 0;
-  for (; p < e; p++) {
-    const d = b[p]! - 48;
-    if (d < 0 || d > 9) return NaN;
-    v = v * 10 + d;
-  }
-  return v;
-}
 
 /**
  * Bytes [p, e) as a decimal of plain digits with at most one dot, at most 15 digits, and an optional
