@@ -27,7 +27,7 @@ export class CsvRow {
    * 15 plain digits (exact), -1 when empty, NaN otherwise (a sign, a dot, a letter, more digits).
    * A fast decoder uses these for the common row and the checked readers below for anything else.
    */
-  readonly digits = new Float64Array(MAX_FIELDS);
+  readonly digits = new Float64Array(MAX_FIELDS).fill(NaN);
   /** Number of fields on the line (may exceed MAX_FIELDS; only the first MAX_FIELDS are located). */
   fieldCount = 0;
   /** Offsets of the whole line (without its line terminator). */
@@ -62,6 +62,9 @@ export class CsvRow {
 
   /** An integer with an optional leading '-'; NaN when empty or not an integer. */
   int(i: number): number {
+    // Read already by the scanner when the field is plain digits.
+    const known = this.digits[i];
+    if (known !== undefined && known >= 0) return known;
     let p = this.starts[i]!;
     const e = this.ends[i]!;
     if (p === e) return NaN;
