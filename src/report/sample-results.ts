@@ -15,6 +15,7 @@ import type {
   SweepAxis,
   SweepValue,
 } from '../sim/results/types.js';
+import { QuantileCollector } from '../sim/results/stats.js';
 
 export interface SampleOptions {
   readonly name?: string;
@@ -51,34 +52,11 @@ class Lcg {
 
 const MIB = 1024 * 1024;
 
+/** Summarised exactly as the simulator summarises its runs. */
 function distribution(values: readonly number[]): Distribution {
-  if (values.length === 0) {
-    return {
-      count: 0,
-      mean: null,
-      min: null,
-      p50: null,
-      p90: null,
-      p95: null,
-      p99: null,
-      max: null,
-      percentiles: [],
-    };
-  }
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (q: number): number => sorted[Math.max(0, Math.ceil((q / 100) * sorted.length) - 1)]!;
-  const percentiles = Array.from({ length: 101 }, (_, q) => (q === 0 ? sorted[0]! : rank(q)));
-  return {
-    count: sorted.length,
-    mean: sorted.reduce((s, v) => s + v, 0) / sorted.length,
-    min: sorted[0]!,
-    p50: rank(50),
-    p90: rank(90),
-    p95: rank(95),
-    p99: rank(99),
-    max: sorted[sorted.length - 1]!,
-    percentiles,
-  };
+  const collector = new QuantileCollector();
+  for (const v of values) collector.add(v);
+  return collector.summary();
 }
 
 function podClass(rng: Lcg, pods: number, scale: number, paging: number): PodClassSummary {
