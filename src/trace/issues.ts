@@ -113,6 +113,29 @@ export class IssueLog {
     return this.totalCount;
   }
 
+  /**
+   * Adds what another log collected, as if its issues had been reported here after those already
+   * counted: a reader that splits files among threads merges their logs in file order and gets the
+   * same counts and examples as one thread reading them in turn.
+   */
+  absorb(other: IssueSummary): void {
+    for (const reason of ISSUE_REASONS) {
+      const add = other[reason];
+      if (add === undefined || add.count === 0) continue;
+      let entry = this.counts.get(reason);
+      if (entry === undefined) {
+        entry = { count: 0, examples: [] };
+        this.counts.set(reason, entry);
+      }
+      entry.count += add.count;
+      this.totalCount += add.count;
+      for (const example of add.examples) {
+        if (entry.examples.length >= EXAMPLES_PER_REASON) break;
+        entry.examples.push(example);
+      }
+    }
+  }
+
   summary(): IssueSummary {
     const out: Partial<Record<IssueReason, IssueCount>> = {};
     for (const reason of ISSUE_REASONS) {

@@ -6,6 +6,7 @@ import { BORG_EVENT_NAMES, EVENT, endsPlacement } from './schema.js';
 import type { BorgReadOptions, TaskEvent } from './task-events.js';
 import { decodeTaskEvent, emptyTaskEvent } from './task-events.js';
 import { IN_USE, TaskTable } from './task-table.js';
+import { EventBatch } from './event-batch.js';
 
 /** How a placement ended; `CENSORED` = still running when the data ended. */
 export type PlacementEnd = 'EVICT' | 'FAIL' | 'FINISH' | 'KILL' | 'LOST' | 'CENSORED';
@@ -103,6 +104,8 @@ export class PlacementTracker {
     timeZeroDropped: 0,
   };
   private readonly table = new TaskTable();
+  /** The one-row batch `event` goes through, so that both entry points share `rowAt`. */
+  private readonly one = new EventBatch(undefined, 1);
   private readonly files: string[] = [];
   private lastFile = '';
   private lastFileIndex = -1;
@@ -149,17 +152,37 @@ export class PlacementTracker {
   }
 
   event(e: TaskEvent): void {
-    const t = e.timeUs;
+    const one = this.one;
+    one.n = 0;
+    one.push(e);
+    this.rowAt(one, 0, this.fileIndex(e.file));
+  }
+
+  /**
+   * `event` for row i of a column batch, read in place (no object filled per row: the fast path of
+   * `trace stats`). `file` is an index from `fileIndexOf`.
+   */
+  rowAt(b: EventBatch, i: number, file: number): void {
+    const R = b.rows;
+    const f = b.f64;
+    const k = b.i32;
+    const t = f[i]!;
     if (t > this.lastUs) this.lastUs = t;
     if (t === 0 && this.timeZero === 'drop') {
       this.counts.timeZeroDropped++;
       return;
     }
-    const type = e.eventType;
+    const type = k[R + i]!;
+    const jobId = f[R + i]!;
+    const taskIndex = k[i]!;
+    const schedulingClass = k[3 * R + i]!;
+    const cpu = f[3 * R + i]!;
+    const memory = f[4 * R + i]!;
+    const disk = f[5 * R + i]!;
     const table = this.table;
-    let slot = table.find(e.jobId, e.taskIndex);
+    let slot = table.find(jobId, taskIndex);
     if (type === EVENT.SUBMIT) {
-      if (slot < 0) slot = table.insert(e.jobId, e.taskIndex);
+      if (slot < 0) slot = table.insert(jobId, taskIndex);
       else if ((table.flags[slot]! & RUNNING) !== 0) {
         // A SUBMIT while running means the end event is missing: that stay is lost data.
         this.counts.staysWithoutEnd++;
@@ -168,28 +191,37 @@ export class PlacementTracker {
       table.submitUs[slot] = t;
       table.startUs[slot] = 0;
       table.machineId[slot] = NaN;
-      this.setRequests(slot, e, true);
+      table.priority[slot] = k[2 * R + i]!;
+      table.schedulingClass[slot] = schedulingClass;
+      table.cpu[slot] = cpu;
+      table.memory[slot] = memory;
+      table.disk[slot] = disk;
+      table.line[slot] = k[4 * R + i]!;
+      table.file[slot] = file;
     } else if (type === EVENT.SCHEDULE) {
       if (slot < 0) {
         this.counts.scheduleWithoutSubmit++;
-        slot = table.insert(e.jobId, e.taskIndex);
+        slot = table.insert(jobId, taskIndex);
         table.flags[slot] = IN_USE;
         table.submitUs[slot] = t;
-        this.setRequests(slot, e, true);
+        table.schedulingClass[slot] = schedulingClass;
+        table.cpu[slot] = cpu;
+        table.memory[slot] = memory;
+        table.disk[slot] = disk;
       } else {
         if ((table.flags[slot]! & RUNNING) !== 0) {
           this.counts.staysWithoutEnd++;
           table.flags[slot] = IN_USE;
           table.submitUs[slot] = t;
         }
-        this.setRequests(slot, e, false);
+        this.updateRequests(slot, schedulingClass, cpu, memory, disk);
       }
       table.flags[slot] = table.flags[slot]! | RUNNING;
       table.startUs[slot] = t;
-      table.machineId[slot] = e.machineId;
-      table.priority[slot] = e.priority;
-      table.line[slot] = e.line;
-      table.file[slot] = this.fileIndex(e.file);
+      table.machineId[slot] = f[2 * R + i]!;
+      table.priority[slot] = k[2 * R + i]!;
+      table.line[slot] = k[4 * R + i]!;
+      table.file[slot] = file;
     } else if (endsPlacement(type)) {
       if (slot < 0) {
         this.counts.endWithoutSchedule++;
@@ -197,11 +229,11 @@ export class PlacementTracker {
       }
       if ((table.flags[slot]! & RUNNING) === 0) this.counts.endedWhilePending++;
       else this.emit(slot, t, BORG_EVENT_NAMES[type] as PlacementEnd);
-      table.remove(e.jobId, e.taskIndex, slot);
+      table.remove(jobId, taskIndex, slot);
     } else if (type === EVENT.UPDATE_PENDING && slot >= 0 && (table.flags[slot]! & RUNNING) === 0) {
       // The request a pending task will be scheduled with.
-      table.priority[slot] = e.priority;
-      this.setRequests(slot, e, false);
+      table.priority[slot] = k[2 * R + i]!;
+      this.updateRequests(slot, schedulingClass, cpu, memory, disk);
     }
     // UPDATE_RUNNING: a placement keeps the request it was scheduled with.
   }
@@ -216,23 +248,24 @@ export class PlacementTracker {
     table.clear();
   }
 
-  /** Copies the row's requests; `all` also overwrites with NaN where the row has none. */
-  private setRequests(slot: number, e: TaskEvent, all: boolean): void {
+  /** Takes the requests the row gives (an empty field keeps the one in force). */
+  private updateRequests(
+    slot: number,
+    schedulingClass: number,
+    cpu: number,
+    memory: number,
+    disk: number,
+  ): void {
     const table = this.table;
-    if (all) {
-      table.priority[slot] = e.priority;
-      table.schedulingClass[slot] = e.schedulingClass;
-      table.cpu[slot] = e.cpuRequest;
-      table.memory[slot] = e.memoryRequest;
-      table.disk[slot] = e.diskRequest;
-      table.line[slot] = e.line;
-      table.file[slot] = this.fileIndex(e.file);
-      return;
-    }
-    if (e.schedulingClass >= 0) table.schedulingClass[slot] = e.schedulingClass;
-    if (!Number.isNaN(e.cpuRequest)) table.cpu[slot] = e.cpuRequest;
-    if (!Number.isNaN(e.memoryRequest)) table.memory[slot] = e.memoryRequest;
-    if (!Number.isNaN(e.diskRequest)) table.disk[slot] = e.diskRequest;
+    if (schedulingClass >= 0) table.schedulingClass[slot] = schedulingClass;
+    if (!Number.isNaN(cpu)) table.cpu[slot] = cpu;
+    if (!Number.isNaN(memory)) table.memory[slot] = memory;
+    if (!Number.isNaN(disk)) table.disk[slot] = disk;
+  }
+
+  /** The index `row` takes for a file name (placements report the name). */
+  fileIndexOf(file: string): number {
+    return this.fileIndex(file);
   }
 
   private fileIndex(file: string): number {

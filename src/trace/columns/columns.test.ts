@@ -91,3 +91,23 @@ test('TaskTable finds, inserts and removes like a Map keyed by (job, task)', () 
     { numRuns: 300 },
   );
 });
+
+test('JobTaskSet: sets merged with absorb count what one set of all pairs counts', () => {
+  const pairs = fc.array(fc.tuple(jobArb, fc.oneof(taskArb, fc.constant(2 ** 21))), { maxLength: 200 });
+  fc.assert(
+    fc.property(fc.array(pairs, { minLength: 1, maxLength: 4 }), (parts) => {
+      const all = new JobTaskSet();
+      const merged = new JobTaskSet();
+      for (const part of parts) {
+        const one = new JobTaskSet();
+        for (const [job, task] of part) {
+          all.add(job, task);
+          one.add(job, task);
+        }
+        merged.absorb(one.export());
+      }
+      assert.equal(merged.jobCount, all.jobCount);
+      assert.equal(merged.tasks, all.tasks);
+    }),
+  );
+});

@@ -1,5 +1,20 @@
 import { NumberMap } from './number-map.js';
 
+/** A `JobTaskSet` as plain data: job i's bitset is `bits[offsets[i] .. offsets[i + 1])`. */
+export interface JobTaskSetData {
+  readonly jobIds: Float64Array;
+  readonly offsets: Int32Array;
+  readonly bits: Uint32Array;
+  /** Tasks beyond the bitset range, as `job/task`. */
+  readonly others: readonly string[];
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
 /**
  * Distinct jobs and distinct (job, task) pairs, for `trace stats`: a job is one entry of a
  * `NumberMap`, its tasks one bit each in a bitset indexed by task index. A job's rows come in bursts,
@@ -43,6 +58,53 @@ export class JobTaskSet {
     if ((bits[word]! & mask) === 0) {
       bits[word] = bits[word]! | mask;
       this.taskCount++;
+    }
+  }
+
+  /** The set as plain data (crosses threads by structured clone), for `absorb`. */
+  export(): JobTaskSetData {
+    const jobIds = new Float64Array(this.bits.length);
+    const offsets = new Int32Array(this.bits.length + 1);
+    let words = 0;
+    this.jobs.forEach((slot, jobId) => {
+      jobIds[slot] = jobId;
+    });
+    for (let slot = 0; slot < this.bits.length; slot++) {
+      offsets[slot] = words;
+      words += this.bits[slot]!.length;
+    }
+    offsets[this.bits.length] = words;
+    const bits = new Uint32Array(words);
+    for (let slot = 0; slot < this.bits.length; slot++) bits.set(this.bits[slot]!, offsets[slot]);
+    return { jobIds, offsets, bits, others: [...this.others] };
+  }
+
+  /** Adds every job and task of another set (as `export` gave it). */
+  absorb(data: JobTaskSetData): void {
+    const { jobIds, offsets, bits } = data;
+    for (let j = 0; j < jobIds.length; j++) {
+      let mine = this.addJob(jobIds[j]!);
+      const from = offsets[j]!;
+      const words = offsets[j + 1]! - from;
+      if (words > mine.length) {
+        const bigger = new Uint32Array(words);
+        bigger.set(mine);
+        this.bits[this.lastSlot] = mine = bigger;
+        this.lastBits = bigger;
+      }
+      for (let w = 0; w < words; w++) {
+        const theirs = bits[from + w]!;
+        const fresh = theirs & ~mine[w]!;
+        if (fresh !== 0) {
+          this.taskCount += popcount(fresh);
+          mine[w] = mine[w]! | theirs;
+        }
+      }
+    }
+    for (const key of data.others) {
+      const job = Number(key.slice(0, key.indexOf('/')));
+      this.addJob(job);
+      this.others.add(key);
     }
   }
 

@@ -48,6 +48,14 @@ export class NumberSet {
     }
   }
 
+  /** The members, in table order (a copy). */
+  values(): Float64Array {
+    const out = new Float64Array(this.count);
+    let n = 0;
+    for (const k of this.keys) if (k !== -1) out[n++] = k;
+    return out;
+  }
+
   private grow(): void {
     const old = this.keys;
     this.keys = new Float64Array(old.length * 2).fill(-1);

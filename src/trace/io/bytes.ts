@@ -1,12 +1,15 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import type { ReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import type { ZlibOptions } from 'node:zlib';
 import { TraceInputError } from '../issues.js';
 
 /** Plain files are read in large chunks: fewer callbacks, and the scanner never copies a chunk. */
 const READ_CHUNK = 1 << 20;
 /** Decompressed chunk size; zlib inflates in the thread pool, on the other core, while we scan. */
-const GUNZIP_CHUNK = 256 << 10;
+const GUNZIP_CHUNK = 1 << 20;
+/** Decompressed bytes zlib may hold ready ahead of the scanner, so that neither waits for the other. */
+const GUNZIP_READ_AHEAD = 4 << 20;
 
 /** The compressed stream ended early or is not gzip: the part of the file before it stays usable. */
 export class GzipStreamError extends Error {
@@ -60,7 +63,7 @@ export async function* openBytes(file: string, progress?: ByteProgress): AsyncGe
     }
     return;
   }
-  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK, highWaterMark: GUNZIP_READ_AHEAD } as ZlibOptions);
   raw.on('error', (err) => gunzip.destroy(err));
   raw.pipe(gunzip);
   try {

@@ -7,6 +7,13 @@ const CR = 13;
 export const MAX_LINE_BYTES = 1 << 20;
 
 /**
+ * A decoder for the common line of one format, tried first at every line start: it consumes the line
+ * that starts at `start` and ends within `buf` (returning the offset after its LF) or declines (-1), and a declined line is scanned into a `CsvRow`
+ * for `onRow` as usual. A line it consumes counts as a row but is not passed to `onRow`.
+ */
+export type FastLineDecoder = (buf: Uint8Array, start: number, line: number) => number;
+
+/**
  * Splits a stream of byte chunks into lines and comma-separated fields in one pass over the bytes,
  * without building strings or arrays per line (readline plus `split` is about half as fast). For every
  * non-empty line it fills the shared `CsvRow` and calls `onRow`; for an empty line inside the data it
@@ -32,6 +39,7 @@ export class LineScanner {
     private readonly onRow: (row: CsvRow) => void,
     private readonly onBlank: (line: number) => void = () => {},
     private readonly onLongLine: (line: number) => void = () => {},
+    private readonly fastLine: FastLineDecoder | null = null,
   ) {
     this.row.file = file;
   }
@@ -115,57 +123,69 @@ export class LineScanner {
     const ends = row.ends;
     const digits = row.digits;
     const onRow = this.onRow;
+    const fast = this.fastLine;
     const n = buf.length;
     row.buf = buf;
     let lineStart = pos;
-    let fieldStart = pos;
-    let fields = 0;
-    // The field read as plain digits so far (see CsvRow.digits); `plain` turns false at any other byte.
-    let value = 0;
-    let plain = true;
-    for (let i = pos; i < n; i++) {
-      const c = buf[i]!;
-      const d = c - 48;
-      if (d >= 0 && d <= 9) {
-        value = value * 10 + d;
-      } else if (c === COMMA) {
-        if (fields < MAX_FIELDS) {
-          starts[fields] = fieldStart;
-          ends[fields] = i;
-          digits[fields] = i === fieldStart ? -1 : plain && i - fieldStart <= 15 ? value : NaN;
+    while (lineStart < n) {
+      if (fast !== null) {
+        const next = fast(buf, lineStart, this.lineNo + 1);
+        if (next >= 0) {
+          this.lineNo++;
+          this.rowCount++;
+          lineStart = next;
+          continue;
         }
-        fields++;
-        fieldStart = i + 1;
-        value = 0;
-        plain = true;
-      } else if (c === LF) {
-        let end = i;
-        if (end > lineStart && buf[end - 1] === CR) end--;
-        this.lineNo++;
-        if (end === lineStart) {
-          this.onBlank(this.lineNo);
-        } else {
+      }
+      let fieldStart = lineStart;
+      let fields = 0;
+      // The field read as plain digits so far (see CsvRow.digits); `plain` turns false at any other byte.
+      let value = 0;
+      let plain = true;
+      let i = lineStart;
+      for (; i < n; i++) {
+        const c = buf[i]!;
+        const d = c - 48;
+        if (d >= 0 && d <= 9) {
+          value = value * 10 + d;
+        } else if (c === COMMA) {
           if (fields < MAX_FIELDS) {
             starts[fields] = fieldStart;
-            ends[fields] = end;
-            // A CR before the LF was counted as a non-digit: a CRLF file takes the checked path for
-            // its last field, with the same result.
-            digits[fields] = end <= fieldStart ? -1 : plain && end - fieldStart <= 15 ? value : NaN;
+            ends[fields] = i;
+            digits[fields] = i === fieldStart ? -1 : plain && i - fieldStart <= 15 ? value : NaN;
           }
-          row.fieldCount = fields + 1;
-          row.lineStart = lineStart;
-          row.lineEnd = end;
-          row.line = this.lineNo;
-          this.rowCount++;
-          onRow(row);
+          fields++;
+          fieldStart = i + 1;
+          value = 0;
+          plain = true;
+        } else if (c === LF) {
+          break;
+        } else {
+          plain = false;
         }
-        fields = 0;
-        lineStart = fieldStart = i + 1;
-        value = 0;
-        plain = true;
-      } else {
-        plain = false;
       }
+      if (i === n) return lineStart; // no LF: the line goes on in the next chunk
+      let end = i;
+      if (end > lineStart && buf[end - 1] === CR) end--;
+      this.lineNo++;
+      if (end === lineStart) {
+        this.onBlank(this.lineNo);
+      } else {
+        if (fields < MAX_FIELDS) {
+          starts[fields] = fieldStart;
+          ends[fields] = end;
+          // A CR before the LF was counted as a non-digit: a CRLF file takes the checked path for
+          // its last field, with the same result.
+          digits[fields] = end <= fieldStart ? -1 : plain && end - fieldStart <= 15 ? value : NaN;
+        }
+        row.fieldCount = fields + 1;
+        row.lineStart = lineStart;
+        row.lineEnd = end;
+        row.line = this.lineNo;
+        this.rowCount++;
+        onRow(row);
+      }
+      lineStart = i + 1;
     }
     return lineStart;
   }

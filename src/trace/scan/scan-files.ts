@@ -3,6 +3,7 @@ import { GzipStreamError, openBytes } from '../io/bytes.js';
 import type { IssueLog } from '../issues.js';
 import { TraceInputError } from '../issues.js';
 import type { CsvRow } from './csv-row.js';
+import type { FastLineDecoder } from './line-scanner.js';
 import { LineScanner, MAX_LINE_BYTES } from './line-scanner.js';
 
 /** Progress of a multi-file read, for a progress line on a terminal. */
@@ -28,7 +29,8 @@ export interface ScanHooks {
  * Reads CSV files in order and calls `onRow` for every non-empty line, then yields once per chunk so
  * that a caller can hand out what `onRow` collected (see `readRows`) or simply drain it (`scanRows`).
  *
- * Blank lines are reported as `blank-line`. A truncated or corrupt gzip stream is reported (the
+ * `fastLine`, when given, consumes the common lines itself (see `FastLineDecoder`); `onRow` then sees
+ * only the others. Blank lines are reported as `blank-line`. A truncated or corrupt gzip stream is reported (the
  * partial last line goes with it) and reading goes on with the next file; in strict mode it throws.
  * A file without a single non-empty line is an error.
  */
@@ -37,6 +39,7 @@ export async function* scanCsvFiles(
   onRow: (row: CsvRow) => void,
   log: IssueLog,
   hooks: ScanHooks = {},
+  fastLine: FastLineDecoder | null = null,
 ): AsyncGenerator<void> {
   const sizes = hooks.onProgress !== undefined ? files.map((f) => safeSize(f)) : [];
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
@@ -57,6 +60,7 @@ export async function* scanCsvFiles(
           expected: `a line shorter than ${MAX_LINE_BYTES} bytes`,
           got: 'a longer one (is this a trace file?)',
         }),
+      fastLine,
     );
     const progress = { fileBytesRead: 0 };
     try {

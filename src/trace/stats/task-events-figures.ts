@@ -1,9 +1,11 @@
 import type { PlacementEnd } from '../borg/placements.js';
 import { PlacementTracker } from '../borg/placements.js';
+import type { EventBatch } from '../borg/event-batch.js';
 import { BORG_EVENT_NAMES } from '../borg/schema.js';
 import type { TaskEvent } from '../borg/task-events.js';
-import { JobTaskSet } from '../columns/job-task-set.js';
-import { DoubleColumn, NumberSet } from '../columns/number-set.js';
+import { DoubleColumn } from '../columns/number-set.js';
+import type { RowFiguresData } from './row-figures.js';
+import { RowFigures } from './row-figures.js';
 import type { Distribution } from './summary.js';
 import { distributionOf } from './summary.js';
 
@@ -58,31 +60,26 @@ function endIndex(end: PlacementEnd): number {
 }
 
 /**
- * Everything `trace stats` counts over task_events, one valid row at a time: events per type,
- * distinct jobs, tasks and machines in the window, and placements paired over all rows (those
- * scheduled in the window are counted). Runs on the main thread for small inputs and in a worker
- * thread beside the parser for large ones (see `task-events-worker.ts`).
+ * Everything `trace stats` counts over task_events: the figures of each row in the window (a
+ * `RowFigures`) and placements paired over all rows (those scheduled in the window are counted).
+ * Small inputs go through `add` on one thread; for large ones parser threads count their files' rows
+ * (`absorbRows`) and this thread only pairs (`pairBatch`), see `parseInParallel`.
  */
 export class TaskEventsAccumulator {
-  private readonly counts = new Float64Array(BORG_EVENT_NAMES.length);
-  private readonly tasks = new JobTaskSet();
-  private readonly machineIds = new NumberSet();
-  private lastMachine = -1;
+  private readonly rows: RowFigures;
   private readonly memory = new DoubleColumn();
   /** Placements per end, indexed like `PLACEMENT_ENDS` (a typed array: a string-keyed object costs a megamorphic keyed access per placement). */
   private readonly byEnd = new Float64Array(PLACEMENT_ENDS.length);
   private derived = 0;
   private withoutSubmit = 0;
   private atTimeZero = 0;
-  private kept = 0;
-  private first = Infinity;
-  private last = -Infinity;
   private readonly tracker: PlacementTracker;
 
   constructor(
     private readonly fromUs: number,
     private readonly toUs: number,
   ) {
+    this.rows = new RowFigures(fromUs, toUs);
     this.tracker = new PlacementTracker(() => {}, {
       timeZero: 'initial',
       onSummary: (startUs, end, submitSeen, memory) => this.placement(startUs, end, submitSeen, memory),
@@ -91,32 +88,40 @@ export class TaskEventsAccumulator {
 
   add(e: TaskEvent): void {
     this.tracker.event(e);
-    const t = e.timeUs;
-    if (t < this.fromUs || t >= this.toUs) return;
-    this.kept++;
-    if (t < this.first) this.first = t;
-    if (t > this.last) this.last = t;
-    this.counts[e.eventType]!++;
-    this.tasks.add(e.jobId, e.taskIndex);
-    const m = e.machineId;
-    if (m !== this.lastMachine && !Number.isNaN(m)) {
-      this.machineIds.add(m);
-      this.lastMachine = m;
-    }
+    this.rows.add(e.timeUs, e.eventType, e.jobId, e.taskIndex, e.machineId);
+  }
+
+  /** Pairs every row of a batch from `file` (its row figures come separately, `absorbRows`). */
+  pairBatch(batch: EventBatch, file: string): void {
+    const tracker = this.tracker;
+    const fileIndex = tracker.fileIndexOf(file);
+    for (let i = 0, n = batch.n; i < n; i++) tracker.rowAt(batch, i, fileIndex);
+  }
+
+  /** `add` for every row of a batch from `file`: pairs them and counts their row figures. */
+  addBatch(batch: EventBatch, file: string): void {
+    this.pairBatch(batch, file);
+    this.rows.addBatch(batch);
+  }
+
+  /** Adds the row figures a parser thread counted. */
+  absorbRows(data: RowFiguresData): void {
+    this.rows.absorb(data);
   }
 
   finish(): TaskEventsFigures {
     this.tracker.finish();
     const byEnd = this.byEnd;
     const censored = byEnd[CENSORED_INDEX]!;
+    const rows = this.rows;
     return {
-      inWindow: this.kept,
-      firstUs: this.first,
-      lastUs: this.last,
-      events: Object.fromEntries(BORG_EVENT_NAMES.map((name, i) => [name, this.counts[i]!])),
-      jobs: this.tasks.jobCount,
-      tasks: this.tasks.tasks,
-      machines: this.machineIds.size,
+      inWindow: rows.kept,
+      firstUs: rows.first,
+      lastUs: rows.last,
+      events: Object.fromEntries(BORG_EVENT_NAMES.map((name, i) => [name, rows.counts[i]!])),
+      jobs: rows.tasks.jobCount,
+      tasks: rows.tasks.tasks,
+      machines: rows.machineIds.size,
       placements: {
         derived: this.derived,
         censored,

@@ -1,6 +1,5 @@
 import type { PlacementEnd } from '../borg/placements.js';
 import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { decodeJobEvent } from '../borg/job-events.js';
 import { MachineTimeline, capacityGroups } from '../borg/machines.js';
 import type { MachineEvent } from '../borg/machine-events.js';
@@ -16,9 +15,10 @@ import { IssueLog, TraceInputError } from '../issues.js';
 import { decodePaperCsvRow } from '../paper-csv.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import type { ScanHooks } from '../scan/scan-files.js';
-import { scanCsvFiles, scanRows } from '../scan/scan-files.js';
+import { scanRows } from '../scan/scan-files.js';
 import { parseRecordLine } from '../workload/jsonl.js';
-import { EventBatch } from './event-batch.js';
+import { defaultParserThreads, parseInParallel } from './parse-in-parallel.js';
+import type { RowFiguresData } from './row-figures.js';
 import type { TaskEventsFigures } from './task-events-figures.js';
 import { TaskEventsAccumulator } from './task-events-figures.js';
 import { JobTaskSet } from '../columns/job-task-set.js';
@@ -35,11 +35,11 @@ export interface TraceStatsOptions {
   readonly strict?: boolean;
   readonly hooks?: ScanHooks;
   /**
-   * Pair and count in a worker thread beside the parser (both cores busy). Default: for inputs of
-   * 16 MB or more on disk (the 14 shared parts, not the bundled 4); smaller ones do not repay the
-   * thread's start.
+   * Parse in worker threads while this thread pairs: `true` for one per core but one, a number for
+   * that many. Default: for inputs of 16 MB or more on disk (the 14 shared parts, not the bundled 4);
+   * smaller ones do not repay the threads' start.
    */
-  readonly threads?: boolean;
+  readonly threads?: boolean | number;
   /** Clock for the timing figures (injected so tests can fix it). Milliseconds. */
   readonly now?: () => number;
 }
@@ -149,13 +149,19 @@ export async function traceStats(
 
   switch (format) {
     case 'task_events': {
-      const useWorker = options.threads ?? totalSize(files) >= WORKER_THRESHOLD_BYTES;
-      const countRow = (): void => {
-        read++;
-      };
-      const f = useWorker
-        ? await taskEventsInWorker(files, log, hooks, fromUs, toUs, countRow)
-        : await taskEventsInline(files, log, hooks, fromUs, toUs, countRow);
+      const threads = options.threads ?? totalSize(files) >= WORKER_THRESHOLD_BYTES;
+      const f =
+        threads !== false && threads !== 0
+          ? await taskEventsParallel(
+              files,
+              threads === true ? defaultParserThreads() : threads,
+              log,
+              hooks,
+              fromUs,
+              toUs,
+              (rows) => (read += rows),
+            )
+          : await taskEventsInline(files, log, hooks, fromUs, toUs, () => read++);
       kept = f.inWindow;
       first = f.firstUs;
       last = f.lastUs;
@@ -318,10 +324,8 @@ export async function traceStats(
   };
 }
 
-/** Inputs from this size on disk are counted with a worker thread. */
+/** Inputs from this size on disk are parsed by worker threads. */
 const WORKER_THRESHOLD_BYTES = 16 << 20;
-/** Batches in flight to the worker before the parser waits: bounds memory when the worker lags. */
-const MAX_BATCHES_IN_FLIGHT = 4;
 
 function totalSize(files: readonly string[]): number {
   let n = 0;
@@ -358,78 +362,35 @@ async function taskEventsInline(
 }
 
 /**
- * The parser on this thread, the accumulator in a worker: validated rows cross in column batches
- * (transferred, then returned for reuse), at most `MAX_BATCHES_IN_FLIGHT` at a time.
+ * Parser threads read the files (see `parseInParallel`); this thread pairs the rows into placements,
+ * in file order.
  */
-async function taskEventsInWorker(
+async function taskEventsParallel(
   files: readonly string[],
+  parserThreads: number,
   log: IssueLog,
   hooks: ScanHooks,
   fromUs: number,
   toUs: number,
-  countRow: () => void,
+  onRows: (rows: number) => void,
 ): Promise<TaskEventsFigures> {
-  const worker = new Worker(new URL('./task-events-worker.js', import.meta.url), {
-    workerData: { fromUs, toUs },
+  const acc = new TaskEventsAccumulator(fromUs, toUs);
+  const threads = Math.min(parserThreads, files.length);
+  // With one parser thread, this thread has time to spare: it counts the rows too. With more, the
+  // parsers count theirs and this thread, which must see every row in order, only pairs.
+  const countHere = threads === 1;
+  const batches = parseInParallel(files, {
+    log,
+    hooks,
+    threads,
+    onRows,
+    ...(countHere
+      ? {}
+      : { window: { fromUs, toUs }, onRowFigures: (f: RowFiguresData) => acc.absorbRows(f) }),
   });
-  const spare: ArrayBuffer[] = [];
-  let inFlight = 0;
-  let wake: (() => void) | null = null;
-  let failure: unknown = null;
-  let resolveDone: (f: TaskEventsFigures) => void = () => {};
-  const done = new Promise<TaskEventsFigures>((resolve, reject) => {
-    resolveDone = resolve;
-    worker.once('error', (err) => {
-      failure = err;
-      reject(err);
-      wake?.();
-    });
-  });
-  done.catch(() => {}); // observed below; avoid an unhandled rejection while parsing
-  worker.on(
-    'message',
-    (m: { type: 'ack'; buffer: ArrayBuffer } | { type: 'done'; figures: TaskEventsFigures }) => {
-      if (m.type === 'ack') {
-        spare.push(m.buffer);
-        inFlight--;
-        wake?.();
-      } else resolveDone(m.figures);
-    },
-  );
-  let batch = new EventBatch();
-  const send = (): void => {
-    if (batch.n === 0) return;
-    worker.postMessage({ type: 'batch', buffer: batch.buffer, n: batch.n }, [batch.buffer]);
-    inFlight++;
-    const reuse = spare.pop();
-    batch = reuse !== undefined ? new EventBatch(reuse) : new EventBatch();
-  };
-  const e = emptyTaskEvent();
-  try {
-    for await (const _ of scanCsvFiles(
-      files,
-      (row) => {
-        countRow();
-        if (!batch.tryPushRow(row)) {
-          // An unusual row: the checked path reports it or decodes it.
-          if (!decodeTaskEvent(row, log, e)) return;
-          batch.push(e);
-        }
-        if (batch.full) send();
-      },
-      log,
-      hooks,
-    )) {
-      while (inFlight >= MAX_BATCHES_IN_FLIGHT && failure === null) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-      }
-      if (failure !== null) throw failure;
-    }
-    send();
-    worker.postMessage({ type: 'finish' });
-    return await done;
-  } finally {
-    await worker.terminate();
+  for await (const { batch, fileIndex } of batches) {
+    if (countHere) acc.addBatch(batch, files[fileIndex]!);
+    else acc.pairBatch(batch, files[fileIndex]!);
   }
+  return acc.finish();
 }

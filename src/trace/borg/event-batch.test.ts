@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeTaskEvent, emptyTaskEvent } from '../borg/task-events.js';
+import { decodeTaskEvent, emptyTaskEvent } from './task-events.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import { LineScanner } from '../scan/line-scanner.js';
 import { IssueLog } from '../issues.js';
@@ -18,6 +18,7 @@ function withRow<T>(line: string, use: (row: CsvRow) => T): T {
 
 /** The fast decode accepts a row only when the checked decode does, with the same values. */
 function agrees(line: string): boolean {
+  linesAgree(line);
   const fast = new EventBatch();
   const slow = new EventBatch();
   const accepted = withRow(line, (row) => fast.tryPushRow(row));
@@ -33,6 +34,51 @@ function agrees(line: string): boolean {
   assert.deepEqual(got, want, line);
   return true;
 }
+
+/**
+ * The one-pass line decode (`tryPushLine`) takes a line exactly when the row decode (`tryPushRow`)
+ * takes it, with the same values, and consumes it to just after its LF.
+ */
+function linesAgree(line: string): void {
+  const bytes = Buffer.from(`${line}\n`);
+  const byLine = new EventBatch();
+  const next = byLine.tryPushLine(bytes, 0, 1);
+  const byRow = new EventBatch();
+  const accepted = withRow(line, (row) => byRow.tryPushRow(row));
+  assert.equal(
+    next >= 0,
+    accepted,
+    `line decode ${next >= 0 ? 'took' : 'declined'}: ${JSON.stringify(line)}`,
+  );
+  if (!accepted) {
+    assert.equal(byLine.n, 0);
+    return;
+  }
+  assert.equal(next, bytes.length);
+  const a = emptyTaskEvent();
+  const b = emptyTaskEvent();
+  byLine.read(0, a);
+  byRow.read(0, b);
+  assert.deepEqual(a, b, line);
+  // Without its LF the line is incomplete: declined.
+  assert.equal(new EventBatch().tryPushLine(bytes.subarray(0, bytes.length - 1), 0, 1), -1);
+}
+
+test('the one-pass line decode stops at its LF and leaves the next line alone', () => {
+  const text = Buffer.from('1,,2,3,,4,u,,5,0.5,.25,5.,1\n6,,7,8,9,1,v,2,3,,,,\nx\n');
+  const b = new EventBatch();
+  const second = b.tryPushLine(text, 0, 1);
+  assert.equal(text[second - 1], 10);
+  const third = b.tryPushLine(text, second, 2);
+  assert.equal(b.tryPushLine(text, third, 3), -1);
+  assert.equal(b.n, 2);
+  const e = emptyTaskEvent();
+  b.read(1, e);
+  assert.equal(e.jobId, 7);
+  assert.equal(e.machineId, 9);
+  assert.equal(e.line, 2);
+  assert.ok(Number.isNaN(e.cpuRequest));
+});
 
 test('the fast decode gives the checked decode values on trace rows', () => {
   for (const line of [
@@ -69,6 +115,7 @@ test('the fast decode declines what it cannot decide, writing nothing', () => {
       line,
     );
     assert.equal(b.n, 0);
+    linesAgree(line);
   }
 });
 
