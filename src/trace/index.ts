@@ -11,6 +11,9 @@ export { CsvRow } from './scan/csv-row.js';
 export { LineScanner } from './scan/line-scanner.js';
 export type { ScanHooks, ScanProgress } from './scan/scan-files.js';
 export { scanCsvFiles, scanRows, readRows } from './scan/scan-files.js';
+export { EventBatch } from './borg/event-batch.js';
+export type { ParallelParseOptions, ParsedBatch } from './stats/parse-in-parallel.js';
+export { parseInParallel, defaultParserThreads } from './stats/parse-in-parallel.js';
 export type { PaperCsvRow, PaperCsvOptions } from './paper-csv.js';
 export { readPaperCsv, decodePaperCsvRow, PAPER_CSV } from './paper-csv.js';
 

@@ -246,28 +246,32 @@ class Simulation {
     if (cfg.probe !== null) this.queue.push(cfg.probe.periodSeconds, PROBE);
     this.queue.push(0, SAMPLE);
 
-    for (;;) {
-      const t = this.queue.peekTime();
-      if (!this.arrivalsDone) {
-        // Keep the input at least `lookahead` seconds ahead of the next event, reading in slices of
-        // a tenth of the lookahead (an hour at a time when nothing is scheduled).
-        const target =
-          t === Infinity
-            ? Math.max(streamAt, this.clock.now) + Math.max(lookahead, 3600)
-            : t + lookahead + lookahead / 10;
-        if (streamAt < t + lookahead || t === Infinity) {
-          this.arrivalsDone = !(await stream.advance(target, sink));
-          streamAt = target;
-          continue;
+    try {
+      for (;;) {
+        const t = this.queue.peekTime();
+        if (!this.arrivalsDone) {
+          // Keep the input at least `lookahead` seconds ahead of the next event, reading in slices of
+          // a tenth of the lookahead (an hour at a time when nothing is scheduled).
+          const target =
+            t === Infinity
+              ? Math.max(streamAt, this.clock.now) + Math.max(lookahead, 3600)
+              : t + lookahead + lookahead / 10;
+          if (streamAt < t + lookahead || t === Infinity) {
+            this.arrivalsDone = !(await stream.advance(target, sink));
+            streamAt = target;
+            continue;
+          }
         }
+        if (t === Infinity || t > horizon) break;
+        this.clock.advanceTo(t);
+        this.events++;
+        this.queue.pop();
+        this.handle(this.queue.lastKind, this.queue.lastA, this.queue.lastB);
+        if (cfg.schedulerPeriod === null && this.dirty && this.queue.peekTime() > t) this.pass();
+        if (this.finished()) break;
       }
-      if (t === Infinity || t > horizon) break;
-      this.clock.advanceTo(t);
-      this.events++;
-      this.queue.pop();
-      this.handle(this.queue.lastKind, this.queue.lastA, this.queue.lastB);
-      if (cfg.schedulerPeriod === null && this.dirty && this.queue.peekTime() > t) this.pass();
-      if (this.finished()) break;
+    } finally {
+      await stream.close?.();
     }
     const end = Math.min(this.clock.now, horizon);
     this.sampleUtilisation(end, true);

@@ -23,6 +23,8 @@ export interface JobStream {
   readonly lookahead: number;
   /** Resolves to false once the input is exhausted (everything has been delivered). */
   advance(t: number, sink: ArrivalSink): Promise<boolean>;
+  /** Releases what the stream holds (reader threads) when the simulation stops before its end. */
+  close?(): Promise<void>;
 }
 
 /** A source of jobs already in submit order, sync or async. */

@@ -65,3 +65,38 @@ test('Borg task_events stream: one pod per placement, durations from end events,
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a simulation that stops at its horizon closes the stream (its parser threads end)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'borg-stream-'));
+  try {
+    const files = [0, 1].map((k) => join(dir, `part-0000${k}-of-00500.csv`));
+    writeFileSync(files[0]!, ROWS.join('\n') + '\n');
+    writeFileSync(files[1]!, '1000000000,,6,0,,0,u,0,0,0.1,0.01,0,0\n');
+    const stream = borgTaskStream({
+      files,
+      sgxShare: 0,
+      seed: 1,
+      epcBytesPerUnit: 23_936 * 4096,
+      memoryBytesPerUnit: 32 * 2 ** 30,
+      cpuMillisPerUnit: 0,
+      lookahead: 1,
+    });
+    let closed = 0;
+    const close = stream.close!.bind(stream);
+    stream.close = async () => {
+      closed++;
+      await close();
+    };
+    const out = await simulate({
+      cluster: expandCluster(PAPER_CLUSTER),
+      stream,
+      config: { ...DEFAULT_RUN_CONFIG, schedulerPeriod: null, probe: null, startupDelay: 0, horizon: 5 },
+    });
+    assert.equal(closed, 1);
+    assert.ok(out.pods!.some((p) => p.jobId === '2-0-610000000'));
+    // Closed early: the second file was never consumed, and closing again is harmless.
+    await stream.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,15 +1,13 @@
 import {
   EVENT,
   IssueLog,
-  decodeTaskEvent,
-  emptyTaskEvent,
   endsPlacement,
   fractionToBytes,
   isSgxJob,
+  parseInParallel,
   resolveSources,
-  scanCsvFiles,
 } from '../../trace/index.js';
-import type { TaskEvent } from '../../trace/index.js';
+import type { EventBatch, ParsedBatch } from '../../trace/index.js';
 import type { SimJob } from '../run/job.js';
 import { KeyIndex } from './key-index.js';
 import type { ArrivalSink, JobStream } from '../run/stream.js';
@@ -52,59 +50,6 @@ interface TaskState {
   /** Key of its current placement in the stream, -1 while pending. */
   placement: number;
   startUs: number;
-}
-
-/** The fields of a task_events row the replay needs. */
-type Row = Pick<TaskEvent, 'timeUs' | 'jobId' | 'taskIndex' | 'eventType' | 'memoryRequest' | 'cpuRequest'>;
-
-/**
- * Rows decoded from one chunk of input, column by column (typed arrays reused from chunk to chunk):
- * no object per row, so a month of rows leaves no garbage behind.
- */
-class RowBuffer {
-  length = 0;
-  timeUs = new Float64Array(4096);
-  jobId = new Float64Array(4096);
-  taskIndex = new Float64Array(4096);
-  eventType = new Float64Array(4096);
-  memoryRequest = new Float64Array(4096);
-  cpuRequest = new Float64Array(4096);
-
-  push(e: Row): void {
-    if (this.length === this.timeUs.length) this.grow();
-    const i = this.length++;
-    this.timeUs[i] = e.timeUs;
-    this.jobId[i] = e.jobId;
-    this.taskIndex[i] = e.taskIndex;
-    this.eventType[i] = e.eventType;
-    this.memoryRequest[i] = e.memoryRequest;
-    this.cpuRequest[i] = e.cpuRequest;
-  }
-
-  /** Copies row `i` into `out` (one object reused for every row). */
-  read(i: number, out: Row): void {
-    out.timeUs = this.timeUs[i]!;
-    out.jobId = this.jobId[i]!;
-    out.taskIndex = this.taskIndex[i]!;
-    out.eventType = this.eventType[i]!;
-    out.memoryRequest = this.memoryRequest[i]!;
-    out.cpuRequest = this.cpuRequest[i]!;
-  }
-
-  private grow(): void {
-    const cap = this.timeUs.length * 2;
-    const more = (a: Float64Array): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.timeUs = more(this.timeUs);
-    this.jobId = more(this.jobId);
-    this.taskIndex = more(this.taskIndex);
-    this.eventType = more(this.eventType);
-    this.memoryRequest = more(this.memoryRequest);
-    this.cpuRequest = more(this.cpuRequest);
-  }
 }
 
 /**
@@ -157,8 +102,8 @@ class TaskTable {
 }
 
 /** Task key: job id and task index in one exact number (job ids < 2^33, task indices < 2^20). */
-function taskKey(e: Row): number {
-  return e.jobId * 1_048_576 + e.taskIndex;
+function taskKey(jobId: number, taskIndex: number): number {
+  return jobId * 1_048_576 + taskIndex;
 }
 
 /**
@@ -184,30 +129,12 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
   const tasks = new TaskTable();
   // Job id -> 1 (SGX) or 0: a hash index on the exact job id (a Map of such keys is slow).
   const sgxByJob = new KeyIndex();
-  // Rows are decoded chunk by chunk (the scanner calls back synchronously for every row of a chunk)
-  // into this buffer, then applied up to the requested time: no promise per row.
-  let iterator: AsyncIterator<void> | undefined;
-  const chunk = new RowBuffer();
-  const row: Row = {
-    timeUs: 0,
-    jobId: 0,
-    taskIndex: 0,
-    eventType: EVENT.SUBMIT,
-    memoryRequest: 0,
-    cpuRequest: 0,
-  };
+  // Rows come in column batches from parser threads (`parseInParallel`: inflating, scanning and
+  // validating run beside the simulation), read in place: no object per row.
+  let batches: AsyncGenerator<ParsedBatch> | undefined;
+  let batch: EventBatch | null = null;
   let at = 0;
   const log = new IssueLog({ strict: false });
-  const decoded = emptyTaskEvent();
-  const onRow = (row: Parameters<Parameters<typeof scanCsvFiles>[1]>[0]): void => {
-    counts.rows++;
-    if (!decodeTaskEvent(row, log, decoded)) return;
-    if (decoded.timeUs === 0) {
-      counts.timeZeroRows++;
-      return;
-    }
-    chunk.push(decoded);
-  };
   let originUs = -1;
   let lastUs = 0;
   let nextKey = 0;
@@ -221,15 +148,23 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     return sgx;
   };
 
-  const apply = (e: Row, sink: ArrivalSink): void => {
-    const key = taskKey(e);
-    const type = e.eventType;
+  /** Applies row i of batch b (columns as `EventBatch` documents them). */
+  const apply = (b: EventBatch, i: number, sink: ArrivalSink): void => {
+    const R = b.rows;
+    const f = b.f64;
+    const timeUs = f[i]!;
+    const jobId = f[R + i]!;
+    const taskIndex = b.i32[i]!;
+    const type = b.i32[R + i]!;
+    const cpuRequest = f[3 * R + i]!;
+    const memoryRequest = f[4 * R + i]!;
+    const key = taskKey(jobId, taskIndex);
     if (type === EVENT.SUBMIT) {
       tasks.set(key, {
         seq: 0,
-        submitUs: e.timeUs,
-        memory: e.memoryRequest,
-        cpu: e.cpuRequest,
+        submitUs: timeUs,
+        memory: memoryRequest,
+        cpu: cpuRequest,
         placement: -1,
         startUs: 0,
       });
@@ -240,28 +175,28 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
       if (st === undefined) {
         st = {
           seq: 0,
-          submitUs: e.timeUs,
-          memory: e.memoryRequest,
-          cpu: e.cpuRequest,
+          submitUs: timeUs,
+          memory: memoryRequest,
+          cpu: cpuRequest,
           placement: -1,
           startUs: 0,
         };
         tasks.set(key, st);
       }
-      const memory = Number.isNaN(e.memoryRequest) ? st.memory : e.memoryRequest;
-      const cpu = Number.isNaN(e.cpuRequest) ? st.cpu : e.cpuRequest;
+      const memory = Number.isNaN(memoryRequest) ? st.memory : memoryRequest;
+      const cpu = Number.isNaN(cpuRequest) ? st.cpu : cpuRequest;
       if (!(memory > 0)) {
         counts.zeroMemory++;
         tasks.delete(key);
         return;
       }
-      const sgx = sgxOf(e.jobId);
+      const sgx = sgxOf(jobId);
       const bytes = fractionToBytes(memory, sgx ? o.epcBytesPerUnit : o.memoryBytesPerUnit);
       st.placement = nextKey++;
-      st.startUs = e.timeUs;
+      st.startUs = timeUs;
       counts.placements++;
       const job: SimJob = {
-        id: `${e.jobId}-${e.taskIndex}-${e.timeUs}`,
+        id: `${jobId}-${taskIndex}-${timeUs}`,
         submit: (st.submitUs - originUs) / 1e6,
         duration: NaN,
         sgx,
@@ -275,13 +210,13 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     if (endsPlacement(type)) {
       if (st === undefined) return;
       tasks.delete(key);
-      if (st.placement >= 0) sink.duration(st.placement, (e.timeUs - st.startUs) / 1e6);
+      if (st.placement >= 0) sink.duration(st.placement, (timeUs - st.startUs) / 1e6);
       else counts.neverScheduled++;
       return;
     }
     if (type === EVENT.UPDATE_PENDING && st !== undefined && st.placement < 0) {
-      if (!Number.isNaN(e.memoryRequest)) st.memory = e.memoryRequest;
-      if (!Number.isNaN(e.cpuRequest)) st.cpu = e.cpuRequest;
+      if (!Number.isNaN(memoryRequest)) st.memory = memoryRequest;
+      if (!Number.isNaN(cpuRequest)) st.cpu = cpuRequest;
     }
   };
 
@@ -304,26 +239,39 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     }),
     async advance(t: number, sink: ArrivalSink): Promise<boolean> {
       if (ended) return false;
-      iterator ??= scanCsvFiles(resolveSources(o.files, 'task_events'), onRow, log)[Symbol.asyncIterator]();
+      batches ??= parseInParallel(resolveSources(o.files, 'task_events'), {
+        log,
+        onRows: (n) => (counts.rows += n),
+      });
       for (;;) {
-        if (at >= chunk.length) {
-          chunk.length = 0;
-          at = 0;
-          const r = await iterator.next();
-          if (r.done === true && chunk.length === 0) {
+        if (batch === null || at >= batch.n) {
+          // Resuming the reader hands the finished batch back to its thread for refilling.
+          const r = await batches.next();
+          if (r.done === true) {
+            batch = null;
             finish(sink);
             return false;
           }
+          batch = r.value.batch;
+          at = 0;
           continue;
         }
-        const timeUs = chunk.timeUs[at]!;
+        const timeUs = batch.f64[at]!;
+        if (timeUs === 0) {
+          counts.timeZeroRows++;
+          at++;
+          continue;
+        }
         if (originUs < 0) originUs = timeUs;
         if ((timeUs - originUs) / 1e6 > t) return true;
-        chunk.read(at, row);
-        at++;
         lastUs = timeUs;
-        apply(row, sink);
+        apply(batch, at, sink);
+        at++;
       }
+    },
+    async close(): Promise<void> {
+      // Stops the parser threads when the simulation ends before the input does.
+      await batches?.return(undefined);
     },
   };
 }
