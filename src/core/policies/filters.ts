@@ -111,6 +111,10 @@ function invalid(message: string): Status {
   return { code: 'Error', reasons: [{ kind: 'other', message }] };
 }
 
+function badAmount(value: number): boolean {
+  return !Number.isSafeInteger(value) || value < 0;
+}
+
 /**
  * The pod's own data must make sense before any node is judged: whole, non-negative amounts, and
  * an EPC request only on a pod marked as an SGX pod (the edge converters set both together). A
@@ -118,16 +122,18 @@ function invalid(message: string): Status {
  */
 export function podSanity(pod: PodView): Status {
   const r = pod.request;
-  for (const [field, value] of [
-    ['cpuMillis', r.cpuMillis],
-    ['memoryBytes', r.memoryBytes],
-    ['epcBytes', r.epcBytes],
-  ] as const) {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      return invalid(
-        `pod ${pod.namespace}/${pod.name}: request.${field} must be a whole number >= 0, got ${value}`,
-      );
-    }
+  // Field by field (no array per call: this runs for every scheduling attempt).
+  const bad = badAmount(r.cpuMillis)
+    ? 'cpuMillis'
+    : badAmount(r.memoryBytes)
+      ? 'memoryBytes'
+      : badAmount(r.epcBytes)
+        ? 'epcBytes'
+        : null;
+  if (bad !== null) {
+    return invalid(
+      `pod ${pod.namespace}/${pod.name}: request.${bad} must be a whole number >= 0, got ${r[bad]}`,
+    );
   }
   if (r.epcBytes > 0 && !pod.sgx) {
     return invalid(`pod ${pod.namespace}/${pod.name}: requests EPC but is not marked as an SGX pod`);

@@ -60,44 +60,58 @@ export interface Piece {
 /** The spread dimension: which used amount ranks nodes (memory or EPC). */
 export type UsedDim = 0 | 1;
 
+/*
+ * Layout: every tree node's aggregates sit together in one Float64Array, `STRIDE` doubles per node
+ * (256 bytes, four cache lines), so an update climbing the tree touches a few lines per level
+ * instead of one line in each of thirty separate arrays.
+ */
+/** Max free per dimension (3). */
+const MAX_FREE = 0;
+/** Min free per dimension (3). */
+const MIN_FREE = 3;
+/** Min used memory (u = 0) and EPC (u = 1). */
+const MIN_USED = 6;
+/** How many leaves reach MIN_USED[u]. */
+const CNT_USED = 8;
+/** Among the leaves reaching MIN_USED[u]: min free per dimension, at TIE_FREE + u * 3 + d. */
+const TIE_FREE = 10;
+/** Among the leaves reaching MIN_USED[u]: how many are blocked. */
+const TIE_BLOCKED = 16;
+/** Blocked leaves (cordoned, tainted) below. */
+const BLOCKED = 18;
+/** Real (non-padding) leaves below. */
+const SIZE = 19;
+/** Skyline: max free memory / EPC among leaves with CPU free above level k, at SKY_MEM + k. */
+const SKY_MEM = 20;
+const SKY_EPC = SKY_MEM + CPU_LEVELS.length;
+const STRIDE = 32;
+
 export class GroupTree {
   readonly cap: number;
   /** Node slot at each position (name order). */
   readonly slots: Int32Array;
-  private readonly maxFree: Float64Array[];
-  private readonly minFree: Float64Array[];
-  private readonly minUsed: Float64Array[];
-  private readonly cntUsed: Int32Array[];
-  /**
-   * Among the leaves reaching `minUsed[u]`: the minimum free per dimension (`tieFree[u * 3 + d]`)
-   * and how many are blocked. When every tie fits, spread counts them without walking them.
-   */
-  private readonly tieFree: Float64Array[];
-  private readonly tieBlocked: Int32Array[];
-  private readonly blocked: Int32Array;
-  /** Skyline: `skyMem[k]` / `skyEpc[k]` = max free memory / EPC among leaves with CPU free > level k. */
-  private readonly skyMem: Float64Array[];
-  private readonly skyEpc: Float64Array[];
+  /** Aggregates of tree node i at [i * STRIDE, (i + 1) * STRIDE) (see the layout above). */
+  private readonly t: Float64Array;
   /** Scratch stack for iterative walks (depth-first, at most one pending sibling per level). */
   private readonly stack: Int32Array;
-  private readonly size: Int32Array;
 
   constructor(slots: readonly number[]) {
     let cap = 1;
     while (cap < slots.length) cap *= 2;
     this.cap = cap;
     this.slots = Int32Array.from(slots);
-    const f = (fill: number): Float64Array => new Float64Array(2 * cap).fill(fill);
-    this.maxFree = [f(-Infinity), f(-Infinity), f(-Infinity)];
-    this.minFree = [f(Infinity), f(Infinity), f(Infinity)];
-    this.minUsed = [f(Infinity), f(Infinity)];
-    this.cntUsed = [new Int32Array(2 * cap), new Int32Array(2 * cap)];
-    this.tieFree = [f(Infinity), f(Infinity), f(Infinity), f(Infinity), f(Infinity), f(Infinity)];
-    this.tieBlocked = [new Int32Array(2 * cap), new Int32Array(2 * cap)];
-    this.blocked = new Int32Array(2 * cap);
-    this.size = new Int32Array(2 * cap);
-    this.skyMem = CPU_LEVELS.map(() => f(-Infinity));
-    this.skyEpc = CPU_LEVELS.map(() => f(-Infinity));
+    const t = new Float64Array(2 * cap * STRIDE);
+    for (let i = 0; i < 2 * cap; i++) {
+      const b = i * STRIDE;
+      for (let d = 0; d < 3; d++) {
+        t[b + MAX_FREE + d] = -Infinity;
+        t[b + MIN_FREE + d] = Infinity;
+      }
+      t[b + MIN_USED] = t[b + MIN_USED + 1] = Infinity;
+      for (let k = 0; k < 6; k++) t[b + TIE_FREE + k] = Infinity;
+      for (let k = 0; k < CPU_LEVELS.length; k++) t[b + SKY_MEM + k] = t[b + SKY_EPC + k] = -Infinity;
+    }
+    this.t = t;
     this.stack = new Int32Array(2 * Math.log2(cap) + 4);
   }
 
@@ -107,26 +121,29 @@ export class GroupTree {
 
   /** Sets a leaf without fixing its ancestors (call `rebuild` after a batch). */
   setLeafRaw(pos: number, free: ArrayLike<number>, usedMem: number, usedEpc: number, blocked: boolean): void {
-    const i = this.cap + pos;
+    const t = this.t;
+    const b = (this.cap + pos) * STRIDE;
     for (let d = 0; d < 3; d++) {
       const v = free[d]!;
-      this.maxFree[d]![i] = v;
-      this.minFree[d]![i] = v;
+      t[b + MAX_FREE + d] = v;
+      t[b + MIN_FREE + d] = v;
+      t[b + TIE_FREE + d] = v;
+      t[b + TIE_FREE + 3 + d] = v;
     }
-    this.minUsed[0]![i] = usedMem;
-    this.minUsed[1]![i] = usedEpc;
-    this.cntUsed[0]![i] = 1;
-    this.cntUsed[1]![i] = 1;
-    for (let k = 0; k < 6; k++) this.tieFree[k]![i] = free[k % 3]!;
-    this.tieBlocked[0]![i] = blocked ? 1 : 0;
-    this.tieBlocked[1]![i] = blocked ? 1 : 0;
-    this.blocked[i] = blocked ? 1 : 0;
-    this.size[i] = 1;
+    t[b + MIN_USED] = usedMem;
+    t[b + MIN_USED + 1] = usedEpc;
+    t[b + CNT_USED] = 1;
+    t[b + CNT_USED + 1] = 1;
+    const blockedLeaf = blocked ? 1 : 0;
+    t[b + TIE_BLOCKED] = blockedLeaf;
+    t[b + TIE_BLOCKED + 1] = blockedLeaf;
+    t[b + BLOCKED] = blockedLeaf;
+    t[b + SIZE] = 1;
     const cpuFree = free[0]!;
     for (let k = 0; k < CPU_LEVELS.length; k++) {
       const above = cpuFree > CPU_LEVELS[k]!;
-      this.skyMem[k]![i] = above ? free[1]! : -Infinity;
-      this.skyEpc[k]![i] = above ? free[2]! : -Infinity;
+      t[b + SKY_MEM + k] = above ? free[1]! : -Infinity;
+      t[b + SKY_EPC + k] = above ? free[2]! : -Infinity;
     }
   }
 
@@ -146,62 +163,62 @@ export class GroupTree {
    * update can stop climbing as soon as an ancestor is unaffected.
    */
   private pull(i: number): boolean {
-    const l = 2 * i;
-    const r = l + 1;
+    const t = this.t;
+    const p = i * STRIDE;
+    const l = 2 * p;
+    const r = l + STRIDE;
     let changed = false;
     for (let d = 0; d < 3; d++) {
-      const mx = this.maxFree[d]!;
-      const mn = this.minFree[d]!;
-      const hi = Math.max(mx[l]!, mx[r]!);
-      const lo = Math.min(mn[l]!, mn[r]!);
-      if (mx[i] !== hi || mn[i] !== lo) {
-        mx[i] = hi;
-        mn[i] = lo;
+      const hi = Math.max(t[l + MAX_FREE + d]!, t[r + MAX_FREE + d]!);
+      const lo = Math.min(t[l + MIN_FREE + d]!, t[r + MIN_FREE + d]!);
+      if (t[p + MAX_FREE + d] !== hi || t[p + MIN_FREE + d] !== lo) {
+        t[p + MAX_FREE + d] = hi;
+        t[p + MIN_FREE + d] = lo;
         changed = true;
       }
     }
     for (let u = 0; u < 2; u++) {
-      const mu = this.minUsed[u]!;
-      const cu = this.cntUsed[u]!;
-      const tb = this.tieBlocked[u]!;
-      const a = mu[l]!;
-      const b = mu[r]!;
+      const a = t[l + MIN_USED + u]!;
+      const b = t[r + MIN_USED + u]!;
       // Take the side(s) reaching the minimum: counts, tie free amounts and blocked ties follow.
       const from = a < b ? l : b < a ? r : -1;
-      const value = from >= 0 ? mu[from]! : a;
-      const count = from >= 0 ? cu[from]! : cu[l]! + cu[r]!;
-      const blockedTies = from >= 0 ? tb[from]! : tb[l]! + tb[r]!;
-      if (mu[i] !== value || cu[i] !== count || tb[i] !== blockedTies) {
-        mu[i] = value;
-        cu[i] = count;
-        tb[i] = blockedTies;
+      const value = from >= 0 ? t[from + MIN_USED + u]! : a;
+      const count = from >= 0 ? t[from + CNT_USED + u]! : t[l + CNT_USED + u]! + t[r + CNT_USED + u]!;
+      const blockedTies =
+        from >= 0 ? t[from + TIE_BLOCKED + u]! : t[l + TIE_BLOCKED + u]! + t[r + TIE_BLOCKED + u]!;
+      if (
+        t[p + MIN_USED + u] !== value ||
+        t[p + CNT_USED + u] !== count ||
+        t[p + TIE_BLOCKED + u] !== blockedTies
+      ) {
+        t[p + MIN_USED + u] = value;
+        t[p + CNT_USED + u] = count;
+        t[p + TIE_BLOCKED + u] = blockedTies;
         changed = true;
       }
+      const tf = TIE_FREE + u * 3;
       for (let d = 0; d < 3; d++) {
-        const tf = this.tieFree[u * 3 + d]!;
-        const v = from >= 0 ? tf[from]! : Math.min(tf[l]!, tf[r]!);
-        if (tf[i] !== v) {
-          tf[i] = v;
+        const v = from >= 0 ? t[from + tf + d]! : Math.min(t[l + tf + d]!, t[r + tf + d]!);
+        if (t[p + tf + d] !== v) {
+          t[p + tf + d] = v;
           changed = true;
         }
       }
     }
     for (let k = 0; k < CPU_LEVELS.length; k++) {
-      const sm = this.skyMem[k]!;
-      const se = this.skyEpc[k]!;
-      const m = Math.max(sm[l]!, sm[r]!);
-      const e = Math.max(se[l]!, se[r]!);
-      if (sm[i] !== m || se[i] !== e) {
-        sm[i] = m;
-        se[i] = e;
+      const m = Math.max(t[l + SKY_MEM + k]!, t[r + SKY_MEM + k]!);
+      const e = Math.max(t[l + SKY_EPC + k]!, t[r + SKY_EPC + k]!);
+      if (t[p + SKY_MEM + k] !== m || t[p + SKY_EPC + k] !== e) {
+        t[p + SKY_MEM + k] = m;
+        t[p + SKY_EPC + k] = e;
         changed = true;
       }
     }
-    const blocked = this.blocked[l]! + this.blocked[r]!;
-    const size = this.size[l]! + this.size[r]!;
-    if (this.blocked[i] !== blocked || this.size[i] !== size) {
-      this.blocked[i] = blocked;
-      this.size[i] = size;
+    const blocked = t[l + BLOCKED]! + t[r + BLOCKED]!;
+    const size = t[l + SIZE]! + t[r + SIZE]!;
+    if (t[p + BLOCKED] !== blocked || t[p + SIZE] !== size) {
+      t[p + BLOCKED] = blocked;
+      t[p + SIZE] = size;
       changed = true;
     }
     return changed;
@@ -209,40 +226,67 @@ export class GroupTree {
 
   /** Free amount of the leaf at `pos` in dimension `d`. */
   leafFree(pos: number, d: Dim): number {
-    return this.maxFree[d]![this.cap + pos]!;
+    return this.t[(this.cap + pos) * STRIDE + MAX_FREE + d]!;
   }
 
   /** Could a feasible leaf be below `i`? (resources only) */
   private possible(i: number, q: TreeQuery): boolean {
-    if (this.size[i] === 0) return false;
-    for (const d of q.dims) if (!(q.req[d]! < this.maxFree[d]![i]!)) return false;
+    const t = this.t;
+    const b = i * STRIDE;
+    if (t[b + SIZE] === 0) return false;
+    const dims = q.dims;
+    const req = q.req;
+    // Indexed loops: `for...of` here allocated an iterator per visited subtree.
+    for (let j = 0; j < dims.length; j++) {
+      const d = dims[j]!;
+      if (!(req[d]! < t[b + MAX_FREE + d]!)) return false;
+    }
     const k = q.cpuLevel;
     if (k >= 0) {
       // Among the nodes with enough CPU (a superset: CPU free above level k), is there memory/EPC?
-      if (q.req[1]! > 0 && !(q.req[1]! < this.skyMem[k]![i]!)) return false;
-      if (q.req[2]! > 0 && !(q.req[2]! < this.skyEpc[k]![i]!)) return false;
+      if (req[1]! > 0 && !(req[1]! < t[b + SKY_MEM + k]!)) return false;
+      if (req[2]! > 0 && !(req[2]! < t[b + SKY_EPC + k]!)) return false;
     }
     return true;
   }
 
   /** Is every leaf below `i` feasible? */
   private wholly(i: number, q: TreeQuery): boolean {
-    if (q.checkEveryLeaf || this.blocked[i] !== 0 || this.size[i] === 0) return false;
-    for (const d of q.dims) if (!(q.req[d]! < this.minFree[d]![i]!)) return false;
+    const t = this.t;
+    const b = i * STRIDE;
+    if (q.checkEveryLeaf || t[b + BLOCKED] !== 0 || t[b + SIZE] === 0) return false;
+    const dims = q.dims;
+    for (let j = 0; j < dims.length; j++) {
+      const d = dims[j]!;
+      if (!(q.req[d]! < t[b + MIN_FREE + d]!)) return false;
+    }
     return true;
   }
 
   /** Does every leaf below `i` that reaches `minUsed[u]` fit? */
   private tiesFit(i: number, q: TreeQuery, u: UsedDim): boolean {
-    if (q.checkEveryLeaf || this.tieBlocked[u]![i] !== 0 || this.cntUsed[u]![i] === 0) return false;
-    for (const d of q.dims) if (!(q.req[d]! < this.tieFree[u * 3 + d]![i]!)) return false;
+    const t = this.t;
+    const b = i * STRIDE;
+    if (q.checkEveryLeaf || t[b + TIE_BLOCKED + u] !== 0 || t[b + CNT_USED + u] === 0) return false;
+    const dims = q.dims;
+    const tf = b + TIE_FREE + u * 3;
+    for (let j = 0; j < dims.length; j++) {
+      const d = dims[j]!;
+      if (!(q.req[d]! < t[tf + d]!)) return false;
+    }
     return true;
   }
 
   private leafFeasible(i: number, q: TreeQuery): boolean {
-    if (this.size[i] === 0) return false;
-    for (const d of q.dims) if (!(q.req[d]! < this.maxFree[d]![i]!)) return false;
-    if (q.checkEveryLeaf || this.blocked[i] !== 0) return q.leafOk(this.slots[i - this.cap]!);
+    const t = this.t;
+    const b = i * STRIDE;
+    if (t[b + SIZE] === 0) return false;
+    const dims = q.dims;
+    for (let j = 0; j < dims.length; j++) {
+      const d = dims[j]!;
+      if (!(q.req[d]! < t[b + MAX_FREE + d]!)) return false;
+    }
+    if (q.checkEveryLeaf || t[b + BLOCKED] !== 0) return q.leafOk(this.slots[i - this.cap]!);
     return true;
   }
 
@@ -262,7 +306,7 @@ export class GroupTree {
     if (i >= this.cap) return this.leafFeasible(i, q) ? i : -1;
     if (this.wholly(i, q)) {
       // Every leaf fits: the leftmost non-padding leaf.
-      while (i < this.cap) i = this.size[2 * i]! > 0 ? 2 * i : 2 * i + 1;
+      while (i < this.cap) i = this.t[2 * i * STRIDE + SIZE]! > 0 ? 2 * i : 2 * i + 1;
       return i;
     }
     const left = this.firstBelow(2 * i, q);
@@ -275,14 +319,15 @@ export class GroupTree {
   }
 
   private minBelow(i: number, q: TreeQuery, u: UsedDim, best: number): number {
-    const mu = this.minUsed[u]!;
-    if (!(mu[i]! < best) || !this.possible(i, q)) return best;
-    if (i >= this.cap) return this.leafFeasible(i, q) ? mu[i]! : best;
-    if (this.tiesFit(i, q, u)) return mu[i]!;
+    const t = this.t;
+    const mu = t[i * STRIDE + MIN_USED + u]!;
+    if (!(mu < best) || !this.possible(i, q)) return best;
+    if (i >= this.cap) return this.leafFeasible(i, q) ? mu : best;
+    if (this.tiesFit(i, q, u)) return mu;
     const l = 2 * i;
     const r = l + 1;
     // Visit the more promising child first so the bound tightens early.
-    if (mu[r]! < mu[l]!) {
+    if (t[r * STRIDE + MIN_USED + u]! < t[l * STRIDE + MIN_USED + u]!) {
       best = this.minBelow(r, q, u, best);
       return this.minBelow(l, q, u, best);
     }
@@ -296,14 +341,15 @@ export class GroupTree {
   }
 
   private tiesBelow(i: number, q: TreeQuery, u: UsedDim, value: number, out: Piece[]): void {
-    const mu = this.minUsed[u]!;
-    if (mu[i]! > value || !this.possible(i, q)) return;
+    const b = i * STRIDE;
+    const mu = this.t[b + MIN_USED + u]!;
+    if (mu > value || !this.possible(i, q)) return;
     if (i >= this.cap) {
-      if (mu[i] === value && this.leafFeasible(i, q)) out.push({ tree: this, index: i, count: 1 });
+      if (mu === value && this.leafFeasible(i, q)) out.push({ tree: this, index: i, count: 1 });
       return;
     }
-    if (mu[i] === value && this.tiesFit(i, q, u)) {
-      out.push({ tree: this, index: i, count: this.cntUsed[u]![i]! });
+    if (mu === value && this.tiesFit(i, q, u)) {
+      out.push({ tree: this, index: i, count: this.t[b + CNT_USED + u]! });
       return;
     }
     if (this.wholly(i, q)) return; // every leaf fits but none reaches `value`
@@ -313,12 +359,11 @@ export class GroupTree {
 
   /** Position of the k-th (0-based) leaf with used amount `value` inside a piece whose ties all fit. */
   nthTie(index: number, u: UsedDim, value: number, k: number): number {
-    const mu = this.minUsed[u]!;
-    const cu = this.cntUsed[u]!;
+    const t = this.t;
     let i = index;
     while (i < this.cap) {
       const l = 2 * i;
-      const c = mu[l] === value ? cu[l]! : 0;
+      const c = t[l * STRIDE + MIN_USED + u] === value ? t[l * STRIDE + CNT_USED + u]! : 0;
       if (k < c) i = l;
       else {
         k -= c;
@@ -330,7 +375,7 @@ export class GroupTree {
 
   /** Number of leaves that need a static check (cordoned or tainted nodes). */
   get blockedCount(): number {
-    return this.blocked[1] ?? 0;
+    return this.t[STRIDE + BLOCKED] ?? 0;
   }
 
   /**
@@ -341,21 +386,21 @@ export class GroupTree {
   insufficient(d: Dim, req: number): ShortfallCount {
     const out: ShortfallCount = { count: 0, bestFree: -Infinity, bestPos: -1 };
     let bestIndex = -1;
-    const mx = this.maxFree[d]!;
-    const mn = this.minFree[d]!;
-    const size = this.size;
-    const blocked = this.blocked;
+    const t = this.t;
+    const mx = MAX_FREE + d;
+    const mn = MIN_FREE + d;
     // Iterative left-to-right walk (an explicit stack: this runs on every failed decision).
     const stack = this.stack;
     let top = 0;
     stack[top++] = 1;
     while (top > 0) {
       const i = stack[--top]!;
-      if (size[i]! - blocked[i]! === 0 || mn[i]! > req) continue;
-      if (blocked[i] === 0 && mx[i]! <= req) {
-        out.count += size[i]!;
-        if (mx[i]! > out.bestFree) {
-          out.bestFree = mx[i]!;
+      const b = i * STRIDE;
+      if (t[b + SIZE]! - t[b + BLOCKED]! === 0 || t[b + mn]! > req) continue;
+      if (t[b + BLOCKED] === 0 && t[b + mx]! <= req) {
+        out.count += t[b + SIZE]!;
+        if (t[b + mx]! > out.bestFree) {
+          out.bestFree = t[b + mx]!;
           bestIndex = i;
         }
         continue;
@@ -366,7 +411,10 @@ export class GroupTree {
     }
     if (bestIndex >= 0) {
       let i = bestIndex;
-      while (i < this.cap) i = mx[2 * i] === out.bestFree && size[2 * i]! > 0 ? 2 * i : 2 * i + 1;
+      while (i < this.cap) {
+        const l = 2 * i * STRIDE;
+        i = t[l + mx] === out.bestFree && t[l + SIZE]! > 0 ? 2 * i : 2 * i + 1;
+      }
       out.bestPos = i - this.cap;
     }
     return out;
@@ -384,7 +432,7 @@ export class GroupTree {
       return;
     }
     if (this.wholly(i, q)) {
-      out.push({ tree: this, index: i, count: this.size[i]! });
+      out.push({ tree: this, index: i, count: this.t[i * STRIDE + SIZE]! });
       return;
     }
     this.feasibleBelow(2 * i, q, out);
@@ -396,7 +444,7 @@ export class GroupTree {
     let i = index;
     while (i < this.cap) {
       const l = 2 * i;
-      const c = this.size[l]!;
+      const c = this.t[l * STRIDE + SIZE]!;
       if (k < c) i = l;
       else {
         k -= c;
