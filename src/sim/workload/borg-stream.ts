@@ -41,63 +41,74 @@ export interface BorgStreamCounts {
   neverScheduled: number;
 }
 
-interface TaskState {
-  /** Order of first insertion into the table (the order censored placements are ended in). */
-  seq: number;
-  submitUs: number;
-  memory: number;
-  cpu: number;
-  /** Key of its current placement in the stream, -1 while pending. */
-  placement: number;
-  startUs: number;
-}
-
 /**
- * Open tasks by task key, with the semantics of a `Map` the replay relies on (a replaced entry keeps
- * its place in the insertion order) but keyed through a `KeyIndex`.
+ * Open tasks by task key, one row of typed-array columns each (a month holds millions of tasks that
+ * wait or run for hours: objects would all be promoted and traced by every major collection). An
+ * entry set again keeps its place in the insertion order, as a `Map` would.
  */
 class TaskTable {
   private index = new KeyIndex(4096);
-  private readonly states: (TaskState | undefined)[] = [];
-  private readonly freeRows: number[] = [];
-  private seq = 0;
+  private free: number[] = [];
+  private rows = 0;
+  private nextSeq = 0;
+  /** Order of first insertion (the order censored placements are ended in); -1: row unused. */
+  seq = new Float64Array(4096).fill(-1);
+  submitUs = new Float64Array(4096);
+  memory = new Float64Array(4096);
+  cpu = new Float64Array(4096);
+  /** Key of the task's current placement in the stream, -1 while pending. */
+  placement = new Float64Array(4096);
+  startUs = new Float64Array(4096);
 
-  get(key: number): TaskState | undefined {
-    const row = this.index.get(key);
-    return row < 0 ? undefined : this.states[row];
+  /** The row of `key`, or -1. */
+  get(key: number): number {
+    return this.index.get(key);
   }
 
-  set(key: number, st: TaskState): void {
-    const row = this.index.get(key);
-    if (row >= 0) {
-      st.seq = this.states[row]!.seq;
-      this.states[row] = st;
-      return;
-    }
-    st.seq = this.seq++;
-    const free = this.freeRows.pop() ?? this.states.length;
-    this.states[free] = st;
-    this.index.set(key, free);
+  /** The row of `key`, created (at the end of the insertion order) when absent. */
+  upsert(key: number): number {
+    const known = this.index.get(key);
+    if (known >= 0) return known;
+    const row = this.free.pop() ?? this.rows++;
+    if (row === this.seq.length) this.grow();
+    this.seq[row] = this.nextSeq++;
+    this.index.set(key, row);
+    return row;
   }
 
   delete(key: number): void {
     const row = this.index.delete(key);
     if (row < 0) return;
-    this.states[row] = undefined;
-    this.freeRows.push(row);
+    this.seq[row] = -1;
+    this.free.push(row);
   }
 
-  /** Open tasks in the order they were first inserted (as a Map iterates). */
-  inInsertionOrder(): TaskState[] {
-    const out: TaskState[] = [];
-    for (const st of this.states) if (st !== undefined) out.push(st);
-    return out.sort((a, b) => a.seq - b.seq);
+  /** Rows in use, in the order their keys were first inserted. */
+  inInsertionOrder(): number[] {
+    const out: number[] = [];
+    for (let row = 0; row < this.rows; row++) if (this.seq[row]! >= 0) out.push(row);
+    return out.sort((a, b) => this.seq[a]! - this.seq[b]!);
   }
 
   clear(): void {
     this.index = new KeyIndex();
-    this.states.length = 0;
-    this.freeRows.length = 0;
+    this.free = [];
+    this.rows = 0;
+    this.seq.fill(-1);
+  }
+
+  private grow(): void {
+    const more = (a: Float64Array, fill = 0): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(a.length * 2).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.seq = more(this.seq, -1);
+    this.submitUs = more(this.submitUs);
+    this.memory = more(this.memory);
+    this.cpu = more(this.cpu);
+    this.placement = more(this.placement);
+    this.startUs = more(this.startUs);
   }
 }
 
@@ -160,31 +171,26 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     const memoryRequest = f[4 * R + i]!;
     const key = taskKey(jobId, taskIndex);
     if (type === EVENT.SUBMIT) {
-      tasks.set(key, {
-        seq: 0,
-        submitUs: timeUs,
-        memory: memoryRequest,
-        cpu: cpuRequest,
-        placement: -1,
-        startUs: 0,
-      });
+      const row = tasks.upsert(key);
+      tasks.submitUs[row] = timeUs;
+      tasks.memory[row] = memoryRequest;
+      tasks.cpu[row] = cpuRequest;
+      tasks.placement[row] = -1;
+      tasks.startUs[row] = 0;
       return;
     }
-    let st = tasks.get(key);
+    let row = tasks.get(key);
     if (type === EVENT.SCHEDULE) {
-      if (st === undefined) {
-        st = {
-          seq: 0,
-          submitUs: timeUs,
-          memory: memoryRequest,
-          cpu: cpuRequest,
-          placement: -1,
-          startUs: 0,
-        };
-        tasks.set(key, st);
+      if (row < 0) {
+        row = tasks.upsert(key);
+        tasks.submitUs[row] = timeUs;
+        tasks.memory[row] = memoryRequest;
+        tasks.cpu[row] = cpuRequest;
+        tasks.placement[row] = -1;
+        tasks.startUs[row] = 0;
       }
-      const memory = Number.isNaN(memoryRequest) ? st.memory : memoryRequest;
-      const cpu = Number.isNaN(cpuRequest) ? st.cpu : cpuRequest;
+      const memory = Number.isNaN(memoryRequest) ? tasks.memory[row]! : memoryRequest;
+      const cpu = Number.isNaN(cpuRequest) ? tasks.cpu[row]! : cpuRequest;
       if (!(memory > 0)) {
         counts.zeroMemory++;
         tasks.delete(key);
@@ -192,41 +198,45 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
       }
       const sgx = sgxOf(jobId);
       const bytes = fractionToBytes(memory, sgx ? o.epcBytesPerUnit : o.memoryBytesPerUnit);
-      st.placement = nextKey++;
-      st.startUs = timeUs;
+      const placement = nextKey++;
+      tasks.placement[row] = placement;
+      tasks.startUs[row] = timeUs;
       counts.placements++;
       const job: SimJob = {
         id: `${jobId}-${taskIndex}-${timeUs}`,
-        submit: (st.submitUs - originUs) / 1e6,
+        submit: (tasks.submitUs[row]! - originUs) / 1e6,
         duration: NaN,
         sgx,
         requestBytes: bytes,
         usageBytes: bytes,
         cpuMillis: Number.isNaN(cpu) ? 0 : Math.round(cpu * o.cpuMillisPerUnit),
       };
-      sink.arrival(job, st.placement);
+      sink.arrival(job, placement);
       return;
     }
     if (endsPlacement(type)) {
-      if (st === undefined) return;
+      if (row < 0) return;
+      const placement = tasks.placement[row]!;
+      const startUs = tasks.startUs[row]!;
       tasks.delete(key);
-      if (st.placement >= 0) sink.duration(st.placement, (timeUs - st.startUs) / 1e6);
+      if (placement >= 0) sink.duration(placement, (timeUs - startUs) / 1e6);
       else counts.neverScheduled++;
       return;
     }
-    if (type === EVENT.UPDATE_PENDING && st !== undefined && st.placement < 0) {
-      if (!Number.isNaN(memoryRequest)) st.memory = memoryRequest;
-      if (!Number.isNaN(cpuRequest)) st.cpu = cpuRequest;
+    if (type === EVENT.UPDATE_PENDING && row >= 0 && tasks.placement[row]! < 0) {
+      if (!Number.isNaN(memoryRequest)) tasks.memory[row] = memoryRequest;
+      if (!Number.isNaN(cpuRequest)) tasks.cpu[row] = cpuRequest;
     }
   };
 
   const finish = (sink: ArrivalSink): void => {
     ended = true;
     // Placements still running when the data ends: censored at the last timestamp read.
-    for (const st of tasks.inInsertionOrder()) {
-      if (st.placement < 0) continue;
+    for (const row of tasks.inInsertionOrder()) {
+      const placement = tasks.placement[row]!;
+      if (placement < 0) continue;
       counts.censored++;
-      sink.duration(st.placement, (lastUs - st.startUs) / 1e6);
+      sink.duration(placement, (lastUs - tasks.startUs[row]!) / 1e6);
     }
     tasks.clear();
   };
