@@ -11,11 +11,9 @@
  * message, issue, input }` when a file cannot be read (or, in strict mode, at its first bad row).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeTaskEvent, emptyTaskEvent } from '../borg/task-events.js';
-import { IssueLog, TraceInputError } from '../issues.js';
-import { scanCsvFiles } from '../scan/scan-files.js';
+import { TraceInputError } from '../issues.js';
 import { EventBatch } from '../borg/event-batch.js';
-import { RowFigures } from './row-figures.js';
+import { fileBatches } from './file-batches.js';
 import type { ParseWorkerData, ParseWorkerIn, ParseWorkerOut } from './parse-messages.js';
 import { MAX_BATCHES_IN_FLIGHT } from './parse-messages.js';
 
@@ -52,54 +50,27 @@ async function drain(): Promise<void> {
 }
 
 async function parseFile(index: number, file: string): Promise<void> {
-  const log = new IssueLog({ strict });
-  const e = emptyTaskEvent();
-  let batch = new EventBatch(spare.pop());
-  let rows = 0;
-  let lines = 0;
-  let bytesRead = 0;
-  const figures = window !== null ? new RowFigures(window.fromUs, window.toUs) : null;
-  const send = (): void => {
-    if (batch.n === 0) return;
-    figures?.addBatch(batch);
-    post({ type: 'batch', index, buffer: batch.buffer, n: batch.n, bytesRead }, [batch.buffer]);
-    inFlight++;
-    batch = new EventBatch(spare.pop());
-  };
   try {
-    for await (const _ of scanCsvFiles(
-      [file],
-      (row) => {
-        rows++;
-        if (!batch.tryPushRow(row)) {
-          // An unusual row: the checked path reports it or decodes it.
-          if (!decodeTaskEvent(row, log, e)) return;
-          batch.push(e);
-        }
-        if (batch.full) send();
-      },
-      log,
-      {
-        onProgress: (p) => (bytesRead = p.bytesRead),
-        onFileEnd: (_f, _i, n) => (lines = n),
-      },
-      (buf, start, line) => {
-        const next = batch.tryPushLine(buf, start, line);
-        if (next >= 0) {
-          rows++;
-          if (batch.full) send();
-        }
-        return next;
-      },
-    )) {
+    for await (const ev of fileBatches(file, {
+      strict,
+      window,
+      emptyBatch: () => new EventBatch(spare.pop()),
+    })) {
+      if (ev.type === 'end') {
+        post({ ...ev, index });
+        break;
+      }
+      const { batch } = ev;
+      post({ type: 'batch', index, buffer: batch.buffer, n: batch.n, bytesRead: ev.bytesRead }, [
+        batch.buffer,
+      ]);
+      inFlight++;
       // Bounded run-ahead: a file read long before its turn waits here, holding a few batches.
       while (inFlight >= MAX_BATCHES_IN_FLIGHT) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
       }
     }
-    send();
-    post({ type: 'end', index, rows, lines, issues: log.summary(), figures: figures?.export() ?? null });
   } catch (err) {
     post({
       type: 'error',
