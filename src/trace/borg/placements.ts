@@ -56,13 +56,12 @@ export interface PlacementOptions {
   readonly onSummary?: PlacementSummaryFn;
 }
 
-/** What `trace stats` counts of a placement; `memoryRequest` NaN when the trace never gave it. */
-export type PlacementSummaryFn = (
-  startUs: number,
-  end: PlacementEnd,
-  submitSeen: boolean,
-  memoryRequest: number,
-) => void;
+/**
+ * What `trace stats` counts of a placement: its slot in the tracker (read it with `startOf`,
+ * `submitSeenOf` and `memoryOf` during the call) and how it ended. A slot, not the values: doubles
+ * passed to a callback are boxed, one allocation each per placement.
+ */
+export type PlacementSummaryFn = (slot: number, end: PlacementEnd) => void;
 
 /** What the pairing met besides clean placements. All counts are of events. */
 export interface PlacementCounts {
@@ -139,6 +138,21 @@ export class PlacementTracker {
   ) {
     this.timeZero = options.timeZero ?? 'drop';
     this.onSummary = options.onSummary ?? null;
+  }
+
+  /** Start (µs) of the placement in `slot`, for an `onSummary` callback. */
+  startOf(slot: number): number {
+    return this.table.startUs[slot]!;
+  }
+
+  /** Whether a SUBMIT preceded the placement in `slot`, for an `onSummary` callback. */
+  submitSeenOf(slot: number): boolean {
+    return (this.table.flags[slot]! & SUBMIT_SEEN) !== 0;
+  }
+
+  /** Memory request of the placement in `slot` (NaN when the trace never gave it), for `onSummary`. */
+  memoryOf(slot: number): number {
+    return this.table.memory[slot]!;
   }
 
   /** Largest event time seen so far: the end given to censored placements. */
@@ -238,10 +252,13 @@ export class PlacementTracker {
     // UPDATE_RUNNING: a placement keeps the request it was scheduled with.
   }
 
-  /** Ends the data: running tasks become censored placements (in the order they were first seen). */
+  /**
+   * Ends the data: running tasks become censored placements, in the order they were first seen
+   * (in slot order for an `onSummary` callback, which only counts them).
+   */
   finish(): void {
     const table = this.table;
-    for (const slot of table.heldSlots()) {
+    for (const slot of table.heldSlots(this.onSummary === null)) {
       if ((table.flags[slot]! & RUNNING) === 0) this.counts.pendingAtEnd++;
       else this.emit(slot, this.lastUs, 'CENSORED');
     }
@@ -283,7 +300,7 @@ export class PlacementTracker {
     if (end === 'CENSORED') this.counts.censored++;
     const flags = t.flags[slot]!;
     if (this.onSummary !== null) {
-      this.onSummary(t.startUs[slot]!, end, (flags & SUBMIT_SEEN) !== 0, t.memory[slot]!);
+      this.onSummary(slot, end);
       return;
     }
     const p = this.out;

@@ -182,11 +182,11 @@ export class TaskTable {
     if (pool.length < 4096) pool.push(a);
   }
 
-  /** Slots held, in insertion order. */
-  heldSlots(): number[] {
+  /** Slots held, in insertion order (`inOrder`), or in slot order (cheaper, when order is moot). */
+  heldSlots(inOrder = true): number[] {
     const out: number[] = [];
     for (let slot = 0; slot < this.nextSlot; slot++) if ((this.flags[slot]! & IN_USE) !== 0) out.push(slot);
-    return out.sort((a, b) => this.seq[a]! - this.seq[b]!);
+    return inOrder ? out.sort((a, b) => this.seq[a]! - this.seq[b]!) : out;
   }
 
   clear(): void {

@@ -83,6 +83,11 @@ export class DoubleColumn {
     this.data[this.n++] = v;
   }
 
+  /** The values in insertion order (a view, valid until the next push). */
+  values(): Float64Array {
+    return this.data.subarray(0, this.n);
+  }
+
   /** The values, sorted ascending (a copy). */
   sorted(): Float64Array {
     return this.data.slice(0, this.n).sort();

@@ -22,23 +22,76 @@ export function nearestRank(sorted: Float64Array, p: number): number {
 
 /** The distribution of a column; null when it is empty. */
 export function distributionOf(column: DoubleColumn): Distribution | null {
-  if (column.length === 0) return null;
-  const s = column.sorted();
+  const n = column.length;
+  if (n === 0) return null;
+  const values = column.values();
   let zero = 0;
   let sum = 0;
-  for (const v of s) {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
     if (v === 0) zero++;
     sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
+  // Three order statistics by selection (no full sort: a million values take a few milliseconds).
+  const work = values.slice();
+  const rankOf = (p: number): number => Math.max(1, Math.ceil((p / 100) * n)) - 1;
+  const r50 = rankOf(50);
+  const r90 = rankOf(90);
+  const r99 = rankOf(99);
+  select(work, r50, 0, n - 1);
+  select(work, r90, r50, n - 1);
+  select(work, r99, r90, n - 1);
   return {
-    count: s.length,
+    count: n,
     zero,
-    min: s[0]!,
-    p50: nearestRank(s, 50),
-    p90: nearestRank(s, 90),
-    p99: nearestRank(s, 99),
-    max: s[s.length - 1]!,
+    min,
+    p50: work[r50]!,
+    p90: work[r90]!,
+    p99: work[r99]!,
+    max,
     // Rounded so that the JSON does not depend on the summation order's last bits.
-    mean: Number((sum / s.length).toPrecision(12)),
+    mean: Number((sum / n).toPrecision(12)),
   };
+}
+
+/**
+ * Rearranges a[lo..hi] so that a[k] holds the value it would have if that range were sorted, with
+ * nothing larger before it and nothing smaller after it (Hoare's selection, median-of-three pivots;
+ * a range that will not shrink fast enough is sorted instead, so the worst case stays O(n log n)).
+ */
+function select(a: Float64Array, k: number, lo: number, hi: number): void {
+  let budget = 2 * Math.ceil(Math.log2(hi - lo + 2)) + 8;
+  while (hi > lo) {
+    if (budget-- === 0 || hi - lo < 16) {
+      a.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const mid = lo + ((hi - lo) >> 1);
+    // Median of three as the pivot value.
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // Now a[lo..j] <= pivot <= a[i..hi], and everything between equals the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }

@@ -82,7 +82,7 @@ export class TaskEventsAccumulator {
     this.rows = new RowFigures(fromUs, toUs);
     this.tracker = new PlacementTracker(() => {}, {
       timeZero: 'initial',
-      onSummary: (startUs, end, submitSeen, memory) => this.placement(startUs, end, submitSeen, memory),
+      onSummary: (slot, end) => this.placement(slot, end),
     });
   }
 
@@ -138,12 +138,15 @@ export class TaskEventsAccumulator {
     };
   }
 
-  private placement(startUs: number, end: PlacementEnd, submitSeen: boolean, memory: number): void {
+  private placement(slot: number, end: PlacementEnd): void {
+    const tracker = this.tracker;
+    const startUs = tracker.startOf(slot);
     if (startUs < this.fromUs || startUs >= this.toUs) return;
     this.derived++;
     this.byEnd[endIndex(end)]!++;
-    if (!submitSeen) this.withoutSubmit++;
+    if (!tracker.submitSeenOf(slot)) this.withoutSubmit++;
     if (startUs === 0) this.atTimeZero++;
+    const memory = tracker.memoryOf(slot);
     if (!Number.isNaN(memory)) this.memory.push(memory);
   }
 }
