@@ -94,6 +94,14 @@ export class GroupTree {
   private readonly t: Float64Array;
   /** Scratch stack for iterative walks (depth-first, at most one pending sibling per level). */
   private readonly stack: Int32Array;
+  /**
+   * Aggregate families kept up to date above the leaves, switched on by the first query that needs
+   * them (then rebuilt once): the spread family (min used, its ties) for least-used searches, the
+   * skyline for pods that request CPU. A binpack run on pods without CPU requests maintains only
+   * max/min free, blocked and size: a third of the work per update. Leaves always hold everything.
+   */
+  private spreadOn = false;
+  private skyOn = false;
 
   constructor(slots: readonly number[]) {
     let cap = 1;
@@ -147,6 +155,16 @@ export class GroupTree {
     }
   }
 
+  /** Switches on the aggregate families `q` needs (and spread's when `spread`), rebuilding once. */
+  private prepare(q: TreeQuery, spread: boolean): void {
+    const sky = q.cpuLevel >= 0;
+    if ((spread && !this.spreadOn) || (sky && !this.skyOn)) {
+      if (spread) this.spreadOn = true;
+      if (sky) this.skyOn = true;
+      this.rebuild();
+    }
+  }
+
   /** Recomputes every inner node: O(n). */
   rebuild(): void {
     for (let i = this.cap - 1; i >= 1; i--) this.pull(i);
@@ -177,7 +195,7 @@ export class GroupTree {
         changed = true;
       }
     }
-    for (let u = 0; u < 2; u++) {
+    for (let u = 0; u < (this.spreadOn ? 2 : 0); u++) {
       const a = t[l + MIN_USED + u]!;
       const b = t[r + MIN_USED + u]!;
       // Take the side(s) reaching the minimum: counts, tie free amounts and blocked ties follow.
@@ -205,7 +223,7 @@ export class GroupTree {
         }
       }
     }
-    for (let k = 0; k < CPU_LEVELS.length; k++) {
+    for (let k = 0; k < (this.skyOn ? CPU_LEVELS.length : 0); k++) {
       const m = Math.max(t[l + SKY_MEM + k]!, t[r + SKY_MEM + k]!);
       const e = Math.max(t[l + SKY_EPC + k]!, t[r + SKY_EPC + k]!);
       if (t[p + SKY_MEM + k] !== m || t[p + SKY_EPC + k] !== e) {
@@ -297,6 +315,7 @@ export class GroupTree {
 
   /** Position of the first feasible leaf in name order, or -1. */
   first(q: TreeQuery): number {
+    this.prepare(q, false);
     const found = this.firstBelow(1, q);
     return found < 0 ? -1 : found - this.cap;
   }
@@ -315,6 +334,7 @@ export class GroupTree {
 
   /** Smallest used amount (memory u=0, EPC u=1) over feasible leaves, or `bound` if none is lower. */
   minFeasibleUsed(q: TreeQuery, u: UsedDim, bound: number): number {
+    this.prepare(q, true);
     return this.minBelow(1, q, u, bound);
   }
 
@@ -337,6 +357,7 @@ export class GroupTree {
 
   /** Appends, in name order, the pieces holding the feasible leaves whose used amount equals `value`. */
   collectTies(q: TreeQuery, u: UsedDim, value: number, out: Piece[]): void {
+    this.prepare(q, true);
     this.tiesBelow(1, q, u, value, out);
   }
 
@@ -359,6 +380,7 @@ export class GroupTree {
 
   /** Position of the k-th (0-based) leaf with used amount `value` inside a piece whose ties all fit. */
   nthTie(index: number, u: UsedDim, value: number, k: number): number {
+    if (!this.spreadOn) throw new Error('nthTie before collectTies');
     const t = this.t;
     let i = index;
     while (i < this.cap) {
@@ -422,6 +444,7 @@ export class GroupTree {
 
   /** Appends, in name order, pieces that together hold exactly the feasible leaves. */
   collectFeasible(q: TreeQuery, out: Piece[]): void {
+    this.prepare(q, false);
     this.feasibleBelow(1, q, out);
   }
 
