@@ -6,7 +6,7 @@ import type { RowFiguresData } from './row-figures.js';
  * waits once it holds this many (about 19 MB of columns: more than one part of the 2011 trace, so the
  * next part is usually read whole while the current one is consumed).
  */
-export const MAX_BATCHES_IN_FLIGHT = 32;
+export const MAX_BATCHES_IN_FLIGHT = 8;
 
 export interface ParseWorkerData {
   readonly strict: boolean;
