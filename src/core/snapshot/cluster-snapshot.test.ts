@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { ClusterSnapshot } from '../index.js';
 import { makeNode, makePod, measured } from '../../testing/builders.js';
 
@@ -78,4 +79,64 @@ test('upserting a node keeps its pods and measured usage; removing it forgets it
   assert.equal(s.nodeOf('p'), undefined);
   assert.equal(s.podCount, 0);
   assert.equal(s.size, 0);
+});
+
+test('assumeNew and forgetFrom keep the snapshot as assume and forget would (lazy uid index)', () => {
+  const names = ['a', 'b', 'c'];
+  const op = fc.tuple(
+    fc.constantFrom('assume', 'assumeNew', 'forget', 'forgetFrom', 'lookup', 'removeNode'),
+    fc.integer({ min: 0, max: 5 }),
+    fc.constantFrom(...names),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+      const s = new ClusterSnapshot(names.map((n) => makeNode(n).build()));
+      const where = new Map<string, string>();
+      const pods = Array.from({ length: 6 }, (_, i) =>
+        makePod(`p${i}`)
+          .memory(`${i + 1}Mi`)
+          .build(),
+      );
+      for (const [kind, i, node] of ops) {
+        const pod = pods[i]!;
+        const uid = pod.uid;
+        switch (kind) {
+          case 'assume':
+            if (s.node(node) === undefined) break;
+            s.assume(pod, node);
+            where.set(uid, node);
+            break;
+          case 'assumeNew':
+            if (where.has(uid) || s.node(node) === undefined) break;
+            s.assumeNew(pod, node);
+            where.set(uid, node);
+            break;
+          case 'forget':
+            assert.equal(s.forget(uid), where.get(uid));
+            where.delete(uid);
+            break;
+          case 'forgetFrom':
+            assert.equal(s.forgetFrom(uid, node), where.get(uid) === node);
+            if (where.get(uid) === node) where.delete(uid);
+            break;
+          case 'lookup':
+            assert.equal(s.nodeOf(uid), where.get(uid));
+            assert.equal(s.pod(uid)?.uid, where.has(uid) ? uid : undefined);
+            break;
+          case 'removeNode':
+            if (!s.removeNode(node)) break;
+            for (const [u, n] of [...where]) if (n === node) where.delete(u);
+            break;
+        }
+        assert.equal(s.podCount, where.size);
+        for (const v of s.nodes()) {
+          const want = [...where].filter(([, n]) => n === v.name).map(([u]) => u);
+          assert.deepEqual(v.pods.map((p) => p.uid).sort(), want.sort());
+          const mem = pods.filter((p) => want.includes(p.uid)).reduce((t, p) => t + p.request.memoryBytes, 0);
+          assert.equal(v.requested.memoryBytes, mem);
+        }
+      }
+    }),
+    { numRuns: 300 },
+  );
 });

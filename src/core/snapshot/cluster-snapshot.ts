@@ -35,7 +35,10 @@ export class ClusterSnapshot {
   private readonly entries: (NodeEntry | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private readonly byNodeName = new Map<string, NodeEntry>();
+  /** Node of each pod by uid; out of date while `podNodeStale` (see `assumeNew`). */
   private readonly podNode = new Map<string, NodeEntry>();
+  private podNodeStale = false;
+  private podTotal = 0;
   /** Entries per group in name order; undefined when nodes were added, removed or regrouped. */
   private groups: [NodeEntry[], NodeEntry[]] | undefined = undefined;
   private sortedEntries: NodeEntry[] | undefined = undefined;
@@ -57,7 +60,7 @@ export class ClusterSnapshot {
 
   /** Number of pods bound or assumed. */
   get podCount(): number {
-    return this.podNode.size;
+    return this.podTotal;
   }
 
   /** Adds a node or replaces its spec (its pods and measured usage stay). */
@@ -84,7 +87,8 @@ export class ClusterSnapshot {
   removeNode(name: string): boolean {
     const entry = this.byNodeName.get(name);
     if (entry === undefined) return false;
-    for (const uid of entry.pods.keys()) this.podNode.delete(uid);
+    if (!this.podNodeStale) for (const uid of entry.pods.keys()) this.podNode.delete(uid);
+    this.podTotal -= entry.pods.size;
     this.byNodeName.delete(name);
     this.entries[entry.slot] = undefined;
     this.freeSlots.push(entry.slot);
@@ -113,35 +117,70 @@ export class ClusterSnapshot {
   assume(pod: PodView, nodeName: string): void {
     const entry = this.byNodeName.get(nodeName);
     if (entry === undefined) throw new Error(`cannot place pod ${pod.uid} on unknown node ${nodeName}`);
-    const current = this.podNode.get(pod.uid);
+    const podNode = this.podIndex();
+    const current = podNode.get(pod.uid);
     if (current !== undefined) {
       const previous = current.pods.get(pod.uid)!;
       current.remove(previous);
+      this.podTotal--;
       if (current !== entry) this.touch(current, false);
     }
     entry.add(pod);
-    this.podNode.set(pod.uid, entry);
+    this.podTotal++;
+    podNode.set(pod.uid, entry);
     this.touch(entry, false);
+  }
+
+  /**
+   * `assume` for a pod the caller knows is on no node (a simulator binding a fresh pod): the same
+   * effect, without the uid index, which is rebuilt the next time a lookup by uid needs it. Over a
+   * long run with a hundred thousand pods alive, that index costs two random accesses per bind.
+   */
+  assumeNew(pod: PodView, nodeName: string): void {
+    const entry = this.byNodeName.get(nodeName);
+    if (entry === undefined) throw new Error(`cannot place pod ${pod.uid} on unknown node ${nodeName}`);
+    if (entry.pods.has(pod.uid)) throw new Error(`pod ${pod.uid} is already on node ${nodeName}`);
+    entry.add(pod);
+    this.podTotal++;
+    this.podNodeStale = true;
+    this.touch(entry, false);
+  }
+
+  /**
+   * `forget` for a pod the caller knows is on `nodeName` (as `assumeNew` put it there); returns
+   * false, changing nothing, when it is not there.
+   */
+  forgetFrom(uid: string, nodeName: string): boolean {
+    const entry = this.byNodeName.get(nodeName);
+    const pod = entry?.pods.get(uid);
+    if (entry === undefined || pod === undefined) return false;
+    entry.remove(pod);
+    this.podTotal--;
+    if (!this.podNodeStale) this.podNode.delete(uid);
+    this.touch(entry, false);
+    return true;
   }
 
   /** Removes the pod wherever it is; returns the node it was on, undefined if none (idempotent). */
   forget(uid: string): string | undefined {
-    const entry = this.podNode.get(uid);
+    const podNode = this.podIndex();
+    const entry = podNode.get(uid);
     if (entry === undefined) return undefined;
     entry.remove(entry.pods.get(uid)!);
-    this.podNode.delete(uid);
+    this.podTotal--;
+    podNode.delete(uid);
     this.touch(entry, false);
     return entry.spec.name;
   }
 
   /** The node a pod is bound or assumed on. */
   nodeOf(uid: string): string | undefined {
-    return this.podNode.get(uid)?.spec.name;
+    return this.podIndex().get(uid)?.spec.name;
   }
 
   /** The pod with this uid, if bound or assumed somewhere. */
   pod(uid: string): PodView | undefined {
-    return this.podNode.get(uid)?.pods.get(uid);
+    return this.podIndex().get(uid)?.pods.get(uid);
   }
 
   /** Sets (or clears, with undefined) a node's measured usage. Throws for an unknown node. */
@@ -199,6 +238,17 @@ export class ClusterSnapshot {
     }
     index.advance(now);
     return index;
+  }
+
+  /** The uid index, rebuilt from the nodes' pods if `assumeNew` has left it out of date. */
+  private podIndex(): Map<string, NodeEntry> {
+    if (this.podNodeStale) {
+      this.podNode.clear();
+      for (const e of this.entries)
+        if (e !== undefined) for (const uid of e.pods.keys()) this.podNode.set(uid, e);
+      this.podNodeStale = false;
+    }
+    return this.podNode;
   }
 
   private structureChanged(): void {

@@ -198,7 +198,11 @@ class Simulation {
   private lateEnds = 0;
   /** Probe entries of pods that have gone but are still inside the window (their drop is to come). */
   private ghosts = 0;
-  private serial = 0;
+  /**
+   * A pod's uid is its slot's: unique among the pods in the snapshot (a slot is reused only after its
+   * pod has left it), and one string per slot for the whole run instead of one per pod.
+   */
+  private readonly uids: string[] = [];
   private generation = 0;
   private events = 0;
   private pendingEpcBytes = 0;
@@ -328,7 +332,7 @@ class Simulation {
   private newPod(job: SimJob, attacker: boolean): Pod {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.pods.length;
     const view: PodView = {
-      uid: String(this.serial++),
+      uid: this.uidOf(slot),
       namespace: 'default',
       name: job.id,
       request: {
@@ -345,6 +349,12 @@ class Simulation {
     pod.gen = ++this.generation;
     this.pods[slot] = pod;
     return pod;
+  }
+
+  private uidOf(slot: number): string {
+    let uid = this.uids[slot];
+    if (uid === undefined) this.uids[slot] = uid = String(slot);
+    return uid;
   }
 
   /** A job read from the input: it arrives at its submit time (now, if the input delivered it late). */
@@ -497,7 +507,8 @@ class Simulation {
   }
 
   private bind(pod: Pod, node: NodeState): void {
-    this.snapshot.assume(pod.view, node.spec.name);
+    // A pod is bound once (a restart keeps its binding): the snapshot needs no uid lookup.
+    this.snapshot.assumeNew(pod.view, node.spec.name);
     pod.state = State.Bound;
     pod.node = node;
     node.requestedEpc += pod.view.request.epcBytes;
@@ -572,7 +583,7 @@ class Simulation {
   private release(pod: Pod): void {
     const node = pod.node!;
     const job = pod.job;
-    this.snapshot.forget(pod.view.uid);
+    this.snapshot.forgetFrom(pod.view.uid, node.spec.name);
     node.requestedEpc -= pod.view.request.epcBytes;
     node.requestedMem -= pod.view.request.memoryBytes;
     if (pod.state === State.Running) {
