@@ -55,6 +55,7 @@ export async function* parseInParallel(
   const queues: ParseWorkerOut[][] = files.map(() => []);
   let wake: (() => void) | null = null;
   let failure: unknown = null;
+  let finished = false;
   for (const w of workers) {
     w.on('message', (m: ParseWorkerOut) => {
       queues[m.index]!.push(m);
@@ -62,6 +63,12 @@ export async function* parseInParallel(
     });
     w.on('error', (err) => {
       failure ??= err;
+      wake?.();
+    });
+    // A thread that stops without an error event (killed, or exiting on its own) must not leave
+    // the consumer waiting for its files forever.
+    w.on('exit', (code) => {
+      if (!finished) failure ??= new Error(`a trace parser thread stopped (exit code ${code})`);
       wake?.();
     });
   }
@@ -111,6 +118,7 @@ export async function* parseInParallel(
       bytesBefore += sizes[index] ?? 0;
     }
   } finally {
+    finished = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
