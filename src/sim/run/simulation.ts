@@ -41,6 +41,9 @@ const enum State {
 }
 
 const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+/** A duration handle is slot * HANDLE_SPAN + the pod's number modulo HANDLE_SPAN (exact below 2^53). */
+const HANDLE_SPAN = 2 ** 32;
+const MAX_HANDLE_SLOTS = 2 ** 21;
 const NO_TOLERATIONS: readonly never[] = Object.freeze([]);
 
 /** A pod while it is alive in the simulation. Freed (slot recycled) once it reaches a final state. */
@@ -69,6 +72,9 @@ class Pod {
   /** Index in its node's `sgxRunning` list. */
   runIndex = -1;
   probe: ProbeEntry | null = null;
+  /** Its number among the input's pods (modulo `HANDLE_SPAN`), and whether the input owes its duration. */
+  arrival = -1;
+  awaitingDuration = false;
   /** Nominal run time: the job's, or NaN until the input tells it (a streamed Borg placement). */
   duration: number;
 
@@ -191,8 +197,8 @@ class Simulation {
   /** Workload pods not yet in a final state. */
   private alive = 0;
   private arrivalsDone = false;
-  /** Pods whose duration the input has not told yet, by the input's key. */
-  private readonly awaitingDuration = new Map<number, Pod>();
+  /** Pods handed out so far: each pod's number, part of the handle its input may later give back. */
+  private arrivals = 0;
   /** Pods the input delivered after their submit time, and pods whose end it told too late. */
   private lateArrivals = 0;
   private lateEnds = 0;
@@ -239,8 +245,8 @@ class Simulation {
     const lookahead = stream.lookahead;
     let streamAt = -Infinity;
     const sink: ArrivalSink = {
-      arrival: (job, key) => this.incoming(job, key),
-      duration: (key, d) => this.durationKnown(key, d),
+      arrival: (job, awaitDuration) => this.incoming(job, awaitDuration),
+      duration: (handle, d) => this.durationKnown(handle, d),
     };
 
     // Attackers: one per SGX node from time 0, bound directly (a DaemonSet-like placement, as the
@@ -357,27 +363,40 @@ class Simulation {
     return uid;
   }
 
-  /** A job read from the input: it arrives at its submit time (now, if the input delivered it late). */
-  private incoming(job: SimJob, key: number): void {
+  /**
+   * A job read from the input: it arrives at its submit time (now, if the input delivered it late).
+   * A pod whose duration will come later gets a handle: its slot and the low bits of its number
+   * (a slot is reused once its pod is done; the number tells a late duration for a gone pod).
+   */
+  private incoming(job: SimJob, awaitDuration: boolean): number {
     // Field by field (not a loop over names: this runs once per placement of a month-long trace).
-    if (!(key >= 0 && Number.isNaN(job.duration))) checkFinite(job, 'duration', job.duration);
+    if (!(awaitDuration && Number.isNaN(job.duration))) checkFinite(job, 'duration', job.duration);
     checkWhole(job, 'requestBytes', job.requestBytes);
     checkWhole(job, 'usageBytes', job.usageBytes);
     checkWhole(job, 'cpuMillis', job.cpuMillis);
     const pod = this.newPod(job, false);
     pod.state = State.Incoming;
-    if (key >= 0) this.awaitingDuration.set(key, pod);
+    pod.arrival = this.arrivals++ % HANDLE_SPAN;
     this.alive++;
     const now = this.clock.now;
     if (job.submit < now) this.lateArrivals++;
     this.pushLive(Math.max(job.submit, now), ARRIVE, pod);
+    if (!awaitDuration) return -1;
+    if (pod.slot >= MAX_HANDLE_SLOTS)
+      throw new RangeError(
+        `more than ${MAX_HANDLE_SLOTS} pods alive at once: duration handles would be inexact`,
+      );
+    pod.awaitingDuration = true;
+    return pod.slot * HANDLE_SPAN + pod.arrival;
   }
 
   /** The input learnt how long a pod runs (a Borg end event read within the lookahead). */
-  private durationKnown(key: number, d: number): void {
-    const pod = this.awaitingDuration.get(key);
-    if (pod === undefined) return;
-    this.awaitingDuration.delete(key);
+  private durationKnown(handle: number, d: number): void {
+    const slot = Math.floor(handle / HANDLE_SPAN);
+    const pod = this.pods[slot];
+    // Gone (done, its slot free or reused): nothing to do.
+    if (pod === undefined || pod.arrival !== handle - slot * HANDLE_SPAN || !pod.awaitingDuration) return;
+    pod.awaitingDuration = false;
     pod.duration = d;
     if (pod.state !== State.Running) return; // START will schedule its end
     const now = this.clock.now;

@@ -4,12 +4,13 @@ import type { SimJob } from './job.js';
 /** Where a job stream delivers what it reads. */
 export interface ArrivalSink {
   /**
-   * A pod to submit at `job.submit` (or now, if the stream learnt of it late). `key` >= 0 means its
-   * duration is not known yet (`job.duration` is NaN) and will come through `duration(key, ...)`.
+   * A pod to submit at `job.submit` (or now, if the stream learnt of it late). With `awaitDuration`,
+   * its duration is not known yet (`job.duration` is NaN): the number returned (>= 0) is the handle
+   * that `duration(handle, ...)` takes when the stream learns it. Returns -1 otherwise.
    */
-  arrival(job: SimJob, key: number): void;
-  /** The duration of a pod delivered earlier with this key. */
-  duration(key: number, seconds: number): void;
+  arrival(job: SimJob, awaitDuration: boolean): number;
+  /** The duration of a pod delivered earlier, by the handle `arrival` returned. */
+  duration(handle: number, seconds: number): void;
 }
 
 /**
@@ -62,7 +63,7 @@ export function sortedJobStream(source: JobSource): JobStream {
           );
         }
         last = job.submit;
-        sink.arrival(job, -1);
+        sink.arrival(job, false);
       }
     },
   };

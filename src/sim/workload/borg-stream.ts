@@ -56,7 +56,7 @@ class TaskTable {
   submitUs = new Float64Array(4096);
   memory = new Float64Array(4096);
   cpu = new Float64Array(4096);
-  /** Key of the task's current placement in the stream, -1 while pending. */
+  /** The simulation's handle of the task's current placement (its pod), -1 while pending. */
   placement = new Float64Array(4096);
   startUs = new Float64Array(4096);
 
@@ -148,7 +148,6 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
   const log = new IssueLog({ strict: false });
   let originUs = -1;
   let lastUs = 0;
-  let nextKey = 0;
   let ended = false;
 
   const sgxOf = (jobId: number): boolean => {
@@ -198,10 +197,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
       }
       const sgx = sgxOf(jobId);
       const bytes = fractionToBytes(memory, sgx ? o.epcBytesPerUnit : o.memoryBytesPerUnit);
-      const placement = nextKey++;
-      tasks.placement[row] = placement;
-      tasks.startUs[row] = timeUs;
-      counts.placements++;
+      // The task's placement is the handle the simulation gives for its pod.
       const job: SimJob = {
         id: `${jobId}-${taskIndex}-${timeUs}`,
         submit: (tasks.submitUs[row]! - originUs) / 1e6,
@@ -211,7 +207,9 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
         usageBytes: bytes,
         cpuMillis: Number.isNaN(cpu) ? 0 : Math.round(cpu * o.cpuMillisPerUnit),
       };
-      sink.arrival(job, placement);
+      tasks.placement[row] = sink.arrival(job, true);
+      tasks.startUs[row] = timeUs;
+      counts.placements++;
       return;
     }
     if (endsPlacement(type)) {
