@@ -12,8 +12,8 @@ export { LineScanner } from './scan/line-scanner.js';
 export type { ScanHooks, ScanProgress } from './scan/scan-files.js';
 export { scanCsvFiles, scanRows, readRows } from './scan/scan-files.js';
 export { EventBatch } from './borg/event-batch.js';
-export type { ParallelParseOptions, ParsedBatch } from './stats/parse-in-parallel.js';
-export { parseInParallel, defaultParserThreads } from './stats/parse-in-parallel.js';
+export type { ParallelParseOptions, ParsedBatch } from './parallel/parse-in-parallel.js';
+export { parseInParallel, defaultParserThreads } from './parallel/parse-in-parallel.js';
 export type { PaperCsvRow, PaperCsvOptions } from './paper-csv.js';
 export { readPaperCsv, decodePaperCsvRow, PAPER_CSV } from './paper-csv.js';
 

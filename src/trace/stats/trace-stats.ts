@@ -17,7 +17,7 @@ import type { CsvRow } from '../scan/csv-row.js';
 import type { ScanHooks } from '../scan/scan-files.js';
 import { scanRows } from '../scan/scan-files.js';
 import { parseRecordLine } from '../workload/jsonl.js';
-import { defaultParserThreads, parseInParallel } from './parse-in-parallel.js';
+import { defaultParserThreads, parseInParallel } from '../parallel/parse-in-parallel.js';
 import type { RowFiguresData } from './row-figures.js';
 import type { TaskEventsFigures } from './task-events-figures.js';
 import { TaskEventsAccumulator } from './task-events-figures.js';

@@ -6,7 +6,7 @@ import { TraceInputError } from '../issues.js';
 import type { ScanHooks } from '../scan/scan-files.js';
 import { EventBatch } from '../borg/event-batch.js';
 import type { ParseWorkerData, ParseWorkerIn, ParseWorkerOut } from './parse-messages.js';
-import type { RowFiguresData } from './row-figures.js';
+import type { RowFiguresData } from '../stats/row-figures.js';
 
 export interface ParallelParseOptions {
   /** Where bad rows are counted (merged from the parser threads in file order); its mode is theirs. */

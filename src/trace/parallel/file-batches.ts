@@ -3,8 +3,8 @@ import { decodeTaskEvent, emptyTaskEvent } from '../borg/task-events.js';
 import type { IssueSummary } from '../issues.js';
 import { IssueLog } from '../issues.js';
 import { scanCsvFiles } from '../scan/scan-files.js';
-import type { RowFiguresData } from './row-figures.js';
-import { RowFigures } from './row-figures.js';
+import type { RowFiguresData } from '../stats/row-figures.js';
+import { RowFigures } from '../stats/row-figures.js';
 
 export type FileBatchEvent =
   | { readonly type: 'batch'; readonly batch: EventBatch; readonly bytesRead: number }

@@ -1,5 +1,5 @@
 import type { IssueSummary, TraceIssue } from '../issues.js';
-import type { RowFiguresData } from './row-figures.js';
+import type { RowFiguresData } from '../stats/row-figures.js';
 
 /**
  * Batches a parser thread may have handed out and not yet had back. A file read ahead of its turn

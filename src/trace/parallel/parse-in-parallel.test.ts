@@ -10,7 +10,7 @@ import { scanTaskEvents } from '../borg/task-events.js';
 import type { TaskEvent } from '../borg/task-events.js';
 import { repoPath } from '../../testing/paths.js';
 import { parseInParallel } from './parse-in-parallel.js';
-import { traceStats } from './trace-stats.js';
+import { traceStats } from '../stats/trace-stats.js';
 
 const GOOD = readFileSync(repoPath('src/trace/fixtures/borg/task_events/part-00000-of-00001.csv'));
 const BAD = readFileSync(repoPath('src/trace/fixtures/bad/task-events-bad.csv'));
