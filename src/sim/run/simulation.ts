@@ -46,8 +46,16 @@ const HANDLE_SPAN = 2 ** 32;
 const MAX_HANDLE_SLOTS = 2 ** 21;
 const NO_TOLERATIONS: readonly never[] = Object.freeze([]);
 
-/** A pod while it is alive in the simulation. Freed (slot recycled) once it reaches a final state. */
-class Pod {
+/**
+ * A pod while it is alive in the simulation. Freed (slot recycled) once it reaches a final state.
+ * It is also the `PodView` the core sees (one object per pod instead of two: a month keeps about a
+ * hundred thousand pods alive, and each object is copied by the young-generation collector).
+ */
+class Pod implements PodView {
+  readonly namespace = 'default';
+  readonly priority = 0;
+  readonly nodeSelector = NO_LABELS;
+  readonly tolerations = NO_TOLERATIONS;
   state = State.Pending;
   node: NodeState | null = null;
   /** Scheduler passes run before it arrived: attempts = passes at bind - this. */
@@ -80,12 +88,22 @@ class Pod {
 
   constructor(
     readonly slot: number,
+    readonly uid: string,
     readonly job: SimJob,
-    readonly view: PodView,
+    readonly request: Resources,
     readonly attacker: boolean,
     readonly intensity: number,
   ) {
     this.duration = job.duration;
+  }
+
+  get sgx(): boolean {
+    return this.job.sgx;
+  }
+
+  /** The workload id, built only when read (a Borg job id is made of three numbers). */
+  get name(): string {
+    return this.job.id;
   }
 }
 
@@ -337,21 +355,12 @@ class Simulation {
 
   private newPod(job: SimJob, attacker: boolean): Pod {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.pods.length;
-    const view: PodView = {
-      uid: this.uidOf(slot),
-      namespace: 'default',
-      name: job.id,
-      request: {
-        cpuMillis: job.cpuMillis,
-        memoryBytes: job.sgx ? 0 : job.requestBytes,
-        epcBytes: job.sgx ? job.requestBytes : 0,
-      },
-      sgx: job.sgx,
-      priority: 0,
-      nodeSelector: NO_LABELS,
-      tolerations: NO_TOLERATIONS,
+    const request: Resources = {
+      cpuMillis: job.cpuMillis,
+      memoryBytes: job.sgx ? 0 : job.requestBytes,
+      epcBytes: job.sgx ? job.requestBytes : 0,
     };
-    const pod = new Pod(slot, job, view, attacker, job.intensity ?? 1);
+    const pod = new Pod(slot, this.uidOf(slot), job, request, attacker, job.intensity ?? 1);
     pod.gen = ++this.generation;
     this.pods[slot] = pod;
     return pod;
@@ -415,8 +424,8 @@ class Simulation {
     pod.state = State.Pending;
     pod.passesAtArrival = this.passes;
     this.pending.push(pod);
-    this.pendingEpcBytes += pod.view.request.epcBytes;
-    this.pendingMemBytes += pod.view.request.memoryBytes;
+    this.pendingEpcBytes += pod.request.epcBytes;
+    this.pendingMemBytes += pod.request.memoryBytes;
     if (job.sgx) this.pendingSgx++;
     this.dirty = true;
     this.recorder.arrived();
@@ -461,7 +470,7 @@ class Simulation {
     let stdSkipped = 0;
     for (let i = from; i < pending.length; i++) {
       const pod = pending[i]!;
-      const req = pod.view.request;
+      const req = pod.request;
       const failReq = pod.job.sgx ? sgxFailReq : stdFailReq;
       if (failReq !== undefined && dominates(req, failReq)) {
         if (pod.job.sgx) sgxSkipped++;
@@ -469,7 +478,7 @@ class Simulation {
         pending[keep++] = pod;
         continue;
       }
-      const decision = schedule(this.snapshot, pod.view, this.profile, ctx);
+      const decision = schedule(this.snapshot, pod, this.profile, ctx);
       const error = (decision as { readonly error?: string }).error;
       if (error !== undefined) throw new SimInputError(pod.job.id, 'request', error);
       const node = decision.node === undefined ? undefined : this.byName.get(decision.node);
@@ -520,18 +529,18 @@ class Simulation {
   }
 
   private leavePending(pod: Pod): void {
-    this.pendingEpcBytes -= pod.view.request.epcBytes;
-    this.pendingMemBytes -= pod.view.request.memoryBytes;
+    this.pendingEpcBytes -= pod.request.epcBytes;
+    this.pendingMemBytes -= pod.request.memoryBytes;
     if (pod.job.sgx) this.pendingSgx--;
   }
 
   private bind(pod: Pod, node: NodeState): void {
     // A pod is bound once (a restart keeps its binding): the snapshot needs no uid lookup.
-    this.snapshot.assumeNew(pod.view, node.spec.name);
+    this.snapshot.assumeNew(pod, node.spec.name);
     pod.state = State.Bound;
     pod.node = node;
-    node.requestedEpc += pod.view.request.epcBytes;
-    node.requestedMem += pod.view.request.memoryBytes;
+    node.requestedEpc += pod.request.epcBytes;
+    node.requestedMem += pod.request.memoryBytes;
     this.recorder.placed();
     this.pushLive(this.clock.now + this.config.startupDelay, START, pod);
   }
@@ -602,9 +611,9 @@ class Simulation {
   private release(pod: Pod): void {
     const node = pod.node!;
     const job = pod.job;
-    this.snapshot.forgetFrom(pod.view.uid, node.spec.name);
-    node.requestedEpc -= pod.view.request.epcBytes;
-    node.requestedMem -= pod.view.request.memoryBytes;
+    this.snapshot.forgetFrom(pod.uid, node.spec.name);
+    node.requestedEpc -= pod.request.epcBytes;
+    node.requestedMem -= pod.request.memoryBytes;
     if (pod.state === State.Running) {
       if (job.sgx) {
         const before = node.residentEpc;
