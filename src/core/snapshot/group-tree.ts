@@ -23,6 +23,10 @@ import type { Dim } from '../framework/fit.js';
  */
 export const CPU_LEVELS: readonly number[] = [0, 250, 1000, 4000, 16000];
 
+/** Where a leaf vector (see `GroupTree.setLeaf`) holds the used memory and EPC, after the free amounts. */
+export const LEAF_USED_MEM = 3;
+export const LEAF_USED_EPC = 4;
+
 /** The skyline level for a CPU request (-1: no CPU requested, the skyline does not apply). */
 export function cpuLevelOf(cpuMillis: number): number {
   if (!(cpuMillis > 0)) return -1;
@@ -127,8 +131,15 @@ export class GroupTree {
     return this.slots.length;
   }
 
-  /** Sets a leaf without fixing its ancestors (call `rebuild` after a batch). */
-  setLeafRaw(pos: number, free: ArrayLike<number>, usedMem: number, usedEpc: number, blocked: boolean): void {
+  /**
+   * Sets a leaf without fixing its ancestors (call `rebuild` after a batch). `leaf` holds the free
+   * amount per dimension (indexes 0-2) and the used memory and EPC (`LEAF_USED_MEM`,
+   * `LEAF_USED_EPC`): one array, because doubles passed one by one were boxed on every update.
+   */
+  setLeafRaw(pos: number, leaf: ArrayLike<number>, blocked: boolean): void {
+    const free = leaf;
+    const usedMem = leaf[LEAF_USED_MEM]!;
+    const usedEpc = leaf[LEAF_USED_EPC]!;
     const t = this.t;
     const b = (this.cap + pos) * STRIDE;
     for (let d = 0; d < 3; d++) {
@@ -171,8 +182,8 @@ export class GroupTree {
   }
 
   /** Sets a leaf and fixes its ancestors: O(log n). */
-  setLeaf(pos: number, free: ArrayLike<number>, usedMem: number, usedEpc: number, blocked: boolean): void {
-    this.setLeafRaw(pos, free, usedMem, usedEpc, blocked);
+  setLeaf(pos: number, leaf: ArrayLike<number>, blocked: boolean): void {
+    this.setLeafRaw(pos, leaf, blocked);
     for (let i = (this.cap + pos) >> 1; i >= 1; i >>= 1) if (!this.pull(i)) break;
   }
 

@@ -6,7 +6,7 @@
  */
 import type { UsageParams } from '../framework/fit.js';
 import { CPU, EPC, MEMORY, freeAmount, hasStaleMeasurement, isFresh, usedAmount } from '../framework/fit.js';
-import { GroupTree } from './group-tree.js';
+import { GroupTree, LEAF_USED_EPC, LEAF_USED_MEM } from './group-tree.js';
 import type { NodeEntry } from './node-entry.js';
 
 /** Min-heap of (expiry time, slot) for measured samples that will go stale. */
@@ -87,7 +87,8 @@ export class UsageIndex {
   private staleNodes = 0;
   private now = -Infinity;
   private readonly expiries = new ExpiryHeap();
-  private readonly scratch = new Float64Array(3);
+  /** The leaf vector of the node last computed: free per dimension, then used memory and EPC. */
+  private readonly scratch = new Float64Array(5);
 
   constructor(
     readonly params: UsageParams,
@@ -120,19 +121,13 @@ export class UsageIndex {
         const entry = this.entries[tree.slots[pos]!]!;
         this.computeSlot(entry);
         this.scheduleExpiry(entry);
-        tree.setLeafRaw(
-          pos,
-          this.scratch,
-          this.used[MEMORY][entry.slot]!,
-          this.used[EPC][entry.slot]!,
-          entry.blocked,
-        );
+        tree.setLeafRaw(pos, this.scratch, entry.blocked);
       }
       tree.rebuild();
     }
   }
 
-  /** Recomputes used/free of one node into the arrays (and `scratch` = its free vector). */
+  /** Recomputes used/free of one node into the arrays (and `scratch` = its leaf vector). */
   private computeSlot(e: NodeEntry): void {
     const p = this.params;
     const slot = e.slot;
@@ -147,6 +142,8 @@ export class UsageIndex {
     this.scratch[CPU] = this.free[CPU][slot] = freeAmount(alloc.cpuMillis, uc, p);
     this.scratch[MEMORY] = this.free[MEMORY][slot] = freeAmount(alloc.memoryBytes, um, p);
     this.scratch[EPC] = this.free[EPC][slot] = freeAmount(alloc.epcBytes, ue, p);
+    this.scratch[LEAF_USED_MEM] = um;
+    this.scratch[LEAF_USED_EPC] = ue;
     const isStale = hasStaleMeasurement(m, p, this.now) ? 1 : 0;
     this.staleNodes += isStale - this.stale[slot]!;
     this.stale[slot] = isStale;
@@ -176,13 +173,7 @@ export class UsageIndex {
   update(e: NodeEntry, measurementChanged: boolean): void {
     this.computeSlot(e);
     if (measurementChanged) this.scheduleExpiry(e);
-    this.trees[e.group].setLeaf(
-      e.pos,
-      this.scratch,
-      this.used[MEMORY][e.slot]!,
-      this.used[EPC][e.slot]!,
-      e.blocked,
-    );
+    this.trees[e.group].setLeaf(e.pos, this.scratch, e.blocked);
   }
 
   /** Moves the view's clock to `now`: samples that expired meanwhile stop counting. */
