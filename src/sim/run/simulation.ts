@@ -294,7 +294,7 @@ class Simulation {
         this.clock.advanceTo(t);
         this.events++;
         this.queue.pop();
-        this.handle(this.queue.lastKind, this.queue.lastA, this.queue.lastB);
+        this.handle(this.queue.lastKind, this.queue.lastA);
         if (cfg.schedulerPeriod === null && this.dirty && this.queue.peekTime() > t) this.pass();
         if (this.finished()) break;
       }
@@ -319,20 +319,31 @@ class Simulation {
     );
   }
 
-  private handle(kind: number, a: number, b: number): void {
+  /**
+   * Runs the event just popped. Pod events carry the pod's slot and the generation they were pushed
+   * at: one whose pod has moved on (or whose slot holds another pod) is stale and does nothing. The
+   * generation is read here from the queue, not passed on: a double argument is boxed per call.
+   */
+  private handle(kind: number, a: number): void {
     switch (kind) {
-      case START:
-        if (this.pods[a]?.attacker !== true) this.liveEvents--;
-        this.start(a, b);
+      case START: {
+        const pod = this.pods[a];
+        if (pod?.attacker !== true) this.liveEvents--;
+        if (pod !== undefined && pod.gen === this.queue.lastB) this.start(pod);
         return;
-      case FINISH:
-        if (this.pods[a]?.attacker !== true) this.liveEvents--;
-        this.finish(a, b);
+      }
+      case FINISH: {
+        const pod = this.pods[a];
+        if (pod?.attacker !== true) this.liveEvents--;
+        if (pod !== undefined && pod.gen === this.queue.lastB) this.finish(pod);
         return;
-      case ARRIVE:
+      }
+      case ARRIVE: {
         this.liveEvents--;
-        this.arrive(a, b);
+        const pod = this.pods[a];
+        if (pod !== undefined && pod.gen === this.queue.lastB) this.arrive(pod);
         return;
+      }
       case SCHED:
         this.pass();
         this.queue.push(this.clock.now + this.config.schedulerPeriod!, SCHED);
@@ -417,9 +428,8 @@ class Simulation {
     this.pushLive(now + Math.max(0, d - done) * pod.slow, FINISH, pod);
   }
 
-  private arrive(slot: number, gen: number): void {
-    const pod = this.pods[slot];
-    if (pod === undefined || pod.gen !== gen || pod.state !== State.Incoming) return;
+  private arrive(pod: Pod): void {
+    if (pod.state !== State.Incoming) return;
     const job = pod.job;
     pod.state = State.Pending;
     pod.passesAtArrival = this.passes;
@@ -553,10 +563,8 @@ class Simulation {
 
   // ---- running ----
 
-  private start(slot: number, gen: number): void {
-    const pod = this.pods[slot];
-    if (pod === undefined || pod.gen !== gen || (pod.state !== State.Bound && pod.state !== State.Backoff))
-      return;
+  private start(pod: Pod): void {
+    if (pod.state !== State.Bound && pod.state !== State.Backoff) return;
     const node = pod.node!;
     const job = pod.job;
     const now = this.clock.now;
@@ -599,9 +607,8 @@ class Simulation {
     if (Number.isFinite(pod.duration)) this.pushLive(now + pod.duration * pod.slow, FINISH, pod);
   }
 
-  private finish(slot: number, gen: number): void {
-    const pod = this.pods[slot];
-    if (pod === undefined || pod.gen !== gen || pod.state !== State.Running) return;
+  private finish(pod: Pod): void {
+    if (pod.state !== State.Running) return;
     const now = this.clock.now;
     this.release(pod);
     this.final(pod, 'finished', null, now);
