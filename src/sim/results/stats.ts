@@ -1,4 +1,5 @@
 import type { Distribution } from './types.js';
+import { sortNonNegative } from './sort-doubles.js';
 
 /** Values kept exactly before a collector switches to its histogram (8 bytes each: 8 MB). */
 export const EXACT_LIMIT = 1_000_000;
@@ -70,7 +71,7 @@ export class QuantileCollector {
     if (this.n === 0) return [];
     const out: number[] = [];
     if (this.values !== null) {
-      const sorted = this.values.slice(0, this.n).sort();
+      const sorted = sortNonNegative(this.values.subarray(0, this.n));
       for (let q = 0; q <= 100; q++) out.push(sorted[rank(q, this.n)]!);
       return out;
     }
