@@ -46,7 +46,7 @@ export async function* parseInParallel(
 ): AsyncGenerator<ParsedBatch> {
   const { log } = options;
   const hooks = options.hooks ?? {};
-  const count = Math.min(options.threads ?? defaultParserThreads(), files.length);
+  const count = Math.max(1, Math.min(options.threads ?? defaultParserThreads(), files.length));
   const data: ParseWorkerData = { strict: log.strict, window: options.window ?? null };
   const workers = Array.from(
     { length: count },
