@@ -2,66 +2,48 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeTaskEvent, emptyTaskEvent } from './task-events.js';
+import type { TaskEvent } from './task-events.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import { LineScanner } from '../scan/line-scanner.js';
 import { IssueLog } from '../issues.js';
 import { EventBatch } from './event-batch.js';
 
-/** Runs `use` on the row the line scanner makes of `line` (fields located, digits read). */
-function withRow<T>(line: string, use: (row: CsvRow) => T): T {
-  let out: { v: T } | null = null;
-  const scanner = new LineScanner('f.csv', (row) => (out = { v: use(row) }));
+/** The checked decode of `line`, through the line scanner as a reader sees it; undefined when invalid. */
+function checked(line: string): TaskEvent | undefined {
+  let out: TaskEvent | undefined;
+  const scanner = new LineScanner('f.csv', (row: CsvRow) => {
+    const e = emptyTaskEvent();
+    if (decodeTaskEvent(row, new IssueLog({ strict: false }), e)) out = e;
+  });
   scanner.push(Buffer.from(`${line}\n`));
-  assert.ok(out !== null);
-  return (out as { v: T }).v;
-}
-
-/** The fast decode accepts a row only when the checked decode does, with the same values. */
-function agrees(line: string): boolean {
-  linesAgree(line);
-  const fast = new EventBatch();
-  const slow = new EventBatch();
-  const accepted = withRow(line, (row) => fast.tryPushRow(row));
-  const e = emptyTaskEvent();
-  const valid = withRow(line, (row) => decodeTaskEvent(row, new IssueLog({ strict: false }), e));
-  if (!accepted) return fast.n === 0;
-  assert.ok(valid, `fast path accepted an invalid row: ${line}`);
-  slow.push(e);
-  const got = emptyTaskEvent();
-  const want = emptyTaskEvent();
-  fast.read(0, got);
-  slow.read(0, want);
-  assert.deepEqual(got, want, line);
-  return true;
+  return out;
 }
 
 /**
- * The one-pass line decode (`tryPushLine`) takes a line exactly when the row decode (`tryPushRow`)
- * takes it, with the same values, and consumes it to just after its LF.
+ * The one-pass decode takes a line only when the checked decode does, with the same values, and
+ * consumes it to just after its LF; without its LF the line is incomplete and declined. Returns
+ * whether it took the line (a declined line leaves the batch empty).
  */
-function linesAgree(line: string): void {
+function agrees(line: string): boolean {
   const bytes = Buffer.from(`${line}\n`);
-  const byLine = new EventBatch();
-  const next = byLine.tryPushLine(bytes, 0, 1);
-  const byRow = new EventBatch();
-  const accepted = withRow(line, (row) => byRow.tryPushRow(row));
-  assert.equal(
-    next >= 0,
-    accepted,
-    `line decode ${next >= 0 ? 'took' : 'declined'}: ${JSON.stringify(line)}`,
-  );
-  if (!accepted) {
-    assert.equal(byLine.n, 0);
-    return;
+  const fast = new EventBatch();
+  const next = fast.tryPushLine(bytes, 0, 1);
+  assert.equal(new EventBatch().tryPushLine(bytes.subarray(0, bytes.length - 1), 0, 1), -1);
+  if (next < 0) {
+    assert.equal(fast.n, 0);
+    return false;
   }
   assert.equal(next, bytes.length);
-  const a = emptyTaskEvent();
-  const b = emptyTaskEvent();
-  byLine.read(0, a);
-  byRow.read(0, b);
-  assert.deepEqual(a, b, line);
-  // Without its LF the line is incomplete: declined.
-  assert.equal(new EventBatch().tryPushLine(bytes.subarray(0, bytes.length - 1), 0, 1), -1);
+  const want = checked(line);
+  assert.ok(want !== undefined, `fast path accepted an invalid row: ${line}`);
+  const slow = new EventBatch();
+  slow.push(want);
+  const got = emptyTaskEvent();
+  const expected = emptyTaskEvent();
+  fast.read(0, got);
+  slow.read(0, expected);
+  assert.deepEqual(got, expected, line);
+  return true;
 }
 
 test('the one-pass line decode stops at its LF and leaves the next line alone', () => {
@@ -108,14 +90,7 @@ test('the fast decode declines what it cannot decide, writing nothing', () => {
     '1,,2,3,,4,u,,5,,,',
     '1,-1,2,3,-5,4,u,-1,5,,,,',
   ]) {
-    const b = new EventBatch();
-    assert.equal(
-      withRow(line, (row) => b.tryPushRow(row)),
-      false,
-      line,
-    );
-    assert.equal(b.n, 0);
-    linesAgree(line);
+    assert.equal(agrees(line), false, line);
   }
 });
 

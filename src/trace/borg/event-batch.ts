@@ -1,6 +1,4 @@
 import type { TaskEvent } from './task-events.js';
-import { TASK_EVENTS as F } from './schema.js';
-import type { CsvRow } from '../scan/csv-row.js';
 
 /** Rows per batch handed from a parser thread to its consumer (2.4 MB of columns: few messages). */
 export const BATCH_ROWS = 32768;
@@ -55,60 +53,12 @@ export class EventBatch {
   }
 
   /**
-   * Decodes a located task_events row straight into the columns, for the common shape only: 13
-   * fields, integers of plain digits (at most 15), requests of plain digits with at most one dot.
-   * Returns false, writing nothing, for anything else (a sign, an exponent, a bad field, a long
-   * number); the caller then takes the checked path (`decodeTaskEvent`), which reports problems and
-   * gives the same values for every row this accepts.
-   */
-  tryPushRow(row: CsvRow): boolean {
-    if (row.fieldCount !== F.fields) return false;
-    const v = row.digits;
-    const timeUs = v[F.time]!;
-    const jobId = v[F.jobId]!;
-    const taskIndex = v[F.taskIndex]!;
-    const eventType = v[F.eventType]!;
-    const priority = v[F.priority]!;
-    // digits: -1 for an empty field and NaN for anything but plain digits.
-    if (!(timeUs >= 0 && jobId >= 0 && taskIndex >= 0 && eventType >= 0 && priority >= 0)) return false;
-    if (eventType > 8) return false;
-    const missingInfo = v[F.missingInfo]!;
-    const machineId = v[F.machineId]!;
-    const schedulingClass = v[F.schedulingClass]!;
-    if (!(missingInfo >= -1 && machineId >= -1 && schedulingClass >= -1)) return false;
-    const b = row.buf;
-    const s = row.starts;
-    const t = row.ends;
-    const cpu = decimalAt(b, s[F.cpuRequest]!, t[F.cpuRequest]!);
-    const memory = decimalAt(b, s[F.memoryRequest]!, t[F.memoryRequest]!);
-    const disk = decimalAt(b, s[F.diskRequest]!, t[F.diskRequest]!);
-    if (!(cpu >= -1 && memory >= -1 && disk >= -1)) return false;
-    const i = this.n++;
-    const R = this.rows;
-    const f = this.f64;
-    const k = this.i32;
-    f[i] = timeUs;
-    f[R + i] = jobId;
-    f[2 * R + i] = machineId < 0 ? NaN : machineId;
-    f[3 * R + i] = cpu < 0 ? NaN : cpu;
-    f[4 * R + i] = memory < 0 ? NaN : memory;
-    f[5 * R + i] = disk < 0 ? NaN : disk;
-    k[i] = taskIndex;
-    k[R + i] = eventType;
-    k[2 * R + i] = priority;
-    k[3 * R + i] = schedulingClass;
-    k[4 * R + i] = row.line;
-    k[5 * R + i] = missingInfo;
-    return true;
-  }
-
-  /**
    * Decodes the task_events line that starts at `p` in `b` straight from its bytes into the columns,
-   * in one pass, for the common shape only (the one `tryPushRow` accepts: 13 fields, integers of 1 to
-   * 15 plain digits, requests of plain digits with at most one dot and an optional exponent). Returns
-   * the offset after the line's LF, or -1, writing nothing, for anything else, including a line that
-   * does not end within `b`: the caller then scans the line the general way. For every line it takes,
-   * the values are those `tryPushRow` gives for it (and so those of the checked decode).
+   * in one pass, for the common shape only: 13 fields, integers of 1 to 15 plain digits, requests of
+   * plain digits with at most one dot and an optional exponent. Returns the offset after the line's
+   * LF, or -1, writing nothing, for anything else (a sign, a long number, a bad field, a line that
+   * does not end within `b`): the caller then scans the line and takes the checked path
+   * (`decodeTaskEvent`), which reports problems and gives the same values for every line this takes.
    */
   tryPushLine(b: Uint8Array, p: number, line: number): number {
     // Every read below stops at the end of `b`: past it, b[q] is undefined and matches no delimiter.

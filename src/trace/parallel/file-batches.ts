@@ -28,7 +28,7 @@ export interface FileBatchOptions {
 /**
  * The valid rows of one task_events file in full column batches, then its end (row counts, skipped
  * rows, row figures). Common lines are decoded in one pass (`EventBatch.tryPushLine`); the others
- * are scanned and either decoded by the fast row path or checked, reported and skipped. A batch
+ * are scanned and decoded by the checked path, which reports and skips the bad ones. A batch
  * yielded is the consumer's until it resumes the generator. Throws `TraceInputError` for a file that
  * cannot be read (or, in strict mode, at its first bad row).
  */
@@ -49,12 +49,10 @@ export async function* fileBatches(file: string, options: FileBatchOptions): Asy
   for await (const _ of scanCsvFiles(
     [file],
     (row) => {
+      // A line the one-pass decode declined (below): the checked path reports it or decodes it.
       rows++;
-      if (!batch.tryPushRow(row)) {
-        // An unusual row: the checked path reports it or decodes it.
-        if (!decodeTaskEvent(row, log, e)) return;
-        batch.push(e);
-      }
+      if (!decodeTaskEvent(row, log, e)) return;
+      batch.push(e);
       if (batch.full) done();
     },
     log,
