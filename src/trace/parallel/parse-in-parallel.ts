@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { IssueLog } from '../issues.js';
 import { TraceInputError } from '../issues.js';
 import type { ScanHooks } from '../scan/scan-files.js';
+import { fileSize } from '../scan/scan-files.js';
 import { EventBatch } from '../borg/event-batch.js';
 import type { ParseWorkerData, ParseWorkerIn, ParseWorkerOut } from './parse-messages.js';
 import type { RowFiguresData } from '../stats/row-figures.js';
@@ -72,7 +72,7 @@ export async function* parseInParallel(
       wake?.();
     });
   }
-  const sizes = hooks.onProgress !== undefined ? files.map(sizeOf) : [];
+  const sizes = hooks.onProgress !== undefined ? files.map(fileSize) : [];
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   let bytesBefore = 0;
   try {
@@ -126,12 +126,4 @@ export async function* parseInParallel(
 /** One parser thread per core but one (the consumer's), at least one. */
 export function defaultParserThreads(): number {
   return Math.max(1, availableParallelism() - 1);
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
 }

@@ -41,7 +41,7 @@ export async function* scanCsvFiles(
   hooks: ScanHooks = {},
   fastLine: FastLineDecoder | null = null,
 ): AsyncGenerator<void> {
-  const sizes = hooks.onProgress !== undefined ? files.map((f) => safeSize(f)) : [];
+  const sizes = hooks.onProgress !== undefined ? files.map(fileSize) : [];
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   let bytesBefore = 0;
   for (let index = 0; index < files.length; index++) {
@@ -89,14 +89,15 @@ export async function* scanCsvFiles(
     }
     bytesBefore += sizes[index] ?? 0;
     const rows = scanner.rowCount;
-    if (rows === 0 && safeSize(file) === 0) throw new TraceInputError(`${file}: the file is empty`);
+    if (rows === 0 && fileSize(file) === 0) throw new TraceInputError(`${file}: the file is empty`);
     if (rows === 0) throw new TraceInputError(`${file}: the file holds no data line`);
     hooks.onFileEnd?.(file, index, scanner.lines);
     yield;
   }
 }
 
-function safeSize(file: string): number {
+/** Size of a file on disk; 0 when it cannot be read (the reader reports that file itself). */
+export function fileSize(file: string): number {
   try {
     return statSync(file).size;
   } catch {

@@ -1,5 +1,4 @@
 import type { PlacementEnd } from '../borg/placements.js';
-import { statSync } from 'node:fs';
 import { decodeJobEvent } from '../borg/job-events.js';
 import { MachineTimeline, capacityGroups } from '../borg/machines.js';
 import type { MachineEvent } from '../borg/machine-events.js';
@@ -15,7 +14,7 @@ import { IssueLog, TraceInputError } from '../issues.js';
 import { decodePaperCsvRow } from '../paper-csv.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import type { ScanHooks } from '../scan/scan-files.js';
-import { scanRows } from '../scan/scan-files.js';
+import { fileSize, scanRows } from '../scan/scan-files.js';
 import { parseRecordLine } from '../workload/jsonl.js';
 import { defaultParserThreads, parseInParallel } from '../parallel/parse-in-parallel.js';
 import type { RowFiguresData } from './row-figures.js';
@@ -149,7 +148,7 @@ export async function traceStats(
 
   switch (format) {
     case 'task_events': {
-      const threads = options.threads ?? totalSize(files) >= WORKER_THRESHOLD_BYTES;
+      const threads = options.threads ?? files.reduce((n, f) => n + fileSize(f), 0) >= WORKER_THRESHOLD_BYTES;
       const f =
         threads !== false && threads !== 0
           ? await taskEventsParallel(
@@ -326,18 +325,6 @@ export async function traceStats(
 
 /** Inputs from this size on disk are parsed by worker threads. */
 const WORKER_THRESHOLD_BYTES = 16 << 20;
-
-function totalSize(files: readonly string[]): number {
-  let n = 0;
-  for (const f of files) {
-    try {
-      n += statSync(f).size;
-    } catch {
-      // a missing file is reported by the reader
-    }
-  }
-  return n;
-}
 
 async function taskEventsInline(
   files: readonly string[],
