@@ -169,7 +169,7 @@ export class PlacementTracker {
     const one = this.one;
     one.n = 0;
     one.push(e);
-    this.rowAt(one, 0, this.fileIndex(e.file));
+    this.rowAt(one, 0, this.fileIndexOf(e.file));
   }
 
   /**
@@ -280,12 +280,8 @@ export class PlacementTracker {
     if (!Number.isNaN(disk)) table.disk[slot] = disk;
   }
 
-  /** The index `row` takes for a file name (placements report the name). */
+  /** The index `rowAt` takes for a file name (placements report the name). */
   fileIndexOf(file: string): number {
-    return this.fileIndex(file);
-  }
-
-  private fileIndex(file: string): number {
     if (file === this.lastFile) return this.lastFileIndex;
     let i = this.files.indexOf(file);
     if (i < 0) i = this.files.push(file) - 1;
