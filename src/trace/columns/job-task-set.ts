@@ -46,14 +46,7 @@ export class JobTaskSet {
     }
     let bits = jobId === this.lastJob ? this.lastBits : this.addJob(jobId);
     const word = taskIndex >>> 5;
-    if (word >= bits.length) {
-      let n = Math.max(4, bits.length);
-      while (n <= word) n *= 2;
-      const bigger = new Uint32Array(n);
-      bigger.set(bits);
-      this.bits[this.lastSlot] = bits = bigger;
-      this.lastBits = bigger;
-    }
+    if (word >= bits.length) bits = this.widenLast(word + 1);
     const mask = 1 << (taskIndex & 31);
     if ((bits[word]! & mask) === 0) {
       bits[word] = bits[word]! | mask;
@@ -86,12 +79,7 @@ export class JobTaskSet {
       let mine = this.addJob(jobIds[j]!);
       const from = offsets[j]!;
       const words = offsets[j + 1]! - from;
-      if (words > mine.length) {
-        const bigger = new Uint32Array(words);
-        bigger.set(mine);
-        this.bits[this.lastSlot] = mine = bigger;
-        this.lastBits = bigger;
-      }
+      if (words > mine.length) mine = this.widenLast(words);
       for (let w = 0; w < words; w++) {
         const theirs = bits[from + w]!;
         const fresh = theirs & ~mine[w]!;
@@ -106,6 +94,18 @@ export class JobTaskSet {
       this.addJob(job);
       this.others.add(key);
     }
+  }
+
+  /** Grows the last job's bitset (doubling from 4 words) to hold at least `words` words. */
+  private widenLast(words: number): Uint32Array {
+    const bits = this.lastBits;
+    let n = Math.max(4, bits.length);
+    while (n < words) n *= 2;
+    const bigger = new Uint32Array(n);
+    bigger.set(bits);
+    this.bits[this.lastSlot] = bigger;
+    this.lastBits = bigger;
+    return bigger;
   }
 
   private addJob(jobId: number): Uint32Array {
