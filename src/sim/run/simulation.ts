@@ -325,25 +325,17 @@ class Simulation {
    * generation is read here from the queue, not passed on: a double argument is boxed per call.
    */
   private handle(kind: number, a: number): void {
+    if (kind === START || kind === FINISH || kind === ARRIVE) {
+      const pod = this.pods[a];
+      // Every pod event was counted as live work when pushed, stale or not; attackers' never were.
+      if (kind === ARRIVE || pod?.attacker !== true) this.liveEvents--;
+      if (pod === undefined || pod.gen !== this.queue.lastB) return;
+      if (kind === START) this.start(pod);
+      else if (kind === FINISH) this.finish(pod);
+      else this.arrive(pod);
+      return;
+    }
     switch (kind) {
-      case START: {
-        const pod = this.pods[a];
-        if (pod?.attacker !== true) this.liveEvents--;
-        if (pod !== undefined && pod.gen === this.queue.lastB) this.start(pod);
-        return;
-      }
-      case FINISH: {
-        const pod = this.pods[a];
-        if (pod?.attacker !== true) this.liveEvents--;
-        if (pod !== undefined && pod.gen === this.queue.lastB) this.finish(pod);
-        return;
-      }
-      case ARRIVE: {
-        this.liveEvents--;
-        const pod = this.pods[a];
-        if (pod !== undefined && pod.gen === this.queue.lastB) this.arrive(pod);
-        return;
-      }
       case SCHED:
         this.pass();
         this.queue.push(this.clock.now + this.config.schedulerPeriod!, SCHED);
