@@ -115,8 +115,7 @@ export class ClusterSnapshot {
    * Idempotent for the same node; a pod already on another node is moved. Throws for an unknown node.
    */
   assume(pod: PodView, nodeName: string): void {
-    const entry = this.byNodeName.get(nodeName);
-    if (entry === undefined) throw new Error(`cannot place pod ${pod.uid} on unknown node ${nodeName}`);
+    const entry = this.placeOn(pod, nodeName);
     const podNode = this.podIndex();
     const current = podNode.get(pod.uid);
     if (current !== undefined) {
@@ -137,8 +136,7 @@ export class ClusterSnapshot {
    * long run with a hundred thousand pods alive, that index costs two random accesses per bind.
    */
   assumeNew(pod: PodView, nodeName: string): void {
-    const entry = this.byNodeName.get(nodeName);
-    if (entry === undefined) throw new Error(`cannot place pod ${pod.uid} on unknown node ${nodeName}`);
+    const entry = this.placeOn(pod, nodeName);
     if (entry.pods.has(pod.uid)) throw new Error(`pod ${pod.uid} is already on node ${nodeName}`);
     entry.add(pod);
     this.podTotal++;
@@ -238,6 +236,13 @@ export class ClusterSnapshot {
     }
     index.advance(now);
     return index;
+  }
+
+  /** The node `assume` and `assumeNew` put `pod` on; throws for an unknown node. */
+  private placeOn(pod: PodView, nodeName: string): NodeEntry {
+    const entry = this.byNodeName.get(nodeName);
+    if (entry === undefined) throw new Error(`cannot place pod ${pod.uid} on unknown node ${nodeName}`);
+    return entry;
   }
 
   /** The uid index, rebuilt from the nodes' pods if `assumeNew` has left it out of date. */
