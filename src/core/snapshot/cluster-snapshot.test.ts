@@ -81,10 +81,19 @@ test('upserting a node keeps its pods and measured usage; removing it forgets it
   assert.equal(s.size, 0);
 });
 
-test('assumeNew and forgetFrom keep the snapshot as assume and forget would (lazy uid index)', () => {
+test('assumeNew, forgetFrom and their by-slot forms keep the snapshot as assume and forget would (lazy uid index)', () => {
   const names = ['a', 'b', 'c'];
   const op = fc.tuple(
-    fc.constantFrom('assume', 'assumeNew', 'forget', 'forgetFrom', 'lookup', 'removeNode'),
+    fc.constantFrom(
+      'assume',
+      'assumeNew',
+      'assumeNewAt',
+      'forget',
+      'forgetFrom',
+      'forgetAt',
+      'lookup',
+      'removeNode',
+    ),
     fc.integer({ min: 0, max: 5 }),
     fc.constantFrom(...names),
   );
@@ -110,6 +119,16 @@ test('assumeNew and forgetFrom keep the snapshot as assume and forget would (laz
             if (where.has(uid) || s.node(node) === undefined) break;
             s.assumeNew(pod, node);
             where.set(uid, node);
+            break;
+          case 'assumeNewAt':
+            if (where.has(uid) || s.slotOf(node) < 0) break;
+            s.assumeNewAt(pod, s.slotOf(node));
+            where.set(uid, node);
+            break;
+          case 'forgetAt':
+            if (s.slotOf(node) < 0) break;
+            assert.equal(s.forgetAt(pod, s.slotOf(node)), where.get(uid) === node);
+            if (where.get(uid) === node) where.delete(uid);
             break;
           case 'forget':
             assert.equal(s.forget(uid), where.get(uid));
@@ -139,4 +158,26 @@ test('assumeNew and forgetFrom keep the snapshot as assume and forget would (laz
     }),
     { numRuns: 300 },
   );
+});
+
+test('a node slot stands for its node until it is removed; samples set by slot show in new views only', () => {
+  const s = new ClusterSnapshot([makeNode('a').sgx('93.5Mi').build(), makeNode('b').build()]);
+  const slot = s.slotOf('a');
+  assert.equal(s.slotOf('zzz'), -1);
+  s.setMeasuredAt(slot, 8 * MI, 1000, 2 * MI, 2000);
+  const before = s.node('a')!;
+  assert.deepEqual(before.measured, { epcBytes: 8 * MI, epcAt: 1000, memoryBytes: 2 * MI, memoryAt: 2000 });
+  s.setMeasuredAt(slot, 16 * MI, 3000, 4 * MI, 3000);
+  assert.equal(before.measured!.epcBytes, 8 * MI, 'an earlier view keeps its sample');
+  assert.ok(Object.isFrozen(before.measured));
+  assert.equal(s.node('a')!.measured!.epcBytes, 16 * MI);
+  s.setMeasured('a', undefined);
+  assert.equal(s.node('a')!.measured, undefined);
+  const pod = makePod('p').epc('4Mi').build();
+  s.assumeNewAt(pod, slot);
+  assert.throws(() => s.assumeNewAt(pod, slot), /already on node a/);
+  assert.equal(s.removeNode('a'), true);
+  assert.equal(s.slotOf('a'), -1);
+  assert.throws(() => s.assumeNewAt(makePod('q').build(), slot), /no node in slot/);
+  assert.throws(() => s.setMeasuredAt(slot, 0, 0, 0, 0), /no node in slot/);
 });

@@ -131,13 +131,27 @@ export class ClusterSnapshot {
   }
 
   /**
+   * The slot of a node: a number that stands for it in `assumeNewAt`, `forgetAt` and
+   * `setMeasuredAt` until it is removed (-1 for an unknown node). For a caller that tracks its own
+   * nodes, such as a simulator: no lookup by name on each change.
+   */
+  slotOf(nodeName: string): number {
+    return this.byNodeName.get(nodeName)?.slot ?? -1;
+  }
+
+  /**
    * `assume` for a pod the caller knows is on no node (a simulator binding a fresh pod): the same
    * effect, without the uid index, which is rebuilt the next time a lookup by uid needs it. Over a
    * long run with a hundred thousand pods alive, that index costs two random accesses per bind.
    */
   assumeNew(pod: PodView, nodeName: string): void {
-    const entry = this.placeOn(pod, nodeName);
-    if (entry.pods.has(pod.uid)) throw new Error(`pod ${pod.uid} is already on node ${nodeName}`);
+    this.assumeNewAt(pod, this.placeOn(pod, nodeName).slot);
+  }
+
+  /** `assumeNew` on the node in `slot` (see `slotOf`). */
+  assumeNewAt(pod: PodView, slot: number): void {
+    const entry = this.entryOrThrow(slot, `cannot place pod ${pod.uid}`);
+    if (entry.pods.has(pod.uid)) throw new Error(`pod ${pod.uid} is already on node ${entry.spec.name}`);
     entry.add(pod);
     this.podTotal++;
     this.podNodeStale = true;
@@ -151,10 +165,18 @@ export class ClusterSnapshot {
   forgetFrom(uid: string, nodeName: string): boolean {
     const entry = this.byNodeName.get(nodeName);
     const pod = entry?.pods.get(uid);
-    if (entry === undefined || pod === undefined) return false;
-    entry.remove(pod);
+    return entry !== undefined && pod !== undefined && this.forgetAt(pod, entry.slot);
+  }
+
+  /**
+   * Takes `pod`, as it was assumed, off the node in `slot` (see `slotOf`); returns false, changing
+   * nothing, when no pod with its uid is there.
+   */
+  forgetAt(pod: PodView, slot: number): boolean {
+    const entry = this.entryOrThrow(slot, `cannot forget pod ${pod.uid}`);
+    if (!entry.remove(pod)) return false;
     this.podTotal--;
-    if (!this.podNodeStale) this.podNode.delete(uid);
+    if (!this.podNodeStale) this.podNode.delete(pod.uid);
     this.touch(entry, false);
     return true;
   }
@@ -186,6 +208,13 @@ export class ClusterSnapshot {
     const entry = this.byNodeName.get(nodeName);
     if (entry === undefined) throw new Error(`cannot set measured usage of unknown node ${nodeName}`);
     entry.setMeasured(usage);
+    this.touch(entry, true);
+  }
+
+  /** `setMeasured` of the node in `slot` (see `slotOf`), field by field: no object per sample. */
+  setMeasuredAt(slot: number, epcBytes: number, epcAt: number, memoryBytes: number, memoryAt: number): void {
+    const entry = this.entryOrThrow(slot, 'cannot set measured usage');
+    entry.setSample(epcBytes, epcAt, memoryBytes, memoryAt);
     this.touch(entry, true);
   }
 
@@ -242,6 +271,12 @@ export class ClusterSnapshot {
   private placeOn(pod: PodView, nodeName: string): NodeEntry {
     const entry = this.byNodeName.get(nodeName);
     if (entry === undefined) throw new Error(`cannot place pod ${pod.uid} on unknown node ${nodeName}`);
+    return entry;
+  }
+
+  private entryOrThrow(slot: number, what: string): NodeEntry {
+    const entry = this.entries[slot];
+    if (entry === undefined) throw new Error(`${what}: no node in slot ${slot}`);
     return entry;
   }
 

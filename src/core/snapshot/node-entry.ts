@@ -19,7 +19,13 @@ export class NodeEntry {
   reqEpc = 0;
   nzCpu = 0;
   nzMem = 0;
+  /** The measured usage the indexes read: `sample` while the node has one, else undefined. */
   measured: MeasuredUsage | undefined = undefined;
+  /**
+   * The node's last sample, overwritten in place by each new one (a simulator sets one per node
+   * every few seconds of a month: one object per node, not per sample). Views get a frozen copy.
+   */
+  private readonly sample = { epcBytes: 0, epcAt: 0, memoryBytes: 0, memoryAt: 0 };
   private cachedView: NodeView | undefined = undefined;
 
   constructor(spec: NodeSpec, slot: number) {
@@ -41,13 +47,27 @@ export class NodeEntry {
     this.account(pod, 1);
   }
 
-  remove(pod: PodView): void {
-    this.pods.delete(pod.uid);
+  /** Takes off the pod with `pod`'s uid, accounted as `pod`; false when there is none. */
+  remove(pod: PodView): boolean {
+    if (!this.pods.delete(pod.uid)) return false;
     this.account(pod, -1);
+    return true;
   }
 
   setMeasured(usage: MeasuredUsage | undefined): void {
-    this.measured = usage;
+    if (usage === undefined) {
+      this.measured = undefined;
+      this.cachedView = undefined;
+    } else this.setSample(usage.epcBytes, usage.epcAt, usage.memoryBytes, usage.memoryAt);
+  }
+
+  setSample(epcBytes: number, epcAt: number, memoryBytes: number, memoryAt: number): void {
+    const m = this.sample;
+    m.epcBytes = epcBytes;
+    m.epcAt = epcAt;
+    m.memoryBytes = memoryBytes;
+    m.memoryAt = memoryAt;
+    this.measured = m;
     this.cachedView = undefined;
   }
 
@@ -81,8 +101,19 @@ export class NodeEntry {
         epcBytes: this.reqEpc,
       }),
     };
+    const m = this.measured;
     const view: NodeView = Object.freeze(
-      this.measured === undefined ? base : { ...base, measured: this.measured },
+      m === undefined
+        ? base
+        : {
+            ...base,
+            measured: Object.freeze({
+              epcBytes: m.epcBytes,
+              epcAt: m.epcAt,
+              memoryBytes: m.memoryBytes,
+              memoryAt: m.memoryAt,
+            }),
+          },
     );
     this.cachedView = view;
     return view;

@@ -67,3 +67,18 @@ test('the virtual clock only moves forward', () => {
   assert.equal(c.now, 7.5);
   assert.throws(() => c.advanceTo(7), RangeError);
 });
+
+test('kinds, 32-bit first arguments and large second arguments come back as pushed', () => {
+  const q = new EventQueue(1);
+  const cases: [number, number, number][] = [
+    [0, 0, 0],
+    [255, -1, 2 ** 53 - 1],
+    [7, -(2 ** 31), 1],
+    [200, 2 ** 31 - 1, 2 ** 40 + 3],
+  ];
+  cases.forEach(([kind, a, b], i) => q.push(i, kind, a, b));
+  for (const [kind, a, b] of cases) {
+    assert.equal(q.pop(), true);
+    assert.deepEqual([q.lastKind, q.lastA, q.lastB], [kind, a, b]);
+  }
+});

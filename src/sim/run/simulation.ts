@@ -152,6 +152,8 @@ class NodeState {
   memDirty = false;
   measuredEpc = 0;
   measuredMem = 0;
+  /** The node's slot in the snapshot (set once the snapshot is built). */
+  slot = -1;
   constructor(
     readonly index: number,
     readonly spec: SimNode,
@@ -251,6 +253,7 @@ class Simulation {
     this.nodes = input.cluster.nodes.map((n, i) => new NodeState(i, n));
     for (const n of this.nodes) this.byName.set(n.spec.name, n);
     this.snapshot = new ClusterSnapshot(input.cluster.nodes.map(nodeSpec));
+    for (const n of this.nodes) n.slot = this.snapshot.slotOf(n.spec.name);
     const probe = input.config.probe;
     this.ringSize = probe === null ? 0 : Math.floor(probe.windowSeconds / probe.periodSeconds) + 1;
     this.recorder = new RunRecorder(input.cluster, input.config, input.onPod, input.keepRows ?? true);
@@ -538,7 +541,7 @@ class Simulation {
 
   private bind(pod: Pod, node: NodeState): void {
     // A pod is bound once (a restart keeps its binding): the snapshot needs no uid lookup.
-    this.snapshot.assumeNew(pod, node.spec.name);
+    this.snapshot.assumeNewAt(pod, node.slot);
     pod.state = State.Bound;
     pod.node = node;
     node.requestedEpc += pod.request.epcBytes;
@@ -610,7 +613,7 @@ class Simulation {
   private release(pod: Pod): void {
     const node = pod.node!;
     const job = pod.job;
-    this.snapshot.forgetFrom(pod.uid, node.spec.name);
+    this.snapshot.forgetAt(pod, node.slot);
     node.requestedEpc -= pod.request.epcBytes;
     node.requestedMem -= pod.request.memoryBytes;
     if (pod.state === State.Running) {
@@ -810,7 +813,7 @@ class Simulation {
     node.measuredMem = mem;
     node.memDirty = false;
     const at = this.clock.now * 1000;
-    this.snapshot.setMeasured(node.spec.name, { epcBytes: epc, epcAt: at, memoryBytes: mem, memoryAt: at });
+    this.snapshot.setMeasuredAt(node.slot, epc, at, mem, at);
   }
 
   private sampleUtilisation(t: number, last: boolean): void {
