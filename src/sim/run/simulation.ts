@@ -46,12 +46,45 @@ const HANDLE_SPAN = 2 ** 32;
 const MAX_HANDLE_SLOTS = 2 ** 21;
 const NO_TOLERATIONS: readonly never[] = Object.freeze([]);
 
+// A pod's numbers, at `slot * POD_STRIDE + field` in `PodColumns.f`.
+const F_FIRST_START = 0;
+const F_RUN_START = 1;
+const F_PROGRESS = 2;
+const F_LAST_UPDATE = 3;
+const F_SLOW = 4;
+const F_RESIDENT = 5;
+const F_DURATION = 6;
+const F_INTENSITY = 7;
+const F_CPU = 8;
+const F_MEMORY = 9;
+const F_EPC = 10;
+const POD_STRIDE = 11;
+
+/**
+ * The numbers of the pods alive, by slot, in one Float64Array. A number kept in an object field is
+ * a separate heap object in V8 unless it is a small integer, and a pod lives for hours of simulated
+ * time: on a month-long replay its boxed numbers made up most of what the young-generation collector
+ * copied. One holder per simulation, so that the array can grow under the pods that point to it.
+ */
+class PodColumns {
+  f = new Float64Array(1024 * POD_STRIDE);
+
+  ensure(slot: number): void {
+    const need = (slot + 1) * POD_STRIDE;
+    if (need <= this.f.length) return;
+    const grown = new Float64Array(Math.max(need, this.f.length * 2));
+    grown.set(this.f);
+    this.f = grown;
+  }
+}
+
 /**
  * A pod while it is alive in the simulation. Freed (slot recycled) once it reaches a final state.
- * It is also the `PodView` the core sees (one object per pod instead of two: a month keeps about a
- * hundred thousand pods alive, and each object is copied by the young-generation collector).
+ * It is also the `PodView` the core sees, and its own `request` (one object per pod instead of
+ * three: a month keeps about a hundred thousand pods alive, and each object is copied by the
+ * young-generation collector). Its numbers live in the simulation's `PodColumns`.
  */
-class Pod implements PodView {
+class Pod implements PodView, Resources {
   readonly namespace = 'default';
   readonly priority = 0;
   readonly nodeSelector = NO_LABELS;
@@ -68,33 +101,35 @@ class Pod implements PodView {
    * slot) has moved on.
    */
   gen = 0;
-  firstStart = -1;
-  runStart = 0;
-  /** Nominal seconds of work done up to `lastUpdate`. */
-  progress = 0;
-  lastUpdate = 0;
-  /** Current slowdown factor (>= 1). */
-  slow = 1;
-  /** EPC it holds resident while running (its working set, or its limit under cgroup). */
-  resident = 0;
   /** Index in its node's `sgxRunning` list. */
   runIndex = -1;
   probe: ProbeEntry | null = null;
   /** Its number among the input's pods (modulo `HANDLE_SPAN`), and whether the input owes its duration. */
   arrival = -1;
   awaitingDuration = false;
-  /** Nominal run time: the job's, or NaN until the input tells it (a streamed Borg placement). */
-  duration: number;
+  private readonly at: number;
 
   constructor(
     readonly slot: number,
     readonly uid: string,
     readonly job: SimJob,
-    readonly request: Resources,
+    private readonly cols: PodColumns,
     readonly attacker: boolean,
-    readonly intensity: number,
   ) {
-    this.duration = job.duration;
+    cols.ensure(slot);
+    const f = cols.f;
+    const at = (this.at = slot * POD_STRIDE);
+    f[at + F_FIRST_START] = -1;
+    f[at + F_RUN_START] = 0;
+    f[at + F_PROGRESS] = 0;
+    f[at + F_LAST_UPDATE] = 0;
+    f[at + F_SLOW] = 1;
+    f[at + F_RESIDENT] = 0;
+    f[at + F_DURATION] = job.duration;
+    f[at + F_INTENSITY] = job.intensity ?? 1;
+    f[at + F_CPU] = job.cpuMillis;
+    f[at + F_MEMORY] = job.sgx ? 0 : job.requestBytes;
+    f[at + F_EPC] = job.sgx ? job.requestBytes : 0;
   }
 
   get sgx(): boolean {
@@ -104,6 +139,70 @@ class Pod implements PodView {
   /** The workload id, built only when read (a Borg job id is made of three numbers). */
   get name(): string {
     return this.job.id;
+  }
+
+  get request(): Resources {
+    return this;
+  }
+  get cpuMillis(): number {
+    return this.cols.f[this.at + F_CPU]!;
+  }
+  get memoryBytes(): number {
+    return this.cols.f[this.at + F_MEMORY]!;
+  }
+  get epcBytes(): number {
+    return this.cols.f[this.at + F_EPC]!;
+  }
+  get intensity(): number {
+    return this.cols.f[this.at + F_INTENSITY]!;
+  }
+
+  /** First start (seconds), -1 before. */
+  get firstStart(): number {
+    return this.cols.f[this.at + F_FIRST_START]!;
+  }
+  set firstStart(v: number) {
+    this.cols.f[this.at + F_FIRST_START] = v;
+  }
+  get runStart(): number {
+    return this.cols.f[this.at + F_RUN_START]!;
+  }
+  set runStart(v: number) {
+    this.cols.f[this.at + F_RUN_START] = v;
+  }
+  /** Nominal seconds of work done up to `lastUpdate`. */
+  get progress(): number {
+    return this.cols.f[this.at + F_PROGRESS]!;
+  }
+  set progress(v: number) {
+    this.cols.f[this.at + F_PROGRESS] = v;
+  }
+  get lastUpdate(): number {
+    return this.cols.f[this.at + F_LAST_UPDATE]!;
+  }
+  set lastUpdate(v: number) {
+    this.cols.f[this.at + F_LAST_UPDATE] = v;
+  }
+  /** Current slowdown factor (>= 1). */
+  get slow(): number {
+    return this.cols.f[this.at + F_SLOW]!;
+  }
+  set slow(v: number) {
+    this.cols.f[this.at + F_SLOW] = v;
+  }
+  /** EPC it holds resident while running (its working set, or its limit under cgroup). */
+  get resident(): number {
+    return this.cols.f[this.at + F_RESIDENT]!;
+  }
+  set resident(v: number) {
+    this.cols.f[this.at + F_RESIDENT] = v;
+  }
+  /** Nominal run time: the job's, or NaN until the input tells it (a streamed Borg placement). */
+  get duration(): number {
+    return this.cols.f[this.at + F_DURATION]!;
+  }
+  set duration(v: number) {
+    this.cols.f[this.at + F_DURATION] = v;
   }
 }
 
@@ -185,6 +284,7 @@ export async function simulate(input: SimulationInput): Promise<RunOutcome> {
 class Simulation {
   private readonly config: RunConfig;
   private readonly queue = new EventQueue(4096);
+  private readonly podColumns = new PodColumns();
   private readonly clock = new VirtualClock(0);
   private readonly snapshot: ClusterSnapshot;
   private readonly profile: Profile;
@@ -361,12 +461,7 @@ class Simulation {
 
   private newPod(job: SimJob, attacker: boolean): Pod {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.pods.length;
-    const request: Resources = {
-      cpuMillis: job.cpuMillis,
-      memoryBytes: job.sgx ? 0 : job.requestBytes,
-      epcBytes: job.sgx ? job.requestBytes : 0,
-    };
-    const pod = new Pod(slot, this.uidOf(slot), job, request, attacker, job.intensity ?? 1);
+    const pod = new Pod(slot, this.uidOf(slot), job, this.podColumns, attacker);
     pod.gen = ++this.generation;
     this.pods[slot] = pod;
     return pod;
