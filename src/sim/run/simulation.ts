@@ -45,6 +45,16 @@ const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 const HANDLE_SPAN = 2 ** 32;
 const MAX_HANDLE_SLOTS = 2 ** 21;
 const NO_TOLERATIONS: readonly never[] = Object.freeze([]);
+/** What a pooled pod object points to between its pods (see `Pod`). */
+const DONE_JOB: SimJob = Object.freeze({
+  id: '',
+  submit: 0,
+  duration: 0,
+  sgx: false,
+  requestBytes: 0,
+  usageBytes: 0,
+  cpuMillis: 0,
+});
 
 // A pod's numbers, at `slot * POD_STRIDE + field` in `PodColumns.f`.
 const F_FIRST_START = 0;
@@ -79,16 +89,13 @@ class PodColumns {
 }
 
 /**
- * A pod while it is alive in the simulation. Freed (slot recycled) once it reaches a final state.
- * It is also the `PodView` the core sees, and its own `request` (one object per pod instead of
- * three: a month keeps about a hundred thousand pods alive, and each object is copied by the
- * young-generation collector). Its numbers live in the simulation's `PodColumns`.
+ * A pod while it is alive in the simulation. It is also the `PodView` the core sees, and its own
+ * `request`. One object per slot for the whole run: when a pod reaches its final state its slot is
+ * recycled and the next pod there reuses the object (`reset`), so that pods, which live for hours of
+ * simulated time, are not allocated, copied and promoted by the collector one by one (a month has 25
+ * million of them). Its numbers live in the simulation's `PodColumns`.
  */
 class Pod implements PodView, Resources {
-  readonly namespace = 'default';
-  readonly priority = 0;
-  readonly nodeSelector = NO_LABELS;
-  readonly tolerations = NO_TOLERATIONS;
   state = State.Pending;
   node: NodeState | null = null;
   /** Scheduler passes run before it arrived: attempts = passes at bind - this. */
@@ -112,13 +119,31 @@ class Pod implements PodView, Resources {
   constructor(
     readonly slot: number,
     readonly uid: string,
-    readonly job: SimJob,
     private readonly cols: PodColumns,
-    readonly attacker: boolean,
+    public job: SimJob,
+    public attacker: boolean,
   ) {
-    cols.ensure(slot);
+    this.at = slot * POD_STRIDE;
+    this.reset(job, attacker);
+  }
+
+  /** Makes this object the next pod of its slot (every field as a new pod's). */
+  reset(job: SimJob, attacker: boolean): void {
+    this.job = job;
+    this.attacker = attacker;
+    this.state = State.Pending;
+    this.node = null;
+    this.passesAtArrival = 0;
+    this.attempts = 0;
+    this.restarts = 0;
+    this.runIndex = -1;
+    this.probe = null;
+    this.arrival = -1;
+    this.awaitingDuration = false;
+    const cols = this.cols;
+    cols.ensure(this.slot);
     const f = cols.f;
-    const at = (this.at = slot * POD_STRIDE);
+    const at = this.at;
     f[at + F_FIRST_START] = -1;
     f[at + F_RUN_START] = 0;
     f[at + F_PROGRESS] = 0;
@@ -130,6 +155,19 @@ class Pod implements PodView, Resources {
     f[at + F_CPU] = job.cpuMillis;
     f[at + F_MEMORY] = job.sgx ? 0 : job.requestBytes;
     f[at + F_EPC] = job.sgx ? job.requestBytes : 0;
+  }
+
+  get namespace(): string {
+    return 'default';
+  }
+  get priority(): number {
+    return 0;
+  }
+  get nodeSelector(): Readonly<Record<string, string>> {
+    return NO_LABELS;
+  }
+  get tolerations(): readonly never[] {
+    return NO_TOLERATIONS;
   }
 
   get sgx(): boolean {
@@ -294,6 +332,10 @@ class Simulation {
   private readonly byName = new Map<string, NodeState>();
   private readonly recorder: RunRecorder;
 
+  /**
+   * The pod object of each slot (see `Pod`). A pod's uid is its slot's: unique among the pods in the
+   * snapshot (a slot is reused only after its pod has left it).
+   */
   private readonly pods: (Pod | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   /** Pending pods in arrival order; pods from `newFrom` on have not been tried since they came. */
@@ -324,11 +366,6 @@ class Simulation {
   private lateEnds = 0;
   /** Probe entries of pods that have gone but are still inside the window (their drop is to come). */
   private ghosts = 0;
-  /**
-   * A pod's uid is its slot's: unique among the pods in the snapshot (a slot is reused only after its
-   * pod has left it), and one string per slot for the whole run instead of one per pod.
-   */
-  private readonly uids: string[] = [];
   private generation = 0;
   private events = 0;
   private pendingEpcBytes = 0;
@@ -461,16 +498,13 @@ class Simulation {
 
   private newPod(job: SimJob, attacker: boolean): Pod {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.pods.length;
-    const pod = new Pod(slot, this.uidOf(slot), job, this.podColumns, attacker);
+    let pod = this.pods[slot];
+    if (pod === undefined) {
+      pod = new Pod(slot, String(slot), this.podColumns, job, attacker);
+      this.pods[slot] = pod;
+    } else pod.reset(job, attacker);
     pod.gen = ++this.generation;
-    this.pods[slot] = pod;
     return pod;
-  }
-
-  private uidOf(slot: number): string {
-    let uid = this.uids[slot];
-    if (uid === undefined) this.uids[slot] = uid = String(slot);
-    return uid;
   }
 
   /**
@@ -505,7 +539,13 @@ class Simulation {
     const slot = Math.floor(handle / HANDLE_SPAN);
     const pod = this.pods[slot];
     // Gone (done, its slot free or reused): nothing to do.
-    if (pod === undefined || pod.arrival !== handle - slot * HANDLE_SPAN || !pod.awaitingDuration) return;
+    if (
+      pod === undefined ||
+      pod.state === State.Done ||
+      pod.arrival !== handle - slot * HANDLE_SPAN ||
+      !pod.awaitingDuration
+    )
+      return;
     pod.awaitingDuration = false;
     pod.duration = d;
     if (pod.state !== State.Running) return; // START will schedule its end
@@ -776,7 +816,7 @@ class Simulation {
       failureReason: reason,
       attacker: pod.attacker,
     });
-    this.pods[pod.slot] = undefined;
+    pod.job = DONE_JOB; // the job is the input's: not kept alive by a pooled object
     this.freeSlots.push(pod.slot);
   }
 
@@ -923,7 +963,7 @@ class Simulation {
     for (const pod of this.stuck) this.final(pod, 'never-placed', null, null);
     for (const pod of this.pods) {
       if (pod === undefined || pod.attacker) continue;
-      if (pod.state === State.Pending) continue;
+      if (pod.state === State.Pending || pod.state === State.Done) continue;
       this.final(pod, 'failed', 'cut-at-horizon', null);
     }
     for (const pod of this.attackers) {

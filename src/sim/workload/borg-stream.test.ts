@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { borgTaskStream } from './borg-stream.js';
+import fc from 'fast-check';
+import { borgTaskStream, splitText } from './borg-stream.js';
 import { simulate } from '../run/simulation.js';
 import { DEFAULT_RUN_CONFIG } from '../run/config.js';
 import { expandCluster } from '../cluster/cluster.js';
@@ -99,4 +100,13 @@ test('a simulation that stops at its horizon closes the stream (its parser threa
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a whole number written from its two small parts reads as String writes it', () => {
+  const check = (x: number): void => {
+    const hi = Math.floor(x / 1e9);
+    assert.equal(splitText(hi, x - hi * 1e9), String(x));
+  };
+  for (const x of [0, 7, 999_999_999, 1e9, 1e9 + 1, 6_251_812_952, 2_506_199_602_822, 2 ** 53 - 1]) check(x);
+  fc.assert(fc.property(fc.maxSafeNat(), (x) => check(x)));
 });

@@ -9,6 +9,7 @@ import {
 } from '../../trace/index.js';
 import type { EventBatch, ParsedBatch } from '../../trace/index.js';
 import type { SimJob } from '../run/job.js';
+import { PAGE_BYTES } from '../../core/index.js';
 import { KeyIndex } from './key-index.js';
 import type { ArrivalSink, JobStream } from '../run/stream.js';
 
@@ -112,30 +113,69 @@ class TaskTable {
   }
 }
 
+/** Large whole numbers are kept as two small integers: hi * SPLIT + lo, with 0 <= lo < SPLIT. */
+const SPLIT = 1_000_000_000;
+
 /**
- * The job of one Borg placement. Its id (`job-task-start`, as in the results) is built when read:
- * most placements of a long replay are never asked for it before their result row, and three
- * number-to-text conversions per placement showed in the profile.
+ * The job of one Borg placement. Its numbers are all small integers (job id, start and submit time
+ * split in two, request in pages): V8 keeps a small integer inside the object, and any other number
+ * as a separate heap object, and a placement's job lives as long as its pod (hours of simulated
+ * time), so each such number was one more object for the collector to copy. Its id
+ * (`job-task-start`, as in the results) is built when read.
  */
 class BorgPlacementJob implements SimJob {
   readonly duration = NaN;
+  private readonly jobHi: number;
+  private readonly jobLo: number;
+  private readonly startHi: number;
+  private readonly startLo: number;
+  private readonly submitHi: number;
+  private readonly submitLo: number;
+  private readonly requestPages: number;
+
   constructor(
-    private readonly jobId: number,
+    jobId: number,
     private readonly taskIndex: number,
-    private readonly startUs: number,
-    readonly submit: number,
+    startUs: number,
+    /** Microseconds from the stream's origin to the submit. */
+    submitUs: number,
     readonly sgx: boolean,
-    readonly requestBytes: number,
+    requestBytes: number,
     readonly cpuMillis: number,
-  ) {}
+  ) {
+    this.jobHi = Math.floor(jobId / SPLIT);
+    this.jobLo = jobId - this.jobHi * SPLIT;
+    this.startHi = Math.floor(startUs / SPLIT);
+    this.startLo = startUs - this.startHi * SPLIT;
+    this.submitHi = Math.floor(submitUs / SPLIT);
+    this.submitLo = submitUs - this.submitHi * SPLIT;
+    this.requestPages = requestBytes / PAGE_BYTES;
+  }
+
+  get submit(): number {
+    return (this.submitHi * SPLIT + this.submitLo) / 1e6;
+  }
+
+  get requestBytes(): number {
+    return this.requestPages * PAGE_BYTES;
+  }
 
   get usageBytes(): number {
     return this.requestBytes;
   }
 
   get id(): string {
-    return `${this.jobId}-${this.taskIndex}-${this.startUs}`;
+    return `${splitText(this.jobHi, this.jobLo)}-${this.taskIndex}-${splitText(this.startHi, this.startLo)}`;
   }
+}
+
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000'];
+
+/** `String(hi * SPLIT + lo)` for a whole number >= 0, from its two small parts. */
+export function splitText(hi: number, lo: number): string {
+  if (hi === 0) return String(lo);
+  const low = String(lo);
+  return String(hi) + ZEROS[9 - low.length]! + low;
 }
 
 /** Task key: job id and task index in one exact number (job ids < 2^33, task indices < 2^20). */
@@ -228,7 +268,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
         jobId,
         taskIndex,
         timeUs,
-        (tasks.submitUs[row]! - originUs) / 1e6,
+        tasks.submitUs[row]! - originUs,
         sgx,
         bytes,
         Number.isNaN(cpu) ? 0 : Math.round(cpu * o.cpuMillisPerUnit),
