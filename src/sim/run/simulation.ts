@@ -13,6 +13,7 @@ import type { Cluster, SimNode } from '../cluster/cluster.js';
 import { pagingModel } from '../model/paging.js';
 import type { PagingModel } from '../model/paging.js';
 import { restartBackoff } from '../model/backoff.js';
+import { ProbeWindow } from '../model/probe-window.js';
 import type { FailureReason, PodOutcome, PodRow, RefusalReason } from '../results/types.js';
 import { SimInputError } from './job.js';
 import { sortedJobStream } from './stream.js';
@@ -110,7 +111,8 @@ class Pod implements PodView, Resources {
   gen = 0;
   /** Index in its node's `sgxRunning` list. */
   runIndex = -1;
-  probe: ProbeEntry | null = null;
+  /** The probe tick that takes its first sample (probe model; -1: not sampled this run). */
+  firstTick = -1;
   /** Its number among the input's pods (modulo `HANDLE_SPAN`), and whether the input owes its duration. */
   arrival = -1;
   awaitingDuration = false;
@@ -137,7 +139,7 @@ class Pod implements PodView, Resources {
     this.attempts = 0;
     this.restarts = 0;
     this.runIndex = -1;
-    this.probe = null;
+    this.firstTick = -1;
     this.arrival = -1;
     this.awaitingDuration = false;
     const cols = this.cols;
@@ -244,36 +246,6 @@ class Pod implements PodView, Resources {
   }
 }
 
-/** Samples of one pod (or of a pod that has gone but is still inside the probe window). */
-class ProbeEntry {
-  readonly ring: Float64Array;
-  head = 0;
-  /** Last sample, and how many samples in a row had that value. */
-  last = 0;
-  same = 0;
-  /**
-   * A running pod whose whole window holds one value: counted in its node's `settledEpc` and off
-   * the node's list of entries to sample, until the pod leaves.
-   */
-  settled = false;
-  constructor(
-    public pod: Pod | null,
-    size: number,
-  ) {
-    this.ring = new Float64Array(size);
-  }
-
-  /** Back to a fresh entry (every sample 0), for reuse by the next pod. */
-  reset(): void {
-    this.ring.fill(0);
-    this.head = 0;
-    this.last = 0;
-    this.same = 0;
-    this.pod = null;
-    this.settled = false;
-  }
-}
-
 class NodeState {
   residentEpc = 0;
   residentMem = 0;
@@ -281,11 +253,6 @@ class NodeState {
   requestedMem = 0;
   /** Running SGX pods (swap-remove by `Pod.runIndex`). */
   readonly sgxRunning: Pod[] = [];
-  /** Entries still changing: new pods, and pods gone whose samples are still in the window. */
-  probeEntries: ProbeEntry[] = [];
-  /** Sum of the settled entries' samples (bytes: exact in any order). */
-  settledEpc = 0;
-  probeActive = false;
   memDirty = false;
   measuredEpc = 0;
   measuredMem = 0;
@@ -344,10 +311,9 @@ class Simulation {
   /** Pods the core called unresolvable: they never fit this cluster. */
   private readonly stuck: Pod[] = [];
   private readonly attackers: Pod[] = [];
-  private readonly probeNodes: NodeState[] = [];
+  /** The probe's report per node (probe model; null when the probe is instant). */
+  private readonly probe: ProbeWindow | null;
   private readonly memDirtyNodes: NodeState[] = [];
-  /** Probe entries whose samples have aged out, ready for the next SGX pod. */
-  private readonly spareProbes: ProbeEntry[] = [];
 
   /** Bumped whenever capacity may have been freed: a pod that failed at this epoch still fails. */
   private epoch = 0;
@@ -364,14 +330,11 @@ class Simulation {
   /** Pods the input delivered after their submit time, and pods whose end it told too late. */
   private lateArrivals = 0;
   private lateEnds = 0;
-  /** Probe entries of pods that have gone but are still inside the window (their drop is to come). */
-  private ghosts = 0;
   private generation = 0;
   private events = 0;
   private pendingEpcBytes = 0;
   private pendingMemBytes = 0;
   private pendingSgx = 0;
-  private readonly ringSize: number;
 
   constructor(private readonly input: SimulationInput) {
     this.config = input.config;
@@ -392,7 +355,10 @@ class Simulation {
     this.snapshot = new ClusterSnapshot(input.cluster.nodes.map(nodeSpec));
     for (const n of this.nodes) n.slot = this.snapshot.slotOf(n.spec.name);
     const probe = input.config.probe;
-    this.ringSize = probe === null ? 0 : Math.floor(probe.windowSeconds / probe.periodSeconds) + 1;
+    this.probe =
+      probe === null
+        ? null
+        : new ProbeWindow(Math.floor(probe.windowSeconds / probe.periodSeconds) + 1, this.nodes.length);
     this.recorder = new RunRecorder(input.cluster, input.config, input.onPod, input.keepRows ?? true);
   }
 
@@ -453,7 +419,7 @@ class Simulation {
     if (this.liveEvents > 0) return false;
     // Only pending pods are left: stop once a pass has seen them at the current epoch and no
     // measured usage can still drop (every probe window has settled).
-    const settled = this.ghosts === 0;
+    const settled = this.probe === null || this.probe.ghosts === 0;
     return (
       this.lastPassEpoch === this.epoch && this.newFrom === this.pending.length && settled && !this.dirty
     );
@@ -726,8 +692,8 @@ class Simulation {
       node.sgxRunning.push(pod);
       pod.slow = this.slowdownOf(pod, node);
       this.rescale(node, before, pod);
-      if (this.config.probe === null) this.pushMeasured(node, node.residentEpc);
-      else this.probeStart(pod, node);
+      if (this.probe === null) this.pushMeasured(node, node.residentEpc);
+      else pod.firstTick = this.probe.start(node.index, pod.resident);
     } else {
       pod.resident = 0;
       node.residentMem += job.usageBytes;
@@ -763,22 +729,10 @@ class Simulation {
         }
         pod.runIndex = -1;
         this.rescale(node, before, null);
-        if (this.config.probe === null) {
-          this.pushMeasured(node, node.residentEpc);
-        } else if (pod.probe !== null) {
-          const entry = pod.probe;
-          entry.pod = null; // its samples stay in the window until they age out
-          if (entry.settled) {
-            entry.settled = false;
-            node.settledEpc -= entry.last;
-            node.probeEntries.push(entry);
-          }
-          this.ghosts++;
-          if (!node.probeActive) {
-            node.probeActive = true;
-            this.probeNodes.push(node);
-          }
-          pod.probe = null;
+        if (this.probe === null) this.pushMeasured(node, node.residentEpc);
+        else if (pod.firstTick >= 0) {
+          this.probe.stop(node.index, pod.resident, pod.firstTick);
+          pod.firstTick = -1;
         }
       } else {
         node.residentMem -= job.usageBytes;
@@ -858,20 +812,8 @@ class Simulation {
 
   // ---- measured usage (probe model) ----
 
-  private probeStart(pod: Pod, node: NodeState): void {
-    // Entries whose samples aged out are reused: no ring allocated per SGX pod.
-    const entry = this.spareProbes.pop() ?? new ProbeEntry(null, this.ringSize);
-    entry.pod = pod;
-    pod.probe = entry;
-    node.probeEntries.push(entry);
-    if (!node.probeActive) {
-      node.probeActive = true;
-      this.probeNodes.push(node);
-    }
-  }
-
   private memChanged(node: NodeState): void {
-    if (this.config.probe === null) {
+    if (this.probe === null) {
       this.pushMeasured(node, node.residentEpc);
     } else if (!node.memDirty) {
       node.memDirty = true;
@@ -879,56 +821,15 @@ class Simulation {
     }
   }
 
-  /**
-   * Samples the pods whose window is still changing on the nodes that have such pods, and refreshes
-   * changed memory. A running pod whose window holds one value cannot change until it leaves, so it
-   * is settled: its value is kept in the node's `settledEpc` and it costs nothing per tick.
-   */
+  /** One probe tick: reports the nodes whose EPC report changed, and memory that changed. */
   private probeTick(): void {
-    const ringSize = this.ringSize;
-    let w = 0;
-    for (const node of this.probeNodes) {
-      let sum = node.settledEpc;
-      let keep = 0;
-      let unstable = 0;
-      const entries = node.probeEntries;
-      for (const e of entries) {
-        const sample = e.pod === null ? 0 : e.pod.resident;
-        let max = sample;
-        // A pod whose last `ringSize` samples are equal needs no ring work (most pods, most ticks).
-        if (sample !== e.last || e.same < ringSize) {
-          e.ring[e.head] = sample;
-          e.head = (e.head + 1) % ringSize;
-          if (sample === e.last) e.same++;
-          else {
-            e.last = sample;
-            e.same = 1;
-          }
-          if (e.same < ringSize) for (let k = 0; k < ringSize; k++) if (e.ring[k]! > max) max = e.ring[k]!;
-        }
-        if (max === 0 && e.pod === null) {
-          this.ghosts--; // gone, and aged out of the window
-          e.reset();
-          this.spareProbes.push(e);
-          continue;
-        }
-        sum += max;
-        if (e.pod !== null && e.same >= ringSize) {
-          e.settled = true;
-          node.settledEpc += max;
-          continue;
-        }
-        entries[keep++] = e;
-        unstable++;
-      }
-      entries.length = keep;
-      if (sum !== node.measuredEpc || node.memDirty) this.pushMeasured(node, sum);
-      // A node whose every entry is a running pod with a full window of equal samples cannot
-      // change until a pod starts or leaves there (which puts it back on the list).
-      if (unstable > 0) this.probeNodes[w++] = node;
-      else node.probeActive = false;
+    const probe = this.probe!;
+    probe.tick();
+    for (let i = 0; i < probe.changedCount; i++) {
+      const node = this.nodes[probe.changed[i]!]!;
+      const epc = probe.epc[node.index]!;
+      if (epc !== node.measuredEpc || node.memDirty) this.pushMeasured(node, epc);
     }
-    this.probeNodes.length = w;
     for (const node of this.memDirtyNodes) if (node.memDirty) this.pushMeasured(node, node.measuredEpc);
     this.memDirtyNodes.length = 0;
   }
