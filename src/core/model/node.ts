@@ -35,6 +35,7 @@ export interface NodeSpec {
 
 /** A node with everything the policies read: its spec, its pods (bound or assumed) and its usage. */
 export interface NodeView extends NodeSpec {
+  /** The pods bound or assumed here, in no particular order. */
   readonly pods: readonly PodView[];
   /** Sum of the effective requests of `pods`, kept incrementally. */
   readonly requested: Resources;

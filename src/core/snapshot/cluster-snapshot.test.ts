@@ -101,6 +101,8 @@ test('assumeNew, forgetFrom and their by-slot forms keep the snapshot as assume 
     fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
       const s = new ClusterSnapshot(names.map((n) => makeNode(n).build()));
       const where = new Map<string, string>();
+      /** Positions from assumeNewAt, kept while the pod stays where it was put. */
+      const posOf = new Map<string, number>();
       const pods = Array.from({ length: 6 }, (_, i) =>
         makePod(`p${i}`)
           .memory(`${i + 1}Mi`)
@@ -109,6 +111,7 @@ test('assumeNew, forgetFrom and their by-slot forms keep the snapshot as assume 
       for (const [kind, i, node] of ops) {
         const pod = pods[i]!;
         const uid = pod.uid;
+        if (kind === 'assume' || kind === 'forget' || kind === 'forgetFrom') posOf.delete(uid);
         switch (kind) {
           case 'assume':
             if (s.node(node) === undefined) break;
@@ -122,14 +125,19 @@ test('assumeNew, forgetFrom and their by-slot forms keep the snapshot as assume 
             break;
           case 'assumeNewAt':
             if (where.has(uid) || s.slotOf(node) < 0) break;
-            s.assumeNewAt(pod, s.slotOf(node));
+            posOf.set(uid, s.assumeNewAt(pod, s.slotOf(node)));
             where.set(uid, node);
             break;
-          case 'forgetAt':
+          case 'forgetAt': {
             if (s.slotOf(node) < 0) break;
-            assert.equal(s.forgetAt(pod, s.slotOf(node)), where.get(uid) === node);
-            if (where.get(uid) === node) where.delete(uid);
+            // A position from assumeNewAt while the pod stays there; any other position holds
+            // another pod or none.
+            const pos = posOf.get(uid);
+            const here = pos !== undefined && where.get(uid) === node;
+            assert.equal(s.forgetAt(pod, s.slotOf(node), pos ?? 99), here);
+            if (here) where.delete(uid);
             break;
+          }
           case 'forget':
             assert.equal(s.forget(uid), where.get(uid));
             where.delete(uid);
@@ -144,7 +152,11 @@ test('assumeNew, forgetFrom and their by-slot forms keep the snapshot as assume 
             break;
           case 'removeNode':
             if (!s.removeNode(node)) break;
-            for (const [u, n] of [...where]) if (n === node) where.delete(u);
+            for (const [u, n] of [...where])
+              if (n === node) {
+                where.delete(u);
+                posOf.delete(u);
+              }
             break;
         }
         assert.equal(s.podCount, where.size);
@@ -174,8 +186,11 @@ test('a node slot stands for its node until it is removed; samples set by slot s
   s.setMeasured('a', undefined);
   assert.equal(s.node('a')!.measured, undefined);
   const pod = makePod('p').epc('4Mi').build();
+  const pos = s.assumeNewAt(pod, slot);
+  assert.equal(s.forgetAt(makePod('p').epc('4Mi').build(), slot, pos), false, 'another object, same uid');
+  assert.equal(s.forgetAt(pod, slot, pos), true);
+  assert.equal(s.forgetAt(pod, slot, pos), false, 'already gone');
   s.assumeNewAt(pod, slot);
-  assert.throws(() => s.assumeNewAt(pod, slot), /already on node a/);
   assert.equal(s.removeNode('a'), true);
   assert.equal(s.slotOf('a'), -1);
   assert.throws(() => s.assumeNewAt(makePod('q').build(), slot), /no node in slot/);

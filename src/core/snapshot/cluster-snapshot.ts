@@ -87,8 +87,8 @@ export class ClusterSnapshot {
   removeNode(name: string): boolean {
     const entry = this.byNodeName.get(name);
     if (entry === undefined) return false;
-    if (!this.podNodeStale) for (const uid of entry.pods.keys()) this.podNode.delete(uid);
-    this.podTotal -= entry.pods.size;
+    if (!this.podNodeStale) for (const uid of entry.uids()) this.podNode.delete(uid);
+    this.podTotal -= entry.podCount;
     this.byNodeName.delete(name);
     this.entries[entry.slot] = undefined;
     this.freeSlots.push(entry.slot);
@@ -119,8 +119,7 @@ export class ClusterSnapshot {
     const podNode = this.podIndex();
     const current = podNode.get(pod.uid);
     if (current !== undefined) {
-      const previous = current.pods.get(pod.uid)!;
-      current.remove(previous);
+      current.removeUid(pod.uid);
       this.podTotal--;
       if (current !== entry) this.touch(current, false);
     }
@@ -148,14 +147,17 @@ export class ClusterSnapshot {
     this.assumeNewAt(pod, this.placeOn(pod, nodeName).slot);
   }
 
-  /** `assumeNew` on the node in `slot` (see `slotOf`). */
-  assumeNewAt(pod: PodView, slot: number): void {
+  /**
+   * `assumeNew` on the node in `slot` (see `slotOf`). Returns the pod's position there, which
+   * `forgetAt` takes back: a removal with no lookup by uid.
+   */
+  assumeNewAt(pod: PodView, slot: number): number {
     const entry = this.entryOrThrow(slot, `cannot place pod ${pod.uid}`);
-    if (entry.pods.has(pod.uid)) throw new Error(`pod ${pod.uid} is already on node ${entry.spec.name}`);
-    entry.add(pod);
+    const pos = entry.add(pod);
     this.podTotal++;
     this.podNodeStale = true;
     this.touch(entry, false);
+    return pos;
   }
 
   /**
@@ -164,21 +166,27 @@ export class ClusterSnapshot {
    */
   forgetFrom(uid: string, nodeName: string): boolean {
     const entry = this.byNodeName.get(nodeName);
-    const pod = entry?.pods.get(uid);
-    return entry !== undefined && pod !== undefined && this.forgetAt(pod, entry.slot);
+    const pod = entry?.removeUid(uid);
+    if (entry === undefined || pod === undefined) return false;
+    this.forgotten(entry, uid);
+    return true;
   }
 
   /**
-   * Takes `pod`, as it was assumed, off the node in `slot` (see `slotOf`); returns false, changing
-   * nothing, when no pod with its uid is there.
+   * Takes `pod` off the node in `slot`, where `assumeNewAt` gave it position `pos`; returns false,
+   * changing nothing, when that position does not hold this pod.
    */
-  forgetAt(pod: PodView, slot: number): boolean {
+  forgetAt(pod: PodView, slot: number, pos: number): boolean {
     const entry = this.entryOrThrow(slot, `cannot forget pod ${pod.uid}`);
-    if (!entry.remove(pod)) return false;
-    this.podTotal--;
-    if (!this.podNodeStale) this.podNode.delete(pod.uid);
-    this.touch(entry, false);
+    if (!entry.removeAt(pos, pod)) return false;
+    this.forgotten(entry, pod.uid);
     return true;
+  }
+
+  private forgotten(entry: NodeEntry, uid: string): void {
+    this.podTotal--;
+    if (!this.podNodeStale) this.podNode.delete(uid);
+    this.touch(entry, false);
   }
 
   /** Removes the pod wherever it is; returns the node it was on, undefined if none (idempotent). */
@@ -186,7 +194,7 @@ export class ClusterSnapshot {
     const podNode = this.podIndex();
     const entry = podNode.get(uid);
     if (entry === undefined) return undefined;
-    entry.remove(entry.pods.get(uid)!);
+    entry.removeUid(uid);
     this.podTotal--;
     podNode.delete(uid);
     this.touch(entry, false);
@@ -200,7 +208,7 @@ export class ClusterSnapshot {
 
   /** The pod with this uid, if bound or assumed somewhere. */
   pod(uid: string): PodView | undefined {
-    return this.podIndex().get(uid)?.pods.get(uid);
+    return this.podIndex().get(uid)?.get(uid);
   }
 
   /** Sets (or clears, with undefined) a node's measured usage. Throws for an unknown node. */
@@ -284,8 +292,7 @@ export class ClusterSnapshot {
   private podIndex(): Map<string, NodeEntry> {
     if (this.podNodeStale) {
       this.podNode.clear();
-      for (const e of this.entries)
-        if (e !== undefined) for (const uid of e.pods.keys()) this.podNode.set(uid, e);
+      for (const e of this.entries) if (e !== undefined) for (const uid of e.uids()) this.podNode.set(uid, e);
       this.podNodeStale = false;
     }
     return this.podNode;

@@ -13,7 +13,17 @@ export class NodeEntry {
   /** Position in its group's name order (valid when the snapshot's structure is clean). */
   pos = -1;
   blocked: boolean;
-  readonly pods = new Map<string, PodView>();
+  /**
+   * The pods here, each at a position that stays its own until it leaves (a freed position is
+   * reused). A caller that keeps the position (`ClusterSnapshot.assumeNewAt`) removes its pod with
+   * no lookup by uid, so the uid index below is built only on a first lookup by uid: a simulator
+   * never needs it, and a hash table per node cost two cache misses per bind and per release.
+   */
+  private members: (PodView | undefined)[] = [];
+  private freePositions: number[] = [];
+  private byUid: Map<string, number> | undefined = undefined;
+  /** Number of pods here. */
+  podCount = 0;
   reqCpu = 0;
   reqMem = 0;
   reqEpc = 0;
@@ -42,16 +52,55 @@ export class NodeEntry {
     this.cachedView = undefined;
   }
 
-  add(pod: PodView): void {
-    this.pods.set(pod.uid, pod);
+  /** Adds a pod (the caller knows it is not here); returns its position. */
+  add(pod: PodView): number {
+    const pos = this.freePositions.pop() ?? this.members.length;
+    this.members[pos] = pod;
+    this.byUid?.set(pod.uid, pos);
+    this.podCount++;
     this.account(pod, 1);
+    return pos;
   }
 
-  /** Takes off the pod with `pod`'s uid, accounted as `pod`; false when there is none. */
-  remove(pod: PodView): boolean {
-    if (!this.pods.delete(pod.uid)) return false;
+  /** Takes off the pod at `pos` if it is `pod`; false, changing nothing, otherwise. */
+  removeAt(pos: number, pod: PodView): boolean {
+    if (this.members[pos] !== pod) return false;
+    this.members[pos] = undefined;
+    this.freePositions.push(pos);
+    this.byUid?.delete(pod.uid);
+    this.podCount--;
     this.account(pod, -1);
     return true;
+  }
+
+  /** The pod with this uid, if it is here. */
+  get(uid: string): PodView | undefined {
+    const pos = this.uidIndex().get(uid);
+    return pos === undefined ? undefined : this.members[pos];
+  }
+
+  /** Takes off the pod with this uid; returns it, or undefined when it is not here. */
+  removeUid(uid: string): PodView | undefined {
+    const pos = this.uidIndex().get(uid);
+    if (pos === undefined) return undefined;
+    const pod = this.members[pos]!;
+    this.removeAt(pos, pod);
+    return pod;
+  }
+
+  /** The uids of the pods here. */
+  *uids(): IterableIterator<string> {
+    for (const pod of this.members) if (pod !== undefined) yield pod.uid;
+  }
+
+  private uidIndex(): Map<string, number> {
+    if (this.byUid === undefined) {
+      this.byUid = new Map();
+      this.members.forEach((pod, pos) => {
+        if (pod !== undefined) this.byUid!.set(pod.uid, pos);
+      });
+    }
+    return this.byUid;
   }
 
   setMeasured(usage: MeasuredUsage | undefined): void {
@@ -93,7 +142,7 @@ export class NodeEntry {
       taints: s.taints,
       unschedulable: s.unschedulable,
       sgx: s.sgx,
-      pods: Object.freeze([...this.pods.values()]),
+      pods: Object.freeze(this.members.filter((p): p is PodView => p !== undefined)),
       requested: Object.freeze({ cpuMillis: this.reqCpu, memoryBytes: this.reqMem, epcBytes: this.reqEpc }),
       nonZeroRequested: Object.freeze({
         cpuMillis: this.nzCpu,

@@ -111,6 +111,8 @@ class Pod implements PodView, Resources {
   gen = 0;
   /** Index in its node's `sgxRunning` list. */
   runIndex = -1;
+  /** Its position on its node in the snapshot (`assumeNewAt`). */
+  nodePos = -1;
   /** The probe tick that takes its first sample (probe model; -1: not sampled this run). */
   firstTick = -1;
   /** Its number among the input's pods (modulo `HANDLE_SPAN`), and whether the input owes its duration. */
@@ -139,6 +141,7 @@ class Pod implements PodView, Resources {
     this.attempts = 0;
     this.restarts = 0;
     this.runIndex = -1;
+    this.nodePos = -1;
     this.firstTick = -1;
     this.arrival = -1;
     this.awaitingDuration = false;
@@ -642,7 +645,7 @@ class Simulation {
 
   private bind(pod: Pod, node: NodeState): void {
     // A pod is bound once (a restart keeps its binding): the snapshot needs no uid lookup.
-    this.snapshot.assumeNewAt(pod, node.slot);
+    pod.nodePos = this.snapshot.assumeNewAt(pod, node.slot);
     pod.state = State.Bound;
     pod.node = node;
     node.requestedEpc += pod.request.epcBytes;
@@ -714,7 +717,7 @@ class Simulation {
   private release(pod: Pod): void {
     const node = pod.node!;
     const job = pod.job;
-    this.snapshot.forgetAt(pod, node.slot);
+    this.snapshot.forgetAt(pod, node.slot, pod.nodePos);
     node.requestedEpc -= pod.request.epcBytes;
     node.requestedMem -= pod.request.memoryBytes;
     if (pod.state === State.Running) {
