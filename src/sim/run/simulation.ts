@@ -293,6 +293,8 @@ class Simulation {
   private readonly config: RunConfig;
   private readonly queue = new EventQueue(4096);
   private readonly podColumns = new PodColumns();
+  /** Hands a final pod's job back to its stream for reuse (see `JobStream.recycle`). */
+  private recycle: ((job: SimJob) => void) | undefined;
   private readonly clock = new VirtualClock(0);
   private readonly snapshot: ClusterSnapshot;
   private readonly profile: Profile;
@@ -369,6 +371,7 @@ class Simulation {
     const cfg = this.config;
     const horizon = cfg.horizon ?? Infinity;
     const stream = this.input.stream ?? sortedJobStream(this.input.jobs ?? []);
+    this.recycle = stream.recycle?.bind(stream);
     const lookahead = stream.lookahead;
     let streamAt = -Infinity;
     const sink: ArrivalSink = {
@@ -774,6 +777,7 @@ class Simulation {
       attacker: pod.attacker,
     });
     pod.job = DONE_JOB; // the job is the input's: not kept alive by a pooled object
+    if (!pod.attacker) this.recycle?.(job);
     this.freeSlots.push(pod.slot);
   }
 

@@ -26,6 +26,11 @@ export interface JobStream {
   advance(t: number, sink: ArrivalSink): Promise<boolean>;
   /** Releases what the stream holds (reader threads) when the simulation stops before its end. */
   close?(): Promise<void>;
+  /**
+   * The simulation is done with a job this stream delivered (its pod is final and its row written):
+   * the stream may reuse the object for a later job.
+   */
+  recycle?(job: SimJob): void;
 }
 
 /** A source of jobs already in submit order, sync or async. */

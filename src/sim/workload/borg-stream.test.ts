@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { borgTaskStream, splitText } from './borg-stream.js';
+import { bundledTracePath } from '../../trace/bundled.js';
 import { simulate } from '../run/simulation.js';
 import { DEFAULT_RUN_CONFIG } from '../run/config.js';
 import { expandCluster } from '../cluster/cluster.js';
@@ -109,4 +110,37 @@ test('a whole number written from its two small parts reads as String writes it'
   };
   for (const x of [0, 7, 999_999_999, 1e9, 1e9 + 1, 6_251_812_952, 2_506_199_602_822, 2 ** 53 - 1]) check(x);
   fc.assert(fc.property(fc.maxSafeNat(), (x) => check(x)));
+});
+
+test('jobs handed back for reuse give the same rows as fresh ones, on a real trace part', async () => {
+  const file = join(bundledTracePath('task_events'), 'part-00001-of-00500.csv.gz');
+  const run = async (recycle: boolean): Promise<string> => {
+    const rows: string[] = [];
+    const stream = borgTaskStream({
+      files: [file],
+      sgxShare: 0.5,
+      seed: 3,
+      epcBytesPerUnit: 23_936 * 4096,
+      memoryBytesPerUnit: 32 * 2 ** 30,
+      cpuMillisPerUnit: 0,
+    });
+    const out = await simulate({
+      cluster: expandCluster(PAPER_CLUSTER),
+      // Without `recycle`, every placement gets a new job object.
+      stream: recycle
+        ? stream
+        : {
+            lookahead: stream.lookahead,
+            advance: (t, sink) => stream.advance(t, sink),
+            close: () => stream.close!(),
+          },
+      config: { ...DEFAULT_RUN_CONFIG, schedulerPeriod: null, horizon: 4000 },
+      keepRows: false,
+      onPod: (row) => rows.push(JSON.stringify(row)),
+    });
+    assert.ok(rows.length > 1000, `${rows.length} pods`);
+    return JSON.stringify(out.summary) + rows.join('\n');
+  };
+  const [fresh, reused] = [await run(false), await run(true)];
+  assert.equal(reused, fresh);
 });

@@ -125,31 +125,41 @@ const SPLIT = 1_000_000_000;
  */
 class BorgPlacementJob implements SimJob {
   readonly duration = NaN;
-  private readonly jobHi: number;
-  private readonly jobLo: number;
-  private readonly startHi: number;
-  private readonly startLo: number;
-  private readonly submitHi: number;
-  private readonly submitLo: number;
-  private readonly requestPages: number;
+  private jobHi = 0;
+  private jobLo = 0;
+  private taskIndex = 0;
+  private startHi = 0;
+  private startLo = 0;
+  private submitHi = 0;
+  private submitLo = 0;
+  private requestPages = 0;
+  sgx = false;
+  cpuMillis = 0;
 
-  constructor(
+  /**
+   * Sets the placement this object stands for (a new object, or one the simulation has finished
+   * with: `JobStream.recycle`). `submitUs`: microseconds from the stream's origin to the submit.
+   */
+  set(
     jobId: number,
-    private readonly taskIndex: number,
+    taskIndex: number,
     startUs: number,
-    /** Microseconds from the stream's origin to the submit. */
     submitUs: number,
-    readonly sgx: boolean,
+    sgx: boolean,
     requestBytes: number,
-    readonly cpuMillis: number,
-  ) {
+    cpuMillis: number,
+  ): this {
     this.jobHi = Math.floor(jobId / SPLIT);
     this.jobLo = jobId - this.jobHi * SPLIT;
+    this.taskIndex = taskIndex;
     this.startHi = Math.floor(startUs / SPLIT);
     this.startLo = startUs - this.startHi * SPLIT;
     this.submitHi = Math.floor(submitUs / SPLIT);
     this.submitLo = submitUs - this.submitHi * SPLIT;
     this.requestPages = requestBytes / PAGE_BYTES;
+    this.sgx = sgx;
+    this.cpuMillis = cpuMillis;
+    return this;
   }
 
   get submit(): number {
@@ -204,6 +214,9 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     neverScheduled: 0,
   };
   const tasks = new TaskTable();
+  // Jobs the simulation has finished with, reused: a placement's job lives as long as its pod (hours
+  // of simulated time), so one object per placement was promoted and collected in the old space.
+  const spareJobs: BorgPlacementJob[] = [];
   // Job id -> 1 (SGX) or 0: a hash index on the exact job id (a Map of such keys is slow).
   const sgxByJob = new KeyIndex();
   // Rows come in column batches from parser threads (`parseInParallel`: inflating, scanning and
@@ -264,7 +277,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
       const sgx = sgxOf(jobId);
       const bytes = fractionToBytes(memory, sgx ? o.epcBytesPerUnit : o.memoryBytesPerUnit);
       // The task's placement is the handle the simulation gives for its pod.
-      const job = new BorgPlacementJob(
+      const job = (spareJobs.pop() ?? new BorgPlacementJob()).set(
         jobId,
         taskIndex,
         timeUs,
@@ -342,6 +355,9 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
         apply(batch, at, sink);
         at++;
       }
+    },
+    recycle(job: SimJob): void {
+      if (job instanceof BorgPlacementJob) spareJobs.push(job);
     },
     async close(): Promise<void> {
       // Stops the parser threads when the simulation ends before the input does.
