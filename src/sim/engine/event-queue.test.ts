@@ -25,7 +25,8 @@ test('events come out by time, and by push order at the same time', () => {
 });
 
 test('matches a stable sort on (time, push order) for any interleaving of pushes and pops', () => {
-  // Equal times (the tie-break), small and large spreads, fractions, and values around powers of two.
+  // Equal times (the tie-break), times within one 64-second window, across windows, beyond the ring
+  // of windows (about three days: the far heap), fractions, and values at window bounds.
   const time = fc.oneof(
     fc.integer({ min: 0, max: 20 }),
     fc.integer({ min: 0, max: 2_000 }),
