@@ -82,6 +82,8 @@ export class UsageIndex {
   readonly used: [Float64Array, Float64Array, Float64Array];
   readonly free: [Float64Array, Float64Array, Float64Array];
   private stale: Uint8Array;
+  /** Whether each node's leaf was last set as blocked (cordoned or tainted). */
+  private readonly blockedAt: Uint8Array;
   /** Key of the node's entry in `expiries` (Infinity: none). */
   private readonly pendingExpiry: Float64Array;
   private staleNodes = 0;
@@ -100,6 +102,7 @@ export class UsageIndex {
     this.used = [arr(), arr(), arr()];
     this.free = [arr(), arr(), arr()];
     this.stale = new Uint8Array(n);
+    this.blockedAt = new Uint8Array(n);
     this.pendingExpiry = new Float64Array(n).fill(Infinity);
     this.trees = [new GroupTree(groups[0].map((e) => e.slot)), new GroupTree(groups[1].map((e) => e.slot))];
     this.tierTrees = [[this.trees[0]], [this.trees[1]], this.trees];
@@ -121,14 +124,18 @@ export class UsageIndex {
         const entry = this.entries[tree.slots[pos]!]!;
         this.computeSlot(entry);
         this.scheduleExpiry(entry);
+        this.blockedAt[entry.slot] = entry.blocked ? 1 : 0;
         tree.setLeafRaw(pos, this.scratch, entry.blocked);
       }
       tree.rebuild();
     }
   }
 
-  /** Recomputes used/free of one node into the arrays (and `scratch` = its leaf vector). */
-  private computeSlot(e: NodeEntry): void {
+  /**
+   * Recomputes used/free of one node into the arrays (and `scratch` = its leaf vector); returns
+   * whether any amount in its leaf changed.
+   */
+  private computeSlot(e: NodeEntry): boolean {
     const p = this.params;
     const slot = e.slot;
     const alloc = e.spec.allocatable;
@@ -136,17 +143,29 @@ export class UsageIndex {
     const uc = usedAmount(CPU, e.reqCpu, m, p, this.now);
     const um = usedAmount(MEMORY, e.reqMem, m, p, this.now);
     const ue = usedAmount(EPC, e.reqEpc, m, p, this.now);
-    this.used[CPU][slot] = uc;
-    this.used[MEMORY][slot] = um;
-    this.used[EPC][slot] = ue;
-    this.scratch[CPU] = this.free[CPU][slot] = freeAmount(alloc.cpuMillis, uc, p);
-    this.scratch[MEMORY] = this.free[MEMORY][slot] = freeAmount(alloc.memoryBytes, um, p);
-    this.scratch[EPC] = this.free[EPC][slot] = freeAmount(alloc.epcBytes, ue, p);
+    const fc = freeAmount(alloc.cpuMillis, uc, p);
+    const fm = freeAmount(alloc.memoryBytes, um, p);
+    const fe = freeAmount(alloc.epcBytes, ue, p);
+    const used = this.used;
+    const free = this.free;
+    const changed =
+      free[CPU][slot] !== fc ||
+      free[MEMORY][slot] !== fm ||
+      free[EPC][slot] !== fe ||
+      used[MEMORY][slot] !== um ||
+      used[EPC][slot] !== ue;
+    used[CPU][slot] = uc;
+    used[MEMORY][slot] = um;
+    used[EPC][slot] = ue;
+    this.scratch[CPU] = free[CPU][slot] = fc;
+    this.scratch[MEMORY] = free[MEMORY][slot] = fm;
+    this.scratch[EPC] = free[EPC][slot] = fe;
     this.scratch[LEAF_USED_MEM] = um;
     this.scratch[LEAF_USED_EPC] = ue;
     const isStale = hasStaleMeasurement(m, p, this.now) ? 1 : 0;
     this.staleNodes += isStale - this.stale[slot]!;
     this.stale[slot] = isStale;
+    return changed;
   }
 
   /**
@@ -171,8 +190,13 @@ export class UsageIndex {
 
   /** Called by the snapshot after any change to a node's pods, spec or measurement. */
   update(e: NodeEntry, measurementChanged: boolean): void {
-    this.computeSlot(e);
+    const changed = this.computeSlot(e);
     if (measurementChanged) this.scheduleExpiry(e);
+    // Nearly half the changes a replay makes leave the node's leaf as it was (a pod bound where
+    // measured usage exceeds the requests, a sample equal to the last): the tree is left alone.
+    const blocked = e.blocked ? 1 : 0;
+    if (!changed && this.blockedAt[e.slot] === blocked) return;
+    this.blockedAt[e.slot] = blocked;
     this.trees[e.group].setLeaf(e.pos, this.scratch, e.blocked);
   }
 
