@@ -37,21 +37,12 @@ export class TimeHeap {
     let i = ++this.n;
     while (i > 1) {
       const p = i >> 1;
-      const from = p * STRIDE;
-      const pt = h[from]!;
-      if (pt < time || (pt === time && h[from + 1]! < seq)) break;
-      const to = i * STRIDE;
-      h[to] = pt;
-      h[to + 1] = h[from + 1]!;
-      h[to + 2] = h[from + 2]!;
-      h[to + 3] = h[from + 3]!;
+      const pt = h[p * STRIDE]!;
+      if (pt < time || (pt === time && h[p * STRIDE + 1]! < seq)) break;
+      this.move(p, i);
       i = p;
     }
-    const at = i * STRIDE;
-    h[at] = time;
-    h[at + 1] = seq;
-    h[at + 2] = packed;
-    h[at + 3] = b;
+    this.put(i, time, seq, packed, b);
   }
 
   /** Removes the earliest event into `topTime`, `topSeq`, `topPacked`, `topB`; false when empty. */
@@ -84,20 +75,31 @@ export class TimeHeap {
         }
       }
       if (t < ct || (t === ct && s < h[c * STRIDE + 1]!)) break;
-      const from = c * STRIDE;
-      const to = i * STRIDE;
-      h[to] = ct;
-      h[to + 1] = h[from + 1]!;
-      h[to + 2] = h[from + 2]!;
-      h[to + 3] = h[from + 3]!;
+      this.move(c, i);
       i = c;
     }
-    const at = i * STRIDE;
-    h[at] = t;
-    h[at + 1] = s;
-    h[at + 2] = k;
-    h[at + 3] = eb;
+    this.put(i, t, s, k, eb);
     return true;
+  }
+
+  /** Copies the event at position `from` to position `to`. */
+  private move(from: number, to: number): void {
+    const h = this.heap;
+    const f = from * STRIDE;
+    const t = to * STRIDE;
+    h[t] = h[f]!;
+    h[t + 1] = h[f + 1]!;
+    h[t + 2] = h[f + 2]!;
+    h[t + 3] = h[f + 3]!;
+  }
+
+  private put(pos: number, time: number, seq: number, packed: number, b: number): void {
+    const h = this.heap;
+    const at = pos * STRIDE;
+    h[at] = time;
+    h[at + 1] = seq;
+    h[at + 2] = packed;
+    h[at + 3] = b;
   }
 
   private grow(): void {
