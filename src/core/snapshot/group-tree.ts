@@ -166,6 +166,20 @@ export class GroupTree {
     }
   }
 
+  /** True when leaf `pos` holds exactly `leaf` and `blocked` (everything else in it derives from them). */
+  private leafHolds(pos: number, leaf: ArrayLike<number>, blocked: boolean): boolean {
+    const t = this.t;
+    const b = (this.cap + pos) * STRIDE;
+    return (
+      t[b + MAX_FREE] === leaf[0] &&
+      t[b + MAX_FREE + 1] === leaf[1] &&
+      t[b + MAX_FREE + 2] === leaf[2] &&
+      t[b + MIN_USED] === leaf[LEAF_USED_MEM] &&
+      t[b + MIN_USED + 1] === leaf[LEAF_USED_EPC] &&
+      t[b + BLOCKED] === (blocked ? 1 : 0)
+    );
+  }
+
   /** Switches on the aggregate families `q` needs (and spread's when `spread`), rebuilding once. */
   private prepare(q: TreeQuery, spread: boolean): void {
     const sky = q.cpuLevel >= 0;
@@ -181,8 +195,13 @@ export class GroupTree {
     for (let i = this.cap - 1; i >= 1; i--) this.pull(i);
   }
 
-  /** Sets a leaf and fixes its ancestors: O(log n). */
+  /**
+   * Sets a leaf and fixes its ancestors: O(log n). A leaf set to what it already holds (nearly half
+   * the updates of a replay: a pod bound where measured usage exceeds the requests, a sample equal
+   * to the last) is left alone, and so are its ancestors.
+   */
   setLeaf(pos: number, leaf: ArrayLike<number>, blocked: boolean): void {
+    if (this.leafHolds(pos, leaf, blocked)) return;
     this.setLeafRaw(pos, leaf, blocked);
     for (let i = (this.cap + pos) >> 1; i >= 1; i >>= 1) if (!this.pull(i)) break;
   }

@@ -82,8 +82,6 @@ export class UsageIndex {
   readonly used: [Float64Array, Float64Array, Float64Array];
   readonly free: [Float64Array, Float64Array, Float64Array];
   private stale: Uint8Array;
-  /** Whether each node's leaf was last set as blocked (cordoned or tainted). */
-  private readonly blockedAt: Uint8Array;
   /** Key of the node's entry in `expiries` (Infinity: none). */
   private readonly pendingExpiry: Float64Array;
   private staleNodes = 0;
@@ -102,7 +100,6 @@ export class UsageIndex {
     this.used = [arr(), arr(), arr()];
     this.free = [arr(), arr(), arr()];
     this.stale = new Uint8Array(n);
-    this.blockedAt = new Uint8Array(n);
     this.pendingExpiry = new Float64Array(n).fill(Infinity);
     this.trees = [new GroupTree(groups[0].map((e) => e.slot)), new GroupTree(groups[1].map((e) => e.slot))];
     this.tierTrees = [[this.trees[0]], [this.trees[1]], this.trees];
@@ -124,18 +121,14 @@ export class UsageIndex {
         const entry = this.entries[tree.slots[pos]!]!;
         this.computeSlot(entry);
         this.scheduleExpiry(entry);
-        this.blockedAt[entry.slot] = entry.blocked ? 1 : 0;
         tree.setLeafRaw(pos, this.scratch, entry.blocked);
       }
       tree.rebuild();
     }
   }
 
-  /**
-   * Recomputes used/free of one node into the arrays (and `scratch` = its leaf vector); returns
-   * whether any amount in its leaf changed.
-   */
-  private computeSlot(e: NodeEntry): boolean {
+  /** Recomputes used/free of one node into the arrays (and `scratch` = its leaf vector). */
+  private computeSlot(e: NodeEntry): void {
     const p = this.params;
     const slot = e.slot;
     const alloc = e.spec.allocatable;
@@ -148,12 +141,6 @@ export class UsageIndex {
     const fe = freeAmount(alloc.epcBytes, ue, p);
     const used = this.used;
     const free = this.free;
-    const changed =
-      free[CPU][slot] !== fc ||
-      free[MEMORY][slot] !== fm ||
-      free[EPC][slot] !== fe ||
-      used[MEMORY][slot] !== um ||
-      used[EPC][slot] !== ue;
     used[CPU][slot] = uc;
     used[MEMORY][slot] = um;
     used[EPC][slot] = ue;
@@ -165,7 +152,6 @@ export class UsageIndex {
     const isStale = hasStaleMeasurement(m, p, this.now) ? 1 : 0;
     this.staleNodes += isStale - this.stale[slot]!;
     this.stale[slot] = isStale;
-    return changed;
   }
 
   /**
@@ -190,13 +176,8 @@ export class UsageIndex {
 
   /** Called by the snapshot after any change to a node's pods, spec or measurement. */
   update(e: NodeEntry, measurementChanged: boolean): void {
-    const changed = this.computeSlot(e);
+    this.computeSlot(e);
     if (measurementChanged) this.scheduleExpiry(e);
-    // Nearly half the changes a replay makes leave the node's leaf as it was (a pod bound where
-    // measured usage exceeds the requests, a sample equal to the last): the tree is left alone.
-    const blocked = e.blocked ? 1 : 0;
-    if (!changed && this.blockedAt[e.slot] === blocked) return;
-    this.blockedAt[e.slot] = blocked;
     this.trees[e.group].setLeaf(e.pos, this.scratch, e.blocked);
   }
 
