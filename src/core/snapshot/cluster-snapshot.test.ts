@@ -81,19 +81,10 @@ test('upserting a node keeps its pods and measured usage; removing it forgets it
   assert.equal(s.size, 0);
 });
 
-test('assumeNew, forgetFrom and their by-slot forms keep the snapshot as assume and forget would (lazy uid index)', () => {
+test('assumeNewAt and forgetAt keep the snapshot as assume and forget would (lazy uid index)', () => {
   const names = ['a', 'b', 'c'];
   const op = fc.tuple(
-    fc.constantFrom(
-      'assume',
-      'assumeNew',
-      'assumeNewAt',
-      'forget',
-      'forgetFrom',
-      'forgetAt',
-      'lookup',
-      'removeNode',
-    ),
+    fc.constantFrom('assume', 'assumeNewAt', 'forget', 'forgetAt', 'lookup', 'removeNode'),
     fc.integer({ min: 0, max: 5 }),
     fc.constantFrom(...names),
   );
@@ -111,16 +102,11 @@ test('assumeNew, forgetFrom and their by-slot forms keep the snapshot as assume 
       for (const [kind, i, node] of ops) {
         const pod = pods[i]!;
         const uid = pod.uid;
-        if (kind === 'assume' || kind === 'forget' || kind === 'forgetFrom') posOf.delete(uid);
+        if (kind === 'assume' || kind === 'forget') posOf.delete(uid);
         switch (kind) {
           case 'assume':
             if (s.node(node) === undefined) break;
             s.assume(pod, node);
-            where.set(uid, node);
-            break;
-          case 'assumeNew':
-            if (where.has(uid) || s.node(node) === undefined) break;
-            s.assumeNew(pod, node);
             where.set(uid, node);
             break;
           case 'assumeNewAt':
@@ -141,10 +127,6 @@ test('assumeNew, forgetFrom and their by-slot forms keep the snapshot as assume 
           case 'forget':
             assert.equal(s.forget(uid), where.get(uid));
             where.delete(uid);
-            break;
-          case 'forgetFrom':
-            assert.equal(s.forgetFrom(uid, node), where.get(uid) === node);
-            if (where.get(uid) === node) where.delete(uid);
             break;
           case 'lookup':
             assert.equal(s.nodeOf(uid), where.get(uid));

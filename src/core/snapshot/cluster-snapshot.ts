@@ -35,7 +35,7 @@ export class ClusterSnapshot {
   private readonly entries: (NodeEntry | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private readonly byNodeName = new Map<string, NodeEntry>();
-  /** Node of each pod by uid; out of date while `podNodeStale` (see `assumeNew`). */
+  /** Node of each pod by uid; out of date while `podNodeStale` (see `assumeNewAt`). */
   private readonly podNode = new Map<string, NodeEntry>();
   private podNodeStale = false;
   private podTotal = 0;
@@ -115,7 +115,8 @@ export class ClusterSnapshot {
    * Idempotent for the same node; a pod already on another node is moved. Throws for an unknown node.
    */
   assume(pod: PodView, nodeName: string): void {
-    const entry = this.placeOn(pod, nodeName);
+    const entry = this.byNodeName.get(nodeName);
+    if (entry === undefined) throw new Error(`cannot place pod ${pod.uid} on unknown node ${nodeName}`);
     const podNode = this.podIndex();
     const current = podNode.get(pod.uid);
     if (current !== undefined) {
@@ -139,17 +140,11 @@ export class ClusterSnapshot {
   }
 
   /**
-   * `assume` for a pod the caller knows is on no node (a simulator binding a fresh pod): the same
-   * effect, without the uid index, which is rebuilt the next time a lookup by uid needs it. Over a
-   * long run with a hundred thousand pods alive, that index costs two random accesses per bind.
-   */
-  assumeNew(pod: PodView, nodeName: string): void {
-    this.assumeNewAt(pod, this.placeOn(pod, nodeName).slot);
-  }
-
-  /**
-   * `assumeNew` on the node in `slot` (see `slotOf`). Returns the pod's position there, which
-   * `forgetAt` takes back: a removal with no lookup by uid.
+   * `assume` for a pod the caller knows is on no node (a simulator binding a fresh pod), on the node
+   * in `slot` (see `slotOf`): the same effect without the uid index, which is rebuilt the next time
+   * a lookup by uid needs it (over a long run with a hundred thousand pods alive, that index cost two
+   * random accesses per bind). Returns the pod's position there, which `forgetAt` takes back: a
+   * removal with no lookup by uid either.
    */
   assumeNewAt(pod: PodView, slot: number): number {
     const entry = this.entryOrThrow(slot, `cannot place pod ${pod.uid}`);
@@ -161,32 +156,16 @@ export class ClusterSnapshot {
   }
 
   /**
-   * `forget` for a pod the caller knows is on `nodeName` (as `assumeNew` put it there); returns
-   * false, changing nothing, when it is not there.
-   */
-  forgetFrom(uid: string, nodeName: string): boolean {
-    const entry = this.byNodeName.get(nodeName);
-    const pod = entry?.removeUid(uid);
-    if (entry === undefined || pod === undefined) return false;
-    this.forgotten(entry, uid);
-    return true;
-  }
-
-  /**
    * Takes `pod` off the node in `slot`, where `assumeNewAt` gave it position `pos`; returns false,
    * changing nothing, when that position does not hold this pod.
    */
   forgetAt(pod: PodView, slot: number, pos: number): boolean {
     const entry = this.entryOrThrow(slot, `cannot forget pod ${pod.uid}`);
     if (!entry.removeAt(pos, pod)) return false;
-    this.forgotten(entry, pod.uid);
-    return true;
-  }
-
-  private forgotten(entry: NodeEntry, uid: string): void {
     this.podTotal--;
-    if (!this.podNodeStale) this.podNode.delete(uid);
+    if (!this.podNodeStale) this.podNode.delete(pod.uid);
     this.touch(entry, false);
+    return true;
   }
 
   /** Removes the pod wherever it is; returns the node it was on, undefined if none (idempotent). */
@@ -275,20 +254,13 @@ export class ClusterSnapshot {
     return index;
   }
 
-  /** The node `assume` and `assumeNew` put `pod` on; throws for an unknown node. */
-  private placeOn(pod: PodView, nodeName: string): NodeEntry {
-    const entry = this.byNodeName.get(nodeName);
-    if (entry === undefined) throw new Error(`cannot place pod ${pod.uid} on unknown node ${nodeName}`);
-    return entry;
-  }
-
   private entryOrThrow(slot: number, what: string): NodeEntry {
     const entry = this.entries[slot];
     if (entry === undefined) throw new Error(`${what}: no node in slot ${slot}`);
     return entry;
   }
 
-  /** The uid index, rebuilt from the nodes' pods if `assumeNew` has left it out of date. */
+  /** The uid index, rebuilt from the nodes' pods if `assumeNewAt` has left it out of date. */
   private podIndex(): Map<string, NodeEntry> {
     if (this.podNodeStale) {
       this.podNode.clear();
