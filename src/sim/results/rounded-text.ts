@@ -1,6 +1,5 @@
 import { round } from './stats.js';
 
-const ZEROS = ['', '0', '00', '000', '0000', '00000'];
 /** Below this, a double's spacing is under a millionth: see `roundedText`. */
 const EXACT_BELOW = 2 ** 32 * 1e6;
 
@@ -23,6 +22,5 @@ export function roundedText(x: number): string {
     frac /= 10;
     digits--;
   }
-  const text = String(frac);
-  return String(whole) + '.' + ZEROS[digits - text.length]! + text;
+  return String(whole) + '.' + String(frac).padStart(digits, '0');
 }

@@ -179,13 +179,9 @@ class BorgPlacementJob implements SimJob {
   }
 }
 
-const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000'];
-
 /** `String(hi * SPLIT + lo)` for a whole number >= 0, from its two small parts. */
 export function splitText(hi: number, lo: number): string {
-  if (hi === 0) return String(lo);
-  const low = String(lo);
-  return String(hi) + ZEROS[9 - low.length]! + low;
+  return hi === 0 ? String(lo) : String(hi) + String(lo).padStart(9, '0');
 }
 
 /** Task key: job id and task index in one exact number (job ids < 2^33, task indices < 2^20). */
