@@ -128,6 +128,7 @@ class Pod implements PodView, Resources {
     public attacker: boolean,
   ) {
     this.at = slot * POD_STRIDE;
+    cols.ensure(slot); // a slot gets its object once: later pods there reuse its row
     this.reset(job, attacker);
   }
 
@@ -145,9 +146,7 @@ class Pod implements PodView, Resources {
     this.firstTick = -1;
     this.arrival = -1;
     this.awaitingDuration = false;
-    const cols = this.cols;
-    cols.ensure(this.slot);
-    const f = cols.f;
+    const f = this.cols.f;
     const at = this.at;
     f[at + F_FIRST_START] = -1;
     f[at + F_RUN_START] = 0;
