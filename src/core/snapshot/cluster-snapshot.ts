@@ -147,7 +147,7 @@ export class ClusterSnapshot {
    * removal with no lookup by uid either.
    */
   assumeNewAt(pod: PodView, slot: number): number {
-    const entry = this.entryOrThrow(slot, `cannot place pod ${pod.uid}`);
+    const entry = this.entryOrThrow(slot, 'cannot place pod', pod);
     const pos = entry.add(pod);
     this.podTotal++;
     this.podNodeStale = true;
@@ -160,7 +160,7 @@ export class ClusterSnapshot {
    * changing nothing, when that position does not hold this pod.
    */
   forgetAt(pod: PodView, slot: number, pos: number): boolean {
-    const entry = this.entryOrThrow(slot, `cannot forget pod ${pod.uid}`);
+    const entry = this.entryOrThrow(slot, 'cannot forget pod', pod);
     if (!entry.removeAt(pos, pod)) return false;
     this.podTotal--;
     if (!this.podNodeStale) this.podNode.delete(pod.uid);
@@ -254,9 +254,11 @@ export class ClusterSnapshot {
     return index;
   }
 
-  private entryOrThrow(slot: number, what: string): NodeEntry {
+  /** The node in `slot`; throws for an empty slot (the message is built only then: hot path). */
+  private entryOrThrow(slot: number, what: string, pod?: PodView): NodeEntry {
     const entry = this.entries[slot];
-    if (entry === undefined) throw new Error(`${what}: no node in slot ${slot}`);
+    if (entry === undefined)
+      throw new Error(`${what}${pod === undefined ? '' : ` ${pod.uid}`}: no node in slot ${slot}`);
     return entry;
   }
 
