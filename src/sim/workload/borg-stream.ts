@@ -1,17 +1,35 @@
-import {
-  EVENT,
-  IssueLog,
-  endsPlacement,
-  fractionToBytes,
-  isSgxJob,
-  parseInParallel,
-  resolveSources,
-} from '../../trace/index.js';
-import type { EventBatch, ParsedBatch } from '../../trace/index.js';
+import { Worker } from 'node:worker_threads';
+import { TraceInputError } from '../../trace/index.js';
 import type { SimJob } from '../run/job.js';
 import { PAGE_BYTES } from '../../core/index.js';
-import { KeyIndex } from './key-index.js';
 import type { ArrivalSink, JobStream } from '../run/stream.js';
+import {
+  ARRIVAL,
+  COUNTER_NEVER_SCHEDULED,
+  COUNTER_TIME_ZERO,
+  END,
+  FILE_END,
+  INPUT_END,
+  R_AMOUNT,
+  R_BYTES,
+  R_COUNTER,
+  R_CPU,
+  R_FLAG,
+  R_GATE,
+  R_JOB,
+  R_KIND,
+  R_MALFORMED,
+  R_ROW,
+  R_ROWS,
+  R_SGX,
+  R_START_US,
+  R_SUBMIT_US,
+  R_TASK,
+  R_VALUE,
+  SKIPPED,
+  STRIDE,
+} from './paired-records.js';
+import type { PairingIn, PairingOptions, PairingOut } from './paired-records.js';
 
 export interface BorgStreamOptions {
   /** task_events parts, in time order (files, folders or globs). */
@@ -42,77 +60,6 @@ export interface BorgStreamCounts {
   neverScheduled: number;
 }
 
-/**
- * Open tasks by task key, one row of typed-array columns each (a month holds millions of tasks that
- * wait or run for hours: objects would all be promoted and traced by every major collection). An
- * entry set again keeps its place in the insertion order, as a `Map` would.
- */
-class TaskTable {
-  private index = new KeyIndex(4096);
-  private free: number[] = [];
-  private rows = 0;
-  private nextSeq = 0;
-  /** Order of first insertion (the order censored placements are ended in); -1: row unused. */
-  seq = new Float64Array(4096).fill(-1);
-  submitUs = new Float64Array(4096);
-  memory = new Float64Array(4096);
-  cpu = new Float64Array(4096);
-  /** The simulation's handle of the task's current placement (its pod), -1 while pending. */
-  placement = new Float64Array(4096);
-  startUs = new Float64Array(4096);
-
-  /** The row of `key`, or -1. */
-  get(key: number): number {
-    return this.index.get(key);
-  }
-
-  /** The row of `key`, created (at the end of the insertion order) when absent. */
-  upsert(key: number): number {
-    const known = this.index.get(key);
-    if (known >= 0) return known;
-    const row = this.free.pop() ?? this.rows++;
-    if (row === this.seq.length) this.grow();
-    this.seq[row] = this.nextSeq++;
-    this.index.set(key, row);
-    return row;
-  }
-
-  delete(key: number): void {
-    const row = this.index.delete(key);
-    if (row < 0) return;
-    this.seq[row] = -1;
-    this.free.push(row);
-  }
-
-  /** Rows in use, in the order their keys were first inserted. */
-  inInsertionOrder(): number[] {
-    const out: number[] = [];
-    for (let row = 0; row < this.rows; row++) if (this.seq[row]! >= 0) out.push(row);
-    return out.sort((a, b) => this.seq[a]! - this.seq[b]!);
-  }
-
-  clear(): void {
-    this.index = new KeyIndex();
-    this.free = [];
-    this.rows = 0;
-    this.seq.fill(-1);
-  }
-
-  private grow(): void {
-    const more = (a: Float64Array, fill = 0): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(a.length * 2).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.seq = more(this.seq, -1);
-    this.submitUs = more(this.submitUs);
-    this.memory = more(this.memory);
-    this.cpu = more(this.cpu);
-    this.placement = more(this.placement);
-    this.startUs = more(this.startUs);
-  }
-}
-
 /** Large whole numbers are kept as two small integers: hi * SPLIT + lo, with 0 <= lo < SPLIT. */
 const SPLIT = 1_000_000_000;
 
@@ -123,7 +70,7 @@ const SPLIT = 1_000_000_000;
  * time), so each such number was one more object for the collector to copy. Its id
  * (`job-task-start`, as in the results) is built when read.
  */
-class BorgPlacementJob implements SimJob {
+export class BorgPlacementJob implements SimJob {
   readonly duration = NaN;
   private jobHi = 0;
   private jobLo = 0;
@@ -184,11 +131,6 @@ export function splitText(hi: number, lo: number): string {
   return hi === 0 ? String(lo) : String(hi) + String(lo).padStart(9, '0');
 }
 
-/** Task key: job id and task index in one exact number (job ids < 2^33, task indices < 2^20). */
-function taskKey(jobId: number, taskIndex: number): number {
-  return jobId * 1_048_576 + taskIndex;
-}
-
 /**
  * Borg task_events replayed as a stream, with memory that grows with the tasks alive in the trace,
  * not with its length (the month has 25 million tasks): one pod per placement (a SCHEDULE and the
@@ -198,6 +140,11 @@ function taskKey(jobId: number, taskIndex: number): number {
  * and its end is known in time unless the simulation started it more than that before Borg did
  * (both counted: `RunSummary.lateArrivals`, `lateEnds`). Usage = request (task_events has no
  * measured usage). Simulated time 0 is the first row after time 0.
+ *
+ * The rows are read and paired on a thread of their own (`borg-pairing-worker.ts`, which hands the
+ * inflating and scanning to parser threads); this side only delivers the paired records as the
+ * simulation asks for them, in the order and at the moments a reader applying the rows one by one
+ * would (see the gates of paired-records.ts), so that results do not depend on the threads' pace.
  */
 export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): BorgStreamCounts } {
   const counts: BorgStreamCounts = {
@@ -209,155 +156,136 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     zeroMemory: 0,
     neverScheduled: 0,
   };
-  const tasks = new TaskTable();
   // Jobs the simulation has finished with, reused: a placement's job lives as long as its pod (hours
   // of simulated time), so one object per placement was promoted and collected in the old space.
   const spareJobs: BorgPlacementJob[] = [];
-  // Job id -> 1 (SGX) or 0: a hash index on the exact job id (a Map of such keys is slow).
-  const sgxByJob = new KeyIndex();
-  // Rows come in column batches from parser threads (`parseInParallel`: inflating, scanning and
-  // validating run beside the simulation), read in place: no object per row.
-  let batches: AsyncGenerator<ParsedBatch> | undefined;
-  let batch: EventBatch | null = null;
-  let at = 0;
-  const log = new IssueLog({ strict: false });
-  let originUs = -1;
-  let lastUs = 0;
+  // The simulation's handle of each placement, by the pairing thread's row for its task.
+  let handles = new Float64Array(4096);
+  let worker: Worker | null = null;
+  const inbox: PairingOut[] = [];
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  let stopping = false;
   let ended = false;
+  let records: Float64Array | null = null;
+  let n = 0;
+  let at = 0;
 
-  const sgxOf = (jobId: number): boolean => {
-    const known = sgxByJob.get(jobId);
-    if (known >= 0) return known === 1;
-    const sgx = isSgxJob(String(jobId), o.sgxShare, o.seed);
-    sgxByJob.set(jobId, sgx ? 1 : 0);
-    return sgx;
+  const start = (): Worker => {
+    const data: PairingOptions = {
+      files: o.files,
+      sgxShare: o.sgxShare,
+      seed: o.seed,
+      epcBytesPerUnit: o.epcBytesPerUnit,
+      memoryBytesPerUnit: o.memoryBytesPerUnit,
+      cpuMillisPerUnit: o.cpuMillisPerUnit,
+    };
+    const w = new Worker(new URL('./borg-pairing-worker.js', import.meta.url), { workerData: data });
+    w.on('message', (m: PairingOut) => {
+      inbox.push(m);
+      wake?.();
+    });
+    w.on('error', (err) => {
+      failure ??= err;
+      wake?.();
+    });
+    // A thread that stops on its own must not leave the stream waiting for records forever.
+    w.on('exit', (code) => {
+      if (!stopping) failure ??= new Error(`the Borg trace pairing thread stopped (exit code ${code})`);
+      wake?.();
+    });
+    return w;
   };
 
-  /** Applies row i of batch b (columns as `EventBatch` documents them). */
-  const apply = (b: EventBatch, i: number, sink: ArrivalSink): void => {
-    const R = b.rows;
-    const f = b.f64;
-    const timeUs = f[i]!;
-    const jobId = f[R + i]!;
-    const taskIndex = b.i32[i]!;
-    const type = b.i32[R + i]!;
-    const cpuRequest = f[3 * R + i]!;
-    const memoryRequest = f[4 * R + i]!;
-    const key = taskKey(jobId, taskIndex);
-    if (type === EVENT.SUBMIT) {
-      const row = tasks.upsert(key);
-      tasks.submitUs[row] = timeUs;
-      tasks.memory[row] = memoryRequest;
-      tasks.cpu[row] = cpuRequest;
-      tasks.placement[row] = -1;
-      tasks.startUs[row] = 0;
-      return;
-    }
-    let row = tasks.get(key);
-    if (type === EVENT.SCHEDULE) {
-      if (row < 0) {
-        row = tasks.upsert(key);
-        tasks.submitUs[row] = timeUs;
-        tasks.memory[row] = memoryRequest;
-        tasks.cpu[row] = cpuRequest;
-        tasks.placement[row] = -1;
-        tasks.startUs[row] = 0;
-      }
-      const memory = Number.isNaN(memoryRequest) ? tasks.memory[row]! : memoryRequest;
-      const cpu = Number.isNaN(cpuRequest) ? tasks.cpu[row]! : cpuRequest;
-      if (!(memory > 0)) {
-        counts.zeroMemory++;
-        tasks.delete(key);
-        return;
-      }
-      const sgx = sgxOf(jobId);
-      const bytes = fractionToBytes(memory, sgx ? o.epcBytesPerUnit : o.memoryBytesPerUnit);
-      // The task's placement is the handle the simulation gives for its pod.
-      const job = (spareJobs.pop() ?? new BorgPlacementJob()).set(
-        jobId,
-        taskIndex,
-        timeUs,
-        tasks.submitUs[row]! - originUs,
-        sgx,
-        bytes,
-        Number.isNaN(cpu) ? 0 : Math.round(cpu * o.cpuMillisPerUnit),
-      );
-      tasks.placement[row] = sink.arrival(job, true);
-      tasks.startUs[row] = timeUs;
-      counts.placements++;
-      return;
-    }
-    if (endsPlacement(type)) {
-      if (row < 0) return;
-      const placement = tasks.placement[row]!;
-      const startUs = tasks.startUs[row]!;
-      tasks.delete(key);
-      if (placement >= 0) sink.duration(placement, (timeUs - startUs) / 1e6);
-      else counts.neverScheduled++;
-      return;
-    }
-    if (type === EVENT.UPDATE_PENDING && row >= 0 && tasks.placement[row]! < 0) {
-      if (!Number.isNaN(memoryRequest)) tasks.memory[row] = memoryRequest;
-      if (!Number.isNaN(cpuRequest)) tasks.cpu[row] = cpuRequest;
-    }
+  const stop = async (): Promise<void> => {
+    if (worker === null || stopping) return;
+    stopping = true;
+    // Terminating the pairing thread ends its parser threads too.
+    await worker.terminate();
   };
 
-  const finish = (sink: ArrivalSink): void => {
-    ended = true;
-    // Placements still running when the data ends: censored at the last timestamp read.
-    for (const row of tasks.inInsertionOrder()) {
-      const placement = tasks.placement[row]!;
-      if (placement < 0) continue;
-      counts.censored++;
-      sink.duration(placement, (lastUs - tasks.startUs[row]!) / 1e6);
+  /** The next batch of records from the pairing thread (the current one goes back to be refilled). */
+  const nextBatch = async (w: Worker): Promise<void> => {
+    if (records !== null) {
+      const ack: PairingIn = { type: 'ack', buffer: records.buffer as ArrayBuffer };
+      w.postMessage(ack, [records.buffer as ArrayBuffer]);
+      records = null;
     }
-    tasks.clear();
+    while (inbox.length === 0) {
+      if (failure !== null) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+    const m = inbox.shift()!;
+    if (m.type === 'error') throw m.input ? new TraceInputError(m.message, m.issue) : new Error(m.message);
+    records = new Float64Array(m.buffer);
+    n = m.n;
+    at = 0;
+  };
+
+  const arrival = (r: Float64Array, k: number, sink: ArrivalSink): void => {
+    const job = (spareJobs.pop() ?? new BorgPlacementJob()).set(
+      r[k + R_JOB]!,
+      r[k + R_TASK]!,
+      r[k + R_START_US]!,
+      r[k + R_SUBMIT_US]!,
+      r[k + R_SGX] === 1,
+      r[k + R_BYTES]!,
+      r[k + R_CPU]!,
+    );
+    const row = r[k + R_ROW]!;
+    if (row >= handles.length) {
+      const grown = new Float64Array(Math.max(row + 1, handles.length * 2));
+      grown.set(handles);
+      handles = grown;
+    }
+    handles[row] = sink.arrival(job, true);
+    counts.placements++;
+  };
+
+  const skipped = (counter: number, amount: number): void => {
+    if (counter === COUNTER_TIME_ZERO) counts.timeZeroRows += amount;
+    else if (counter === COUNTER_NEVER_SCHEDULED) counts.neverScheduled += amount;
+    else counts.zeroMemory += amount;
   };
 
   return {
     lookahead: o.lookahead ?? 3600,
-    counts: () => ({
-      ...counts,
-      malformed: Object.values(log.summary()).reduce((n, e) => n + e.count, 0),
-    }),
+    counts: () => ({ ...counts }),
     async advance(t: number, sink: ArrivalSink): Promise<boolean> {
       if (ended) return false;
-      batches ??= parseInParallel(resolveSources(o.files, 'task_events'), {
-        log,
-        onRows: (n) => (counts.rows += n),
-      });
+      worker ??= start();
       for (;;) {
-        if (batch === null || at >= batch.n) {
-          // Resuming the reader hands the finished batch back to its thread for refilling.
-          const r = await batches.next();
-          if (r.done === true) {
-            batch = null;
-            finish(sink);
-            return false;
-          }
-          batch = r.value.batch;
-          at = 0;
+        if (records === null || at >= n) {
+          await nextBatch(worker);
           continue;
         }
-        const timeUs = batch.f64[at]!;
-        if (timeUs === 0) {
-          counts.timeZeroRows++;
-          at++;
-          continue;
-        }
-        if (originUs < 0) originUs = timeUs;
-        if ((timeUs - originUs) / 1e6 > t) return true;
-        lastUs = timeUs;
-        apply(batch, at, sink);
+        const r = records;
+        const k = at * STRIDE;
+        if (r[k + R_GATE]! > t) return true;
         at++;
+        const kind = r[k + R_KIND]!;
+        if (kind === ARRIVAL) arrival(r, k, sink);
+        else if (kind === END) {
+          if (r[k + R_FLAG] === 1) counts.censored++;
+          sink.duration(handles[r[k + R_ROW]!]!, r[k + R_VALUE]!);
+        } else if (kind === SKIPPED) skipped(r[k + R_COUNTER]!, r[k + R_AMOUNT]!);
+        else if (kind === FILE_END) {
+          counts.rows += r[k + R_ROWS]!;
+          counts.malformed += r[k + R_MALFORMED]!;
+        } else if (kind === INPUT_END) {
+          ended = true;
+          await stop();
+          return false;
+        }
       }
     },
     recycle(job: SimJob): void {
       if (job instanceof BorgPlacementJob) spareJobs.push(job);
     },
     async close(): Promise<void> {
-      // Stops the parser threads when the simulation ends before the input does.
-      await batches?.return(undefined);
+      // Stops the reading threads when the simulation ends before the input does.
+      await stop();
     },
   };
 }
