@@ -69,7 +69,9 @@ const F_INTENSITY = 7;
 const F_CPU = 8;
 const F_MEMORY = 9;
 const F_EPC = 10;
-const POD_STRIDE = 11;
+const F_USAGE = 11;
+const F_SUBMIT = 12;
+const POD_STRIDE = 13;
 
 /**
  * The numbers of the pods alive, by slot, in one Float64Array. A number kept in an object field is
@@ -118,6 +120,12 @@ class Pod implements PodView, Resources {
   /** Its number among the input's pods (modulo `HANDLE_SPAN`), and whether the input owes its duration. */
   arrival = -1;
   awaitingDuration = false;
+  /**
+   * Whether its job is an SGX job. The job's fields a pod's events read are copied into the pod (this
+   * flag, and usage and submit time among its numbers), so that an event does not also reach for the
+   * job object, out of cache by then: the job is read again only for the pod's result row.
+   */
+  sgx = false;
   private readonly at: number;
 
   constructor(
@@ -136,6 +144,7 @@ class Pod implements PodView, Resources {
   reset(job: SimJob, attacker: boolean): void {
     this.job = job;
     this.attacker = attacker;
+    this.sgx = job.sgx;
     this.state = State.Pending;
     this.node = null;
     this.passesAtArrival = 0;
@@ -159,6 +168,8 @@ class Pod implements PodView, Resources {
     f[at + F_CPU] = job.cpuMillis;
     f[at + F_MEMORY] = job.sgx ? 0 : job.requestBytes;
     f[at + F_EPC] = job.sgx ? job.requestBytes : 0;
+    f[at + F_USAGE] = job.usageBytes;
+    f[at + F_SUBMIT] = job.submit;
   }
 
   get namespace(): string {
@@ -172,10 +183,6 @@ class Pod implements PodView, Resources {
   }
   get tolerations(): readonly never[] {
     return NO_TOLERATIONS;
-  }
-
-  get sgx(): boolean {
-    return this.job.sgx;
   }
 
   /** The workload id, built only when read (a Borg job id is made of three numbers). */
@@ -197,6 +204,17 @@ class Pod implements PodView, Resources {
   }
   get intensity(): number {
     return this.cols.f[this.at + F_INTENSITY]!;
+  }
+  /** The job's request: its EPC for an SGX job, else its memory. */
+  get requestBytes(): number {
+    return this.cols.f[this.at + (this.sgx ? F_EPC : F_MEMORY)]!;
+  }
+  /** What its enclave (SGX) or its memory really uses, in bytes. */
+  get usageBytes(): number {
+    return this.cols.f[this.at + F_USAGE]!;
+  }
+  get submit(): number {
+    return this.cols.f[this.at + F_SUBMIT]!;
   }
 
   /** First start (seconds), -1 before. */
@@ -309,8 +327,13 @@ class Simulation {
    */
   private readonly pods: (Pod | undefined)[] = [];
   private readonly freeSlots: number[] = [];
-  /** Pending pods in arrival order; pods from `newFrom` on have not been tried since they came. */
-  private pending: Pod[] = [];
+  /**
+   * Pending pods in arrival order, the first `pendingCount` of the array (its length is not cut after
+   * a pass: a pass that empties the queue would free its storage, and the next arrival allocate it
+   * again, once per event on a busy replay). Pods from `newFrom` on have not been tried since they came.
+   */
+  private readonly pending: Pod[] = [];
+  private pendingCount = 0;
   private newFrom = 0;
   /** Pods the core called unresolvable: they never fit this cluster. */
   private readonly stuck: Pod[] = [];
@@ -425,9 +448,7 @@ class Simulation {
     // Only pending pods are left: stop once a pass has seen them at the current epoch and no
     // measured usage can still drop (every probe window has settled).
     const settled = this.probe === null || this.probe.ghosts === 0;
-    return (
-      this.lastPassEpoch === this.epoch && this.newFrom === this.pending.length && settled && !this.dirty
-    );
+    return this.lastPassEpoch === this.epoch && this.newFrom === this.pendingCount && settled && !this.dirty;
   }
 
   /**
@@ -531,13 +552,12 @@ class Simulation {
 
   private arrive(pod: Pod): void {
     if (pod.state !== State.Incoming) return;
-    const job = pod.job;
     pod.state = State.Pending;
     pod.passesAtArrival = this.passes;
-    this.pending.push(pod);
+    this.pending[this.pendingCount++] = pod;
     this.pendingEpcBytes += pod.request.epcBytes;
     this.pendingMemBytes += pod.request.memoryBytes;
-    if (job.sgx) this.pendingSgx++;
+    if (pod.sgx) this.pendingSgx++;
     this.dirty = true;
     this.recorder.arrived();
   }
@@ -579,12 +599,12 @@ class Simulation {
     let stdFail: RefusalTally[] = [];
     let stdFailReq: Resources | undefined;
     let stdSkipped = 0;
-    for (let i = from; i < pending.length; i++) {
+    for (let i = from; i < this.pendingCount; i++) {
       const pod = pending[i]!;
       const req = pod.request;
-      const failReq = pod.job.sgx ? sgxFailReq : stdFailReq;
+      const failReq = pod.sgx ? sgxFailReq : stdFailReq;
       if (failReq !== undefined && dominates(req, failReq)) {
-        if (pod.job.sgx) sgxSkipped++;
+        if (pod.sgx) sgxSkipped++;
         else stdSkipped++;
         pending[keep++] = pod;
         continue;
@@ -602,7 +622,7 @@ class Simulation {
       const tally = refusalsOf(decision);
       this.recorder.refused(tally, 1);
       if (!decision.unresolvable && (failReq === undefined || dominates(failReq, req))) {
-        if (pod.job.sgx) {
+        if (pod.sgx) {
           this.recorder.refused(sgxFail, sgxSkipped);
           sgxFail = tally;
           sgxFailReq = req;
@@ -622,7 +642,7 @@ class Simulation {
       }
       pending[keep++] = pod;
     }
-    pending.length = keep;
+    this.pendingCount = keep;
     this.newFrom = keep;
     this.recorder.refused(sgxFail, sgxSkipped);
     this.recorder.refused(stdFail, stdSkipped);
@@ -632,7 +652,7 @@ class Simulation {
   private samplePending(): void {
     this.recorder.pendingSample(
       this.clock.now,
-      this.pending.length,
+      this.pendingCount,
       this.pendingSgx,
       this.pendingEpcBytes,
       this.pendingMemBytes,
@@ -642,7 +662,7 @@ class Simulation {
   private leavePending(pod: Pod): void {
     this.pendingEpcBytes -= pod.request.epcBytes;
     this.pendingMemBytes -= pod.request.memoryBytes;
-    if (pod.job.sgx) this.pendingSgx--;
+    if (pod.sgx) this.pendingSgx--;
   }
 
   private bind(pod: Pod, node: NodeState): void {
@@ -667,9 +687,8 @@ class Simulation {
   private start(pod: Pod): void {
     if (pod.state !== State.Bound && pod.state !== State.Backoff) return;
     const node = pod.node!;
-    const job = pod.job;
     const now = this.clock.now;
-    if (this.config.enforcement === 'einit' && job.sgx && job.usageBytes > job.requestBytes) {
+    if (this.config.enforcement === 'einit' && pod.sgx && pod.usageBytes > pod.requestBytes) {
       // The driver refuses EINIT: the container exits with an error and the kubelet restarts it
       // after a back-off. Its enclave size is fixed (SGX1), so it fails every time.
       pod.restarts++;
@@ -688,9 +707,9 @@ class Simulation {
     if (pod.firstStart < 0) pod.firstStart = now;
     pod.progress = 0;
     pod.lastUpdate = now;
-    if (job.sgx) {
+    if (pod.sgx) {
       pod.resident =
-        this.config.enforcement === 'cgroup' ? Math.min(job.usageBytes, job.requestBytes) : job.usageBytes;
+        this.config.enforcement === 'cgroup' ? Math.min(pod.usageBytes, pod.requestBytes) : pod.usageBytes;
       const before = node.residentEpc;
       node.residentEpc += pod.resident;
       pod.runIndex = node.sgxRunning.length;
@@ -701,7 +720,7 @@ class Simulation {
       else pod.firstTick = this.probe.start(node.index, pod.resident);
     } else {
       pod.resident = 0;
-      node.residentMem += job.usageBytes;
+      node.residentMem += pod.usageBytes;
       this.memChanged(node);
     }
     // Unknown duration (NaN): the input will tell, and `durationKnown` schedules the end.
@@ -718,12 +737,11 @@ class Simulation {
   /** Takes a bound or running pod off its node, in the snapshot and in the node models. */
   private release(pod: Pod): void {
     const node = pod.node!;
-    const job = pod.job;
     this.snapshot.forgetAt(pod, node.slot, pod.nodePos);
     node.requestedEpc -= pod.request.epcBytes;
     node.requestedMem -= pod.request.memoryBytes;
     if (pod.state === State.Running) {
-      if (job.sgx) {
+      if (pod.sgx) {
         const before = node.residentEpc;
         node.residentEpc -= pod.resident;
         const list = node.sgxRunning;
@@ -740,7 +758,7 @@ class Simulation {
           pod.firstTick = -1;
         }
       } else {
-        node.residentMem -= job.usageBytes;
+        node.residentMem -= pod.usageBytes;
         this.memChanged(node);
       }
     }
@@ -759,10 +777,10 @@ class Simulation {
       duration: Number.isFinite(pod.duration)
         ? pod.duration
         : (end ?? this.clock.now) - Math.max(0, pod.firstStart),
-      requestedPages: Math.ceil(job.requestBytes / PAGE_BYTES),
-      actualPages: Math.ceil(job.usageBytes / PAGE_BYTES),
-      isSgx: job.sgx,
-      submit: job.submit,
+      requestedPages: Math.ceil(pod.requestBytes / PAGE_BYTES),
+      actualPages: Math.ceil(pod.usageBytes / PAGE_BYTES),
+      isSgx: pod.sgx,
+      submit: pod.submit,
       start: pod.firstStart >= 0 ? pod.firstStart : null,
       end,
       node: pod.node === null ? null : pod.node.spec.name,
@@ -786,10 +804,10 @@ class Simulation {
     const nodeFactor = this.paging.slowdown(epc > 0 ? node.residentEpc / epc : Infinity, pod.intensity);
     if (this.config.enforcement !== 'cgroup') return nodeFactor;
     // cgroup: the pod pages against its own limit; its neighbours only feel global overcommit.
-    const limit = pod.job.requestBytes;
+    const limit = pod.requestBytes;
     const own =
-      pod.job.usageBytes > limit
-        ? this.paging.slowdown(limit > 0 ? pod.job.usageBytes / limit : Infinity, pod.intensity)
+      pod.usageBytes > limit
+        ? this.paging.slowdown(limit > 0 ? pod.usageBytes / limit : Infinity, pod.intensity)
         : 1;
     return Math.max(own, nodeFactor);
   }
@@ -863,7 +881,8 @@ class Simulation {
   }
 
   private close(end: number): RunOutcome {
-    for (const pod of this.pending) {
+    for (let i = 0; i < this.pendingCount; i++) {
+      const pod = this.pending[i]!;
       pod.attempts = this.passes - pod.passesAtArrival;
       this.final(pod, 'never-placed', null, null);
     }
