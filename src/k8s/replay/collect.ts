@@ -22,7 +22,7 @@ import type {
   FailureReason,
 } from '../../sim/index.js';
 import { RunRecorder } from '../../sim/run/recorder.js';
-import type { NodeSample } from '../../sim/run/recorder.js';
+import { NodeTable } from '../../sim/run/node-table.js';
 import type { PodEventRecord, RawNode, RawPod } from './api.js';
 import { ANNOTATIONS, KIND_LABEL } from './names.js';
 import type { ReplayState } from './state.js';
@@ -366,7 +366,7 @@ function sampleSeries(
   }
   deltas.sort((x, y) => x.t - y.t);
   const totals = { ...ZERO };
-  const perNode = nodes.map(() => ({ residentEpc: 0, requestedEpc: 0, residentMem: 0 }));
+  const table = new NodeTable(nodes);
   let k = 0;
   for (let t = 0; ; t = Math.min(horizon, t + step)) {
     while (k < deltas.length && deltas[k]!.t <= t) {
@@ -375,19 +375,14 @@ function sampleSeries(
       totals.pendingSgx += d.pendingSgx;
       totals.pendingEpc += d.pendingEpc;
       totals.pendingMem += d.pendingMem;
-      const n = perNode[d.node];
-      if (n !== undefined) {
-        n.residentEpc += d.residentEpc;
-        n.requestedEpc += d.requestedEpc;
-        n.residentMem += d.residentMem;
+      if (d.node >= 0) {
+        table.setResidentEpc(d.node, table.residentEpc(d.node) + d.residentEpc);
+        table.setRequestedEpc(d.node, table.requestedEpc(d.node) + d.requestedEpc);
+        table.setResidentMem(d.node, table.residentMem(d.node) + d.residentMem);
       }
     }
     recorder.pendingSample(t, totals.pending, totals.pendingSgx, totals.pendingEpc, totals.pendingMem);
-    const samples: NodeSample[] = nodes.map((n, i) => ({
-      spec: { name: n.name, sgx: n.sgx, epcBytes: n.epcBytes, memoryBytes: n.memoryBytes },
-      ...perNode[i]!,
-    }));
-    recorder.utilisationSample(t, samples, t >= horizon);
+    recorder.utilisationSample(t, table, t >= horizon);
     if (t >= horizon) break;
   }
 }

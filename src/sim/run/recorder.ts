@@ -11,18 +11,15 @@ import type {
 } from '../results/types.js';
 import { QuantileCollector, round } from '../results/stats.js';
 import type { RunConfig } from './config.js';
+import type { NodeTable } from './node-table.js';
 
-/** What the recorder reads from a node when it samples utilisation. */
-export interface NodeSample {
-  readonly spec: {
-    readonly name: string;
-    readonly sgx: boolean;
-    readonly epcBytes: number;
-    readonly memoryBytes: number;
-  };
-  readonly residentEpc: number;
-  readonly requestedEpc: number;
-  readonly residentMem: number;
+interface GroupSeries {
+  group: 'sgx' | 'standard';
+  nodes: number;
+  epcMean: number[];
+  epcMax: number[];
+  memoryMean: number[];
+  memoryMax: number[];
 }
 
 /** One reason of one failed attempt, and how many nodes gave it. */
@@ -95,14 +92,8 @@ export class RunRecorder {
   private readonly utilT: number[] = [];
   private readonly perNode:
     { node: string; sgx: boolean; epc: number[]; epcRequested: number[]; memory: number[] }[] | null;
-  private readonly groups: {
-    group: 'sgx' | 'standard';
-    nodes: number;
-    epcMean: number[];
-    epcMax: number[];
-    memoryMean: number[];
-    memoryMax: number[];
-  }[];
+  /** The SGX group, then the standard one. */
+  private readonly groups: [GroupSeries, GroupSeries];
 
   constructor(
     cluster: Cluster,
@@ -186,41 +177,55 @@ export class RunRecorder {
     p.mem.push(memBytes);
   }
 
-  utilisationSample(t: number, nodes: readonly NodeSample[], last: boolean): void {
+  /**
+   * EPC and memory utilisation of every node at `t` (the per-node series up to `perNodeLimit` nodes,
+   * mean and max per group always). Sums run in node order, whatever the caller.
+   */
+  utilisationSample(t: number, nodes: NodeTable, last: boolean): void {
     if (last && this.utilT.length > 0 && this.utilT[this.utilT.length - 1] === t) return;
     this.utilT.push(round(t));
-    const acc = [
-      { epcSum: 0, epcMax: 0, memSum: 0, memMax: 0 },
-      { epcSum: 0, epcMax: 0, memSum: 0, memMax: 0 },
-    ];
-    for (let i = 0; i < nodes.length; i++) {
-      const n = nodes[i]!;
-      const epc = n.spec.sgx && n.spec.epcBytes > 0 ? n.residentEpc / n.spec.epcBytes : 0;
-      const mem = n.spec.memoryBytes > 0 ? n.residentMem / n.spec.memoryBytes : 0;
-      const g = acc[n.spec.sgx ? 0 : 1]!;
-      g.epcSum += epc;
-      if (epc > g.epcMax) g.epcMax = epc;
-      g.memSum += mem;
-      if (mem > g.memMax) g.memMax = mem;
-      const row = this.perNode?.[i];
-      if (row !== undefined) {
-        if (n.spec.sgx) {
-          row.epc.push(round(epc));
-          row.epcRequested.push(round(n.spec.epcBytes > 0 ? n.requestedEpc / n.spec.epcBytes : 0));
+    let sgxEpcSum = 0;
+    let sgxEpcMax = 0;
+    let sgxMemSum = 0;
+    let sgxMemMax = 0;
+    let stdMemSum = 0;
+    let stdMemMax = 0;
+    const { epcShare, memShare, sgxCount } = nodes;
+    for (let p = 0; p < sgxCount; p++) {
+      const epc = epcShare[p]!;
+      const mem = memShare[p]!;
+      sgxEpcSum += epc;
+      if (epc > sgxEpcMax) sgxEpcMax = epc;
+      sgxMemSum += mem;
+      if (mem > sgxMemMax) sgxMemMax = mem;
+    }
+    for (let p = sgxCount; p < nodes.count; p++) {
+      const mem = memShare[p]!;
+      stdMemSum += mem;
+      if (mem > stdMemMax) stdMemMax = mem;
+    }
+    const perNode = this.perNode;
+    if (perNode !== null) {
+      for (let i = 0; i < nodes.count; i++) {
+        const row = perNode[i]!;
+        const at = nodes.sharePos[i]!;
+        if (nodes.sgx[i] === 1) {
+          const cap = nodes.epcBytes[i]!;
+          row.epc.push(round(epcShare[at]!));
+          row.epcRequested.push(round(cap > 0 ? nodes.requestedEpc(i) / cap : 0));
         }
-        row.memory.push(round(mem));
+        row.memory.push(round(memShare[at]!));
       }
     }
-    this.groups.forEach((g, k) => {
-      const a = acc[k]!;
-      const count = Math.max(1, g.nodes);
-      if (g.group === 'sgx') {
-        g.epcMean.push(round(a.epcSum / count));
-        g.epcMax.push(round(a.epcMax));
-      }
-      g.memoryMean.push(round(a.memSum / count));
-      g.memoryMax.push(round(a.memMax));
-    });
+    const [sgxGroup, stdGroup] = this.groups;
+    const sgxNodes = Math.max(1, sgxGroup.nodes);
+    sgxGroup.epcMean.push(round(sgxEpcSum / sgxNodes));
+    sgxGroup.epcMax.push(round(sgxEpcMax));
+    sgxGroup.memoryMean.push(round(sgxMemSum / sgxNodes));
+    sgxGroup.memoryMax.push(round(sgxMemMax));
+    const stdNodes = Math.max(1, stdGroup.nodes);
+    stdGroup.memoryMean.push(round(stdMemSum / stdNodes));
+    stdGroup.memoryMax.push(round(stdMemMax));
   }
 
   finish(run: {

@@ -21,6 +21,7 @@ import type { ArrivalSink, JobSource, JobStream } from './stream.js';
 import type { SimJob } from './job.js';
 import type { RunConfig } from './config.js';
 import { RunRecorder } from './recorder.js';
+import { MEASURED_EPC, MEASURED_MEM, NodeTable, REQUESTED_MEM, STRIDE } from './node-table.js';
 import type { RefusalTally, RunOutcome } from './recorder.js';
 
 // Event kinds of the simulation (the engine only sees numbers).
@@ -266,22 +267,60 @@ class Pod implements PodView, Resources {
   }
 }
 
+/** A node in the node models. Its amounts live in the simulation's `NodeTable` (see there why). */
 class NodeState {
-  residentEpc = 0;
-  residentMem = 0;
-  requestedEpc = 0;
-  requestedMem = 0;
   /** Running SGX pods (swap-remove by `Pod.runIndex`). */
   readonly sgxRunning: Pod[] = [];
   memDirty = false;
-  measuredEpc = 0;
-  measuredMem = 0;
   /** The node's slot in the snapshot (set once the snapshot is built). */
   slot = -1;
+  private readonly at: number;
   constructor(
     readonly index: number,
     readonly spec: SimNode,
-  ) {}
+    private readonly table: NodeTable,
+  ) {
+    this.at = index * STRIDE;
+  }
+
+  /** EPC resident on the node: its running SGX pods' working sets (or limits under cgroup). */
+  get residentEpc(): number {
+    return this.table.residentEpc(this.index);
+  }
+  set residentEpc(v: number) {
+    this.table.setResidentEpc(this.index, v);
+  }
+  get residentMem(): number {
+    return this.table.residentMem(this.index);
+  }
+  set residentMem(v: number) {
+    this.table.setResidentMem(this.index, v);
+  }
+  get requestedEpc(): number {
+    return this.table.requestedEpc(this.index);
+  }
+  set requestedEpc(v: number) {
+    this.table.setRequestedEpc(this.index, v);
+  }
+  get requestedMem(): number {
+    return this.table.live[this.at + REQUESTED_MEM]!;
+  }
+  set requestedMem(v: number) {
+    this.table.live[this.at + REQUESTED_MEM] = v;
+  }
+  /** The measured usage last handed to the snapshot (`pushMeasured`). */
+  get measuredEpc(): number {
+    return this.table.live[this.at + MEASURED_EPC]!;
+  }
+  set measuredEpc(v: number) {
+    this.table.live[this.at + MEASURED_EPC] = v;
+  }
+  get measuredMem(): number {
+    return this.table.live[this.at + MEASURED_MEM]!;
+  }
+  set measuredMem(v: number) {
+    this.table.live[this.at + MEASURED_MEM] = v;
+  }
 }
 
 export interface SimulationInput {
@@ -318,6 +357,7 @@ class Simulation {
   private readonly rng: Rng;
   private readonly paging: PagingModel;
   private readonly nodes: NodeState[];
+  private readonly nodeTable: NodeTable;
   private readonly byName = new Map<string, NodeState>();
   private readonly recorder: RunRecorder;
 
@@ -377,7 +417,8 @@ class Simulation {
     this.profile = buildProfile(parsed.value);
     this.rng = createRng(input.config.seed);
     this.paging = pagingModel(input.config.paging);
-    this.nodes = input.cluster.nodes.map((n, i) => new NodeState(i, n));
+    this.nodeTable = new NodeTable(input.cluster.nodes);
+    this.nodes = input.cluster.nodes.map((n, i) => new NodeState(i, n, this.nodeTable));
     for (const n of this.nodes) this.byName.set(n.spec.name, n);
     this.snapshot = new ClusterSnapshot(input.cluster.nodes.map(nodeSpec));
     for (const n of this.nodes) n.slot = this.snapshot.slotOf(n.spec.name);
@@ -877,7 +918,7 @@ class Simulation {
   }
 
   private sampleUtilisation(t: number, last: boolean): void {
-    this.recorder.utilisationSample(t, this.nodes, last);
+    this.recorder.utilisationSample(t, this.nodeTable, last);
   }
 
   private close(end: number): RunOutcome {
