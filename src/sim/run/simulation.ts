@@ -629,6 +629,13 @@ class Simulation {
     const full = this.lastPassEpoch !== this.epoch;
     this.lastPassEpoch = this.epoch;
     const from = full ? 0 : this.newFrom;
+    if (from === this.pendingCount) {
+      // Nothing to try (half the passes of an event-driven replay: those after a pod ends while
+      // no pod waits).
+      this.newFrom = from;
+      if (this.config.schedulerPeriod !== null) this.samplePending();
+      return;
+    }
     const pending = this.pending;
     let keep = from;
     const ctx = { rng: this.rng, now: this.clock.now * 1000 };
