@@ -68,7 +68,7 @@ const SPLIT = 1_000_000_000;
  * split in two, request in pages): V8 keeps a small integer inside the object, and any other number
  * as a separate heap object, and a placement's job lives as long as its pod (hours of simulated
  * time), so each such number was one more object for the collector to copy. Its id
- * (`job-task-start`, as in the results) is built when read.
+ * (`job-task-start`, as in the results) is built when read. Exported for the stream's tests.
  */
 export class BorgPlacementJob implements SimJob {
   readonly duration = NaN;
