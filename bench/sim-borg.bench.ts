@@ -6,6 +6,8 @@
  * extrapolation to the month (about 25 million tasks).
  * Usage: npm run bench -- sim-borg   (SIM_BENCH_PARTS=3 for a quicker look; SIM_BENCH_POLICY=spread).
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_RUN_CONFIG,
@@ -21,6 +23,23 @@ const policy = process.env['SIM_BENCH_POLICY'] ?? 'binpack';
 const files = Array.from({ length: parts }, (_, i) =>
   join(SHARED_TRACES, 'task_events', `part-${String(i).padStart(5, '0')}-of-00500.csv.gz`),
 );
+/**
+ * CPU seconds of the calling thread (the simulation's), or undefined where /proc is missing. On a
+ * machine shared with other work, wall time measures the neighbours too, and the process's CPU time
+ * the reading threads as well; the simulation's own thread is the figure to compare releases by.
+ */
+function threadCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  } catch {
+    return undefined;
+  }
+}
+
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -57,6 +76,7 @@ const sampler = setInterval(() => {
 sampler.unref();
 
 const cpu0 = process.cpuUsage();
+const thread0 = threadCpuSeconds();
 const t0 = performance.now();
 const outcome = await simulate({
   cluster,
@@ -70,6 +90,7 @@ const outcome = await simulate({
 });
 const seconds = (performance.now() - t0) / 1000;
 const cpuUsed = process.cpuUsage(cpu0);
+const thread1 = threadCpuSeconds();
 // CPU seconds of this process (all threads: gunzip and GC helpers included). On a shared, loaded
 // machine wall time measures the neighbours too; CPU time is the figure to compare between runs.
 const cpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
@@ -98,6 +119,10 @@ console.log(`  placements/s:        ${fmt(c.placements / seconds)}`);
 console.log(
   `cpu: ${cpuSeconds.toFixed(2)} s (user ${(cpuUsed.user / 1e6).toFixed(2)}, system ${(cpuUsed.system / 1e6).toFixed(2)}): ${fmt(s.events / cpuSeconds)} events per CPU second, ${fmt(c.rows / cpuSeconds)} rows per CPU second`,
 );
+if (thread0 !== undefined && thread1 !== undefined)
+  console.log(
+    `  simulation thread:   ${(thread1 - thread0).toFixed(2)} s of CPU (the rest: reading threads, collector helpers)`,
+  );
 console.log(
   `memory: peak rss ${mib(peakRss)}, peak heap ${mib(peakHeap)} (cluster and code before the run: heap ${mib(baseline.heapUsed)})`,
 );
