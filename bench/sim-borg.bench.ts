@@ -121,7 +121,7 @@ console.log(
 );
 if (thread0 !== undefined && thread1 !== undefined)
   console.log(
-    `  simulation thread:   ${(thread1 - thread0).toFixed(2)} s of CPU (the rest: reading threads, collector helpers)`,
+    `  simulation thread:   ${(thread1 - thread0).toFixed(2)} s of CPU (the rest: the reading thread, inflating, the collector's helpers)`,
   );
 console.log(
   `memory: peak rss ${mib(peakRss)}, peak heap ${mib(peakHeap)} (cluster and code before the run: heap ${mib(baseline.heapUsed)})`,

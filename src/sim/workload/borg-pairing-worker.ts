@@ -1,15 +1,20 @@
 /**
- * The pairing thread of `borgTaskStream`: reads the task_events files (through `parseInParallel`,
- * whose parser threads inflate and scan them), pairs their rows into placements (`BorgPairing`) and
- * sends the records to the stream in batches, so that the simulation's thread does nothing but
- * simulate. It runs ahead of the stream by at most `MAX_BATCHES_IN_FLIGHT` batches.
+ * The reading thread of `borgTaskStream`: reads the task_events files in turn (inflating, scanning and
+ * decoding them as a parser thread does, `fileBatches`), pairs their rows into placements
+ * (`BorgPairing`) and sends the records to the stream in batches, so that the simulation's thread
+ * does nothing but simulate. Reading and pairing take less than half the simulation's time, so one
+ * thread does both: a separate parser thread cost a start-up and a hand-over per batch, and on a
+ * two-core machine one more thread competing with the simulation's. It runs ahead of the stream by
+ * at most `MAX_BATCHES_IN_FLIGHT` batches.
  *
  * Messages in: `{ type: 'ack', buffer }` (a consumed batch back, to be refilled).
  * Messages out: `{ type: 'records', buffer, n }` (buffer transferred; the last batch ends with an
  * INPUT_END record), `{ type: 'error', message, input, issue }` when the input cannot be read.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { IssueLog, TraceInputError, parseInParallel, resolveSources } from '../../trace/index.js';
+import { EventBatch, TraceInputError, resolveSources } from '../../trace/index.js';
+import type { IssueSummary } from '../../trace/index.js';
+import { fileBatches } from '../../trace/parallel/file-batches.js';
 import { BorgPairing, RecordWriter } from './borg-pairing.js';
 import { MAX_BATCHES_IN_FLIGHT } from './paired-records.js';
 import type { PairingIn, PairingOptions, PairingOut } from './paired-records.js';
@@ -44,30 +49,41 @@ async function send(): Promise<void> {
   }
 }
 
-/** Malformed rows counted so far (every reason). */
-function malformed(log: IssueLog): number {
+/** Malformed rows in a file's issue summary (every reason). */
+function malformed(issues: IssueSummary): number {
   let n = 0;
-  for (const e of Object.values(log.summary())) n += e.count;
+  for (const e of Object.values(issues)) n += e.count;
   return n;
+}
+
+/** Column batches the pairing has read, to be refilled. */
+const spareBatches: ArrayBuffer[] = [];
+
+async function readFile(file: string): Promise<void> {
+  try {
+    for await (const ev of fileBatches(file, {
+      strict: false,
+      window: null,
+      emptyBatch: () => new EventBatch(spareBatches.pop()),
+    })) {
+      if (ev.type === 'end') {
+        pairing.fileEnd(ev.rows, malformed(ev.issues));
+        return;
+      }
+      pairing.rows(ev.batch);
+      spareBatches.push(ev.batch.buffer);
+      await send();
+    }
+  } catch (err) {
+    // As `parseInParallel` reports them: bad input as is, anything else named after its file.
+    if (err instanceof TraceInputError) throw err;
+    throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 async function run(): Promise<void> {
   try {
-    const log = new IssueLog({ strict: false });
-    let counted = 0;
-    const batches = parseInParallel(resolveSources(options.files, 'task_events'), {
-      log,
-      // Called as each file's end is reached, after its last row: the file's rows and bad rows.
-      onRows: (rows) => {
-        const total = malformed(log);
-        pairing.fileEnd(rows, total - counted);
-        counted = total;
-      },
-    });
-    for await (const { batch } of batches) {
-      pairing.rows(batch);
-      await send();
-    }
+    for (const file of resolveSources(options.files, 'task_events')) await readFile(file);
     pairing.end();
     await send();
   } catch (err) {
