@@ -83,6 +83,13 @@ export interface IssueCount {
 /** What was skipped, by reason. Only reasons that occurred appear. */
 export type IssueSummary = Readonly<Partial<Record<IssueReason, IssueCount>>>;
 
+/** Lines (or file tails) a summary counts as skipped, every reason together. */
+export function issueTotal(summary: IssueSummary): number {
+  let n = 0;
+  for (const reason of ISSUE_REASONS) n += summary[reason]?.count ?? 0;
+  return n;
+}
+
 const EXAMPLES_PER_REASON = 3;
 
 /** Collects issues for one read (possibly over many files). */

@@ -12,8 +12,7 @@
  * INPUT_END record), `{ type: 'error', message, input, issue }` when the input cannot be read.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { EventBatch, TraceInputError, resolveSources } from '../../trace/index.js';
-import type { IssueSummary } from '../../trace/index.js';
+import { EventBatch, TraceInputError, issueTotal, resolveSources } from '../../trace/index.js';
 import { fileBatches } from '../../trace/parallel/file-batches.js';
 import { BorgPairing, RecordWriter } from './borg-pairing.js';
 import { MAX_BATCHES_IN_FLIGHT } from './paired-records.js';
@@ -49,13 +48,6 @@ async function send(): Promise<void> {
   }
 }
 
-/** Malformed rows in a file's issue summary (every reason). */
-function malformed(issues: IssueSummary): number {
-  let n = 0;
-  for (const e of Object.values(issues)) n += e.count;
-  return n;
-}
-
 /** Column batches the pairing has read, to be refilled. */
 const spareBatches: ArrayBuffer[] = [];
 
@@ -67,7 +59,7 @@ async function readFile(file: string): Promise<void> {
       emptyBatch: () => new EventBatch(spareBatches.pop()),
     })) {
       if (ev.type === 'end') {
-        pairing.fileEnd(ev.rows, malformed(ev.issues));
+        pairing.fileEnd(ev.rows, issueTotal(ev.issues));
         return;
       }
       pairing.rows(ev.batch);

@@ -31,15 +31,7 @@ import {
 } from './paired-records.js';
 import type { PairingIn, PairingOptions, PairingOut } from './paired-records.js';
 
-export interface BorgStreamOptions {
-  /** task_events parts, in time order (files, folders or globs). */
-  readonly files: readonly string[];
-  /** Share of Borg jobs designated SGX (per job id, seeded: the same draw as the trace mapping). */
-  readonly sgxShare: number;
-  readonly seed: number;
-  readonly epcBytesPerUnit: number;
-  readonly memoryBytesPerUnit: number;
-  readonly cpuMillisPerUnit: number;
+export interface BorgStreamOptions extends PairingOptions {
   /** Seconds the stream reads ahead of the simulated clock (default one hour). */
   readonly lookahead?: number;
 }
@@ -132,6 +124,75 @@ export function splitText(hi: number, lo: number): string {
 }
 
 /**
+ * Turns paired records (`paired-records.ts`) into what the simulation sees: arrivals and durations
+ * on a sink, and the counts of what was read and left out. The one place where records are read;
+ * when they are due (their gates) is the caller's to decide.
+ */
+export class PairedRecordReader {
+  readonly counts: BorgStreamCounts = {
+    rows: 0,
+    placements: 0,
+    censored: 0,
+    timeZeroRows: 0,
+    malformed: 0,
+    zeroMemory: 0,
+    neverScheduled: 0,
+  };
+  /**
+   * Jobs the simulation has finished with, reused: a placement's job lives as long as its pod (hours
+   * of simulated time), so one object per placement was promoted and collected in the old space.
+   */
+  private readonly spareJobs: BorgPlacementJob[] = [];
+  /** The simulation's handle of each placement, by the pairing thread's row for its task. */
+  private handles = new Float64Array(4096);
+
+  /** Applies the record at `k` in `r`; false for the INPUT_END record. */
+  apply(r: Float64Array, k: number, sink: ArrivalSink): boolean {
+    const kind = r[k + R_KIND]!;
+    const c = this.counts;
+    if (kind === ARRIVAL) this.arrival(r, k, sink);
+    else if (kind === END) {
+      if (r[k + R_FLAG] === 1) c.censored++;
+      sink.duration(this.handles[r[k + R_ROW]!]!, r[k + R_VALUE]!);
+    } else if (kind === SKIPPED) {
+      const counter = r[k + R_COUNTER]!;
+      const amount = r[k + R_AMOUNT]!;
+      if (counter === COUNTER_TIME_ZERO) c.timeZeroRows += amount;
+      else if (counter === COUNTER_NEVER_SCHEDULED) c.neverScheduled += amount;
+      else c.zeroMemory += amount;
+    } else if (kind === FILE_END) {
+      c.rows += r[k + R_ROWS]!;
+      c.malformed += r[k + R_MALFORMED]!;
+    } else if (kind === INPUT_END) return false;
+    return true;
+  }
+
+  recycle(job: SimJob): void {
+    if (job instanceof BorgPlacementJob) this.spareJobs.push(job);
+  }
+
+  private arrival(r: Float64Array, k: number, sink: ArrivalSink): void {
+    const job = (this.spareJobs.pop() ?? new BorgPlacementJob()).set(
+      r[k + R_JOB]!,
+      r[k + R_TASK]!,
+      r[k + R_START_US]!,
+      r[k + R_SUBMIT_US]!,
+      r[k + R_SGX] === 1,
+      r[k + R_BYTES]!,
+      r[k + R_CPU]!,
+    );
+    const row = r[k + R_ROW]!;
+    if (row >= this.handles.length) {
+      const grown = new Float64Array(Math.max(row + 1, this.handles.length * 2));
+      grown.set(this.handles);
+      this.handles = grown;
+    }
+    this.handles[row] = sink.arrival(job, true);
+    this.counts.placements++;
+  }
+}
+
+/**
  * Borg task_events replayed as a stream, with memory that grows with the tasks alive in the trace,
  * not with its length (the month has 25 million tasks): one pod per placement (a SCHEDULE and the
  * task's next EVICT/FAIL/FINISH/KILL/LOST), submitted at the SUBMIT before it, its duration told
@@ -141,26 +202,12 @@ export function splitText(hi: number, lo: number): string {
  * (both counted: `RunSummary.lateArrivals`, `lateEnds`). Usage = request (task_events has no
  * measured usage). Simulated time 0 is the first row after time 0.
  *
- * The rows are read and paired on a thread of their own (`borg-pairing-worker.ts`, which hands the
- * inflating and scanning to parser threads); this side only delivers the paired records as the
- * simulation asks for them, in the order and at the moments a reader applying the rows one by one
+ * The rows are read and paired on a thread of their own (`borg-pairing-worker.ts`); this side only
+ * delivers the paired records as the simulation asks for them, in the order and at the moments a reader applying the rows one by one
  * would (see the gates of paired-records.ts), so that results do not depend on the threads' pace.
  */
 export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): BorgStreamCounts } {
-  const counts: BorgStreamCounts = {
-    rows: 0,
-    placements: 0,
-    censored: 0,
-    timeZeroRows: 0,
-    malformed: 0,
-    zeroMemory: 0,
-    neverScheduled: 0,
-  };
-  // Jobs the simulation has finished with, reused: a placement's job lives as long as its pod (hours
-  // of simulated time), so one object per placement was promoted and collected in the old space.
-  const spareJobs: BorgPlacementJob[] = [];
-  // The simulation's handle of each placement, by the pairing thread's row for its task.
-  let handles = new Float64Array(4096);
+  const reader = new PairedRecordReader();
   let worker: Worker | null = null;
   const inbox: PairingOut[] = [];
   let wake: (() => void) | null = null;
@@ -172,6 +219,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
   let at = 0;
 
   const start = (): Worker => {
+    // Only the pairing's options cross to the thread (a caller's object may hold more).
     const data: PairingOptions = {
       files: o.files,
       sgxShare: o.sgxShare,
@@ -200,7 +248,6 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
   const stop = async (): Promise<void> => {
     if (worker === null || stopping) return;
     stopping = true;
-    // Terminating the pairing thread ends its parser threads too.
     await worker.terminate();
   };
 
@@ -223,35 +270,9 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
     at = 0;
   };
 
-  const arrival = (r: Float64Array, k: number, sink: ArrivalSink): void => {
-    const job = (spareJobs.pop() ?? new BorgPlacementJob()).set(
-      r[k + R_JOB]!,
-      r[k + R_TASK]!,
-      r[k + R_START_US]!,
-      r[k + R_SUBMIT_US]!,
-      r[k + R_SGX] === 1,
-      r[k + R_BYTES]!,
-      r[k + R_CPU]!,
-    );
-    const row = r[k + R_ROW]!;
-    if (row >= handles.length) {
-      const grown = new Float64Array(Math.max(row + 1, handles.length * 2));
-      grown.set(handles);
-      handles = grown;
-    }
-    handles[row] = sink.arrival(job, true);
-    counts.placements++;
-  };
-
-  const skipped = (counter: number, amount: number): void => {
-    if (counter === COUNTER_TIME_ZERO) counts.timeZeroRows += amount;
-    else if (counter === COUNTER_NEVER_SCHEDULED) counts.neverScheduled += amount;
-    else counts.zeroMemory += amount;
-  };
-
   return {
     lookahead: o.lookahead ?? 3600,
-    counts: () => ({ ...counts }),
+    counts: () => ({ ...reader.counts }),
     async advance(t: number, sink: ArrivalSink): Promise<boolean> {
       if (ended) return false;
       worker ??= start();
@@ -264,16 +285,7 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
         const k = at * STRIDE;
         if (r[k + R_GATE]! > t) return true;
         at++;
-        const kind = r[k + R_KIND]!;
-        if (kind === ARRIVAL) arrival(r, k, sink);
-        else if (kind === END) {
-          if (r[k + R_FLAG] === 1) counts.censored++;
-          sink.duration(handles[r[k + R_ROW]!]!, r[k + R_VALUE]!);
-        } else if (kind === SKIPPED) skipped(r[k + R_COUNTER]!, r[k + R_AMOUNT]!);
-        else if (kind === FILE_END) {
-          counts.rows += r[k + R_ROWS]!;
-          counts.malformed += r[k + R_MALFORMED]!;
-        } else if (kind === INPUT_END) {
+        if (!reader.apply(r, k, sink)) {
           ended = true;
           await stop();
           return false;
@@ -281,10 +293,10 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
       }
     },
     recycle(job: SimJob): void {
-      if (job instanceof BorgPlacementJob) spareJobs.push(job);
+      reader.recycle(job);
     },
     async close(): Promise<void> {
-      // Stops the reading threads when the simulation ends before the input does.
+      // Stops the reading thread when the simulation ends before the input does.
       await stop();
     },
   };

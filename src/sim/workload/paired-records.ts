@@ -59,9 +59,11 @@ export const R_AMOUNT = 3;
 export const R_ROWS = 2;
 export const R_MALFORMED = 3;
 
-/** Options of the pairing thread (its `workerData`). */
+/** What the pairing reads and how it maps placements (the pairing thread's `workerData`). */
 export interface PairingOptions {
+  /** task_events parts, in time order (files, folders or globs). */
   readonly files: readonly string[];
+  /** Share of Borg jobs designated SGX (per job id, seeded: the same draw as the trace mapping). */
   readonly sgxShare: number;
   readonly seed: number;
   readonly epcBytesPerUnit: number;
