@@ -1,6 +1,5 @@
 /** What the table needs to know of a node, once. */
 export interface NodeTableSpec {
-  readonly name: string;
   readonly sgx: boolean;
   readonly epcBytes: number;
   readonly memoryBytes: number;
@@ -29,7 +28,6 @@ export const STRIDE = 6;
  */
 export class NodeTable {
   readonly count: number;
-  readonly names: readonly string[];
   /** 1 for an SGX node. */
   readonly sgx: Uint8Array;
   readonly epcBytes: Float64Array;
@@ -48,7 +46,6 @@ export class NodeTable {
   constructor(nodes: readonly NodeTableSpec[]) {
     const n = nodes.length;
     this.count = n;
-    this.names = nodes.map((x) => x.name);
     this.sgx = Uint8Array.from(nodes, (x) => (x.sgx ? 1 : 0));
     this.epcBytes = Float64Array.from(nodes, (x) => x.epcBytes);
     this.memoryBytes = Float64Array.from(nodes, (x) => x.memoryBytes);

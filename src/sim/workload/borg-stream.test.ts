@@ -68,7 +68,7 @@ test('Borg task_events stream: one pod per placement, durations from end events,
   }
 });
 
-test('a simulation that stops at its horizon closes the stream (its parser threads end)', async () => {
+test('a simulation that stops at its horizon closes the stream (its reading thread ends)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'borg-stream-'));
   try {
     const files = [0, 1].map((k) => join(dir, `part-0000${k}-of-00500.csv`));
