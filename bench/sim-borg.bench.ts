@@ -4,10 +4,13 @@
  * streamed (the trace is read as simulated time advances, one hour ahead). Prints trace rows/s and
  * simulation events/s end to end (parsing included), peak memory and how it grows, and an
  * extrapolation to the month (about 25 million tasks).
+ * As `simulate --stream` does, it writes the pods CSV (to a temporary file, removed afterwards) on
+ * the writer thread; SIM_BENCH_PODS_CSV=0 writes none and builds no rows.
  * Usage: npm run bench -- sim-borg   (SIM_BENCH_PARTS=3 for a quicker look; SIM_BENCH_POLICY=spread).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEFAULT_RUN_CONFIG,
@@ -20,6 +23,7 @@ import { SHARED_TRACES } from '../src/testing/paths.js';
 
 const parts = Number(process.env['SIM_BENCH_PARTS'] ?? 14);
 const policy = process.env['SIM_BENCH_POLICY'] ?? 'binpack';
+const writeCsv = process.env['SIM_BENCH_PODS_CSV'] !== '0';
 const files = Array.from({ length: parts }, (_, i) =>
   join(SHARED_TRACES, 'task_events', `part-${String(i).padStart(5, '0')}-of-00500.csv.gz`),
 );
@@ -57,9 +61,10 @@ const baseline = process.memoryUsage();
 
 let peakRss = 0;
 let peakHeap = 0;
-// Heap used at each tenth of the pods: shows whether memory follows the trace or the live pods.
+// Heap used as placements are read, every 75,000: shows whether memory follows the trace or the
+// live pods (sampled with the peaks, so that no pod row needs building to count them).
 const growth: string[] = [];
-let pods = 0;
+let nextGrowth = 75_000;
 const stream = borgTaskStream({
   files,
   sgxShare: 0.25,
@@ -72,8 +77,15 @@ const sampler = setInterval(() => {
   const m = process.memoryUsage();
   peakRss = Math.max(peakRss, m.rss);
   peakHeap = Math.max(peakHeap, m.heapUsed);
+  const read = stream.counts().placements;
+  if (read >= nextGrowth) {
+    growth.push(`${fmt(read)} placements read: heap ${mib(m.heapUsed)}`);
+    while (nextGrowth <= read) nextGrowth += 75_000;
+  }
 }, 200);
 sampler.unref();
+const csvDir = writeCsv ? mkdtempSync(join(tmpdir(), 'sim-borg-bench-')) : null;
+const podsCsvPath = csvDir === null ? undefined : join(csvDir, 'pods.csv');
 
 const cpu0 = process.cpuUsage();
 const thread0 = threadCpuSeconds();
@@ -83,10 +95,7 @@ const outcome = await simulate({
   stream,
   config: { ...DEFAULT_RUN_CONFIG, runId: 'bench', policy, schedulerPeriod: null, sampleSeconds: 600 },
   keepRows: false,
-  onPod: () => {
-    pods++;
-    if (pods % 75_000 === 0) growth.push(`${fmt(pods)} pods: heap ${mib(process.memoryUsage().heapUsed)}`);
-  },
+  ...(podsCsvPath === undefined ? {} : { podsCsvPath }),
 });
 const seconds = (performance.now() - t0) / 1000;
 const cpuUsed = process.cpuUsage(cpu0);
@@ -110,7 +119,10 @@ console.log(
 console.log(
   `pods: ${fmt(s.all.pods)} (${fmt(s.all.finished)} finished, ${fmt(s.all.neverPlaced)} never placed); late arrivals ${fmt(s.lateArrivals ?? 0)}, late ends ${fmt(s.lateEnds ?? 0)}`,
 );
-console.log(`time: ${seconds.toFixed(2)} s end to end (gunzip + parse + simulate)`);
+console.log(
+  `time: ${seconds.toFixed(2)} s end to end (gunzip + parse + simulate${podsCsvPath === undefined ? ', no pods CSV' : ` + pods CSV, ${mib(statSync(podsCsvPath).size)}`})`,
+);
+if (csvDir !== null) rmSync(csvDir, { recursive: true, force: true });
 console.log(`  trace rows/s:        ${fmt(c.rows / seconds)}`);
 console.log(
   `  simulation events/s: ${fmt(s.events / seconds)} (${fmt(s.events)} events: arrivals, starts, ends, scheduler passes, probe and sample ticks)`,

@@ -19,6 +19,12 @@ export interface SimJob {
   readonly cpuMillis: number;
   /** Memory intensity for the paging model (1 = memory-bound; default 1). */
   readonly intensity?: number;
+  /**
+   * For an id made of three whole numbers joined by '-' (a Borg placement: job id, task index and
+   * start in microseconds): writes them at `out[at]`, `out[at + 1]`, `out[at + 2]` and returns true,
+   * so that the thread writing the pods CSV formats the id, not the simulation's. Optional.
+   */
+  idParts?(out: Float64Array, at: number): boolean;
 }
 
 /** A job that breaks the input contract (order, negative amounts): names the job and the field. */

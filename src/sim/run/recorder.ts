@@ -4,6 +4,7 @@ import type {
   NodeGroupUtilisation,
   NodeUtilisation,
   PodClassSummary,
+  PodOutcome,
   PodRow,
   RefusalCount,
   RefusalReason,
@@ -43,15 +44,16 @@ class ClassStats {
   readonly turnaround = new QuantileCollector();
   readonly slowdown = new QuantileCollector();
 
-  add(row: PodRow): void {
+  /** A pod's final state; NaN stands for an absent start, end or slowdown (null in its row). */
+  add(outcome: PodOutcome, submit: number, start: number, end: number, slowdown: number): void {
     this.pods++;
-    if (row.outcome === 'finished') this.finished++;
-    else if (row.outcome === 'failed') this.failed++;
+    if (outcome === 'finished') this.finished++;
+    else if (outcome === 'failed') this.failed++;
     else this.neverPlaced++;
-    if (row.start !== null) this.waiting.add(Math.max(0, row.start - row.submit));
-    if (row.outcome === 'finished' && row.end !== null) {
-      this.turnaround.add(Math.max(0, row.end - row.submit));
-      if (row.slowdown !== null) this.slowdown.add(row.slowdown);
+    if (!Number.isNaN(start)) this.waiting.add(Math.max(0, start - submit));
+    if (outcome === 'finished' && !Number.isNaN(end)) {
+      this.turnaround.add(Math.max(0, end - submit));
+      if (!Number.isNaN(slowdown)) this.slowdown.add(slowdown);
     }
   }
 
@@ -149,15 +151,44 @@ export class RunRecorder {
     }
   }
 
+  /** A pod's row: handed to `onPod`, kept for the result while there are few, and counted. */
   pod(row: PodRow): void {
+    this.row(row);
+    if (!row.attacker)
+      this.count(row.isSgx, row.outcome, row.submit, row.start ?? NaN, row.end ?? NaN, row.slowdown ?? NaN);
+  }
+
+  /**
+   * Whether anyone reads rows (`onPod`, or the rows kept for the result): when not, a caller that
+   * counts with `count` need not build them.
+   */
+  get wantsRows(): boolean {
+    return this.onPod !== undefined || this.rows !== undefined;
+  }
+
+  /** A pod's row for `onPod` and the result, not counted (see `count`). */
+  row(row: PodRow): void {
     this.onPod?.(row);
     if (this.rows !== undefined) {
       this.rows.push(row);
       if (this.rows.length > POD_ROWS_IN_JSON_LIMIT) this.rows = undefined;
     }
-    if (row.attacker) return;
-    this.all.add(row);
-    (row.isSgx ? this.sgx : this.standard).add(row);
+  }
+
+  /**
+   * A workload pod's final state in the per-class distributions, from its numbers (NaN for an
+   * absent start, end or slowdown): what `pod` counts of a row.
+   */
+  count(
+    isSgx: boolean,
+    outcome: PodOutcome,
+    submit: number,
+    start: number,
+    end: number,
+    slowdown: number,
+  ): void {
+    this.all.add(outcome, submit, start, end, slowdown);
+    (isSgx ? this.sgx : this.standard).add(outcome, submit, start, end, slowdown);
   }
 
   pendingSample(t: number, count: number, sgxCount: number, epcBytes: number, memBytes: number): void {

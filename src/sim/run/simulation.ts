@@ -15,6 +15,28 @@ import type { PagingModel } from '../model/paging.js';
 import { restartBackoff } from '../model/backoff.js';
 import { ProbeWindow } from '../model/probe-window.js';
 import type { FailureReason, PodOutcome, PodRow, RefusalReason } from '../results/types.js';
+import { PodCsvThread } from '../results/pod-csv-thread.js';
+import {
+  FAILURE_REASONS,
+  ID_PARTS,
+  OUTCOMES,
+  P_ACTUAL_PAGES,
+  P_ATTACKER,
+  P_ATTEMPTS,
+  P_DURATION,
+  P_END,
+  P_FAILURE,
+  P_ID_A,
+  P_ID_KIND,
+  P_NODE,
+  P_OUTCOME,
+  P_REQUESTED_PAGES,
+  P_RESTARTS,
+  P_SGX,
+  P_SLOWDOWN,
+  P_START,
+  P_SUBMIT,
+} from '../results/pod-record.js';
 import { SimInputError } from './job.js';
 import { sortedJobStream } from './stream.js';
 import type { ArrivalSink, JobSource, JobStream } from './stream.js';
@@ -334,6 +356,12 @@ export interface SimulationInput {
   readonly onPod?: (row: PodRow) => void;
   /** Keep rows in memory for the result (default: up to the JSON limit). */
   readonly keepRows?: boolean;
+  /**
+   * Write every pod row to this `pods.csv` file on a thread of its own (`PodCsvThread`), rather than
+   * building rows on the simulation's thread: for long runs (a streamed trace). Same bytes as
+   * `PodCsvWriter` given every row through `onPod`.
+   */
+  readonly podsCsvPath?: string;
 }
 
 /**
@@ -360,6 +388,8 @@ class Simulation {
   private readonly nodeTable: NodeTable;
   private readonly byName = new Map<string, NodeState>();
   private readonly recorder: RunRecorder;
+  /** The thread writing the pods CSV, when the input asks for one (`podsCsvPath`). */
+  private readonly podsOut: PodCsvThread | null;
 
   /**
    * The pod object of each slot (see `Pod`). A pod's uid is its slot's: unique among the pods in the
@@ -428,9 +458,28 @@ class Simulation {
         ? null
         : new ProbeWindow(Math.floor(probe.windowSeconds / probe.periodSeconds) + 1, this.nodes.length);
     this.recorder = new RunRecorder(input.cluster, input.config, input.onPod, input.keepRows ?? true);
+    // Last: nothing after it can throw and leave the thread running.
+    this.podsOut =
+      input.podsCsvPath === undefined
+        ? null
+        : new PodCsvThread({
+            path: input.podsCsvPath,
+            nodeNames: this.nodes.map((n) => n.spec.name),
+            policy: this.profile.config.name,
+          });
   }
 
   async run(): Promise<RunOutcome> {
+    try {
+      const outcome = await this.replay();
+      await this.podsOut?.close();
+      return outcome;
+    } finally {
+      await this.podsOut?.stop();
+    }
+  }
+
+  private async replay(): Promise<RunOutcome> {
     const cfg = this.config;
     const horizon = cfg.horizon ?? Infinity;
     const stream = this.input.stream ?? sortedJobStream(this.input.jobs ?? []);
@@ -471,6 +520,7 @@ class Simulation {
         this.queue.pop();
         this.handle(this.queue.lastKind, this.queue.lastA);
         if (cfg.schedulerPeriod === null && this.dirty && this.queue.peekTime() > t) this.pass();
+        if (this.podsOut !== null && this.podsOut.mustWait) await this.podsOut.wait();
         if (this.finished()) break;
       }
     } finally {
@@ -819,31 +869,75 @@ class Simulation {
     pod.gen = ++this.generation;
     if (!pod.attacker) this.alive--;
     const job = pod.job;
-    const ran = outcome === 'finished' && end !== null;
-    this.recorder.pod({
-      jobId: job.id,
-      duration: Number.isFinite(pod.duration)
-        ? pod.duration
-        : (end ?? this.clock.now) - Math.max(0, pod.firstStart),
-      requestedPages: Math.ceil(pod.requestBytes / PAGE_BYTES),
-      actualPages: Math.ceil(pod.usageBytes / PAGE_BYTES),
-      isSgx: pod.sgx,
-      submit: pod.submit,
-      start: pod.firstStart >= 0 ? pod.firstStart : null,
-      end,
-      node: pod.node === null ? null : pod.node.spec.name,
-      attempts: pod.attempts,
-      restarts: pod.restarts,
-      slowdown:
-        ran && pod.duration > 0 && Number.isFinite(pod.duration) ? (end - pod.runStart) / pod.duration : null,
-      policy: this.profile.config.name,
-      outcome,
-      failureReason: reason,
-      attacker: pod.attacker,
-    });
+    // The row's numbers, NaN where the row has null (no start, no end, no slowdown).
+    const duration = Number.isFinite(pod.duration)
+      ? pod.duration
+      : (end ?? this.clock.now) - Math.max(0, pod.firstStart);
+    const start = pod.firstStart >= 0 ? pod.firstStart : NaN;
+    const endAt = end ?? NaN;
+    const slowdown =
+      outcome === 'finished' && end !== null && pod.duration > 0 && Number.isFinite(pod.duration)
+        ? (end - pod.runStart) / pod.duration
+        : NaN;
+    if (!pod.attacker) this.recorder.count(pod.sgx, outcome, pod.submit, start, endAt, slowdown);
+    if (this.podsOut !== null) this.podRecord(pod, outcome, reason, duration, start, endAt, slowdown);
+    // A row object only for whoever reads rows: a replay writing its CSV on the writer thread and
+    // keeping no rows builds none.
+    if (this.recorder.wantsRows) {
+      this.recorder.row({
+        jobId: job.id,
+        duration,
+        requestedPages: Math.ceil(pod.requestBytes / PAGE_BYTES),
+        actualPages: Math.ceil(pod.usageBytes / PAGE_BYTES),
+        isSgx: pod.sgx,
+        submit: pod.submit,
+        start: pod.firstStart >= 0 ? pod.firstStart : null,
+        end,
+        node: pod.node === null ? null : pod.node.spec.name,
+        attempts: pod.attempts,
+        restarts: pod.restarts,
+        slowdown: Number.isNaN(slowdown) ? null : slowdown,
+        policy: this.profile.config.name,
+        outcome,
+        failureReason: reason,
+        attacker: pod.attacker,
+      });
+    }
     pod.job = DONE_JOB; // the job is the input's: not kept alive by a pooled object
     if (!pod.attacker) this.recycle?.(job);
     this.freeSlots.push(pod.slot);
+  }
+
+  /** The pod's row as numbers, for the pods CSV thread (`pod-record.ts`). */
+  private podRecord(
+    pod: Pod,
+    outcome: PodOutcome,
+    reason: FailureReason | null,
+    duration: number,
+    start: number,
+    end: number,
+    slowdown: number,
+  ): void {
+    const out = this.podsOut!;
+    const r = out.records;
+    const at = out.next();
+    if (pod.job.idParts?.(r, at + P_ID_A) === true) r[at + P_ID_KIND] = ID_PARTS;
+    else out.idString(at, pod.job.id);
+    r[at + P_DURATION] = duration;
+    r[at + P_REQUESTED_PAGES] = Math.ceil(pod.requestBytes / PAGE_BYTES);
+    r[at + P_ACTUAL_PAGES] = Math.ceil(pod.usageBytes / PAGE_BYTES);
+    r[at + P_SGX] = pod.sgx ? 1 : 0;
+    r[at + P_SUBMIT] = pod.submit;
+    r[at + P_START] = start;
+    r[at + P_END] = end;
+    r[at + P_NODE] = pod.node === null ? -1 : pod.node.index;
+    r[at + P_ATTEMPTS] = pod.attempts;
+    r[at + P_RESTARTS] = pod.restarts;
+    r[at + P_SLOWDOWN] = slowdown;
+    r[at + P_OUTCOME] = OUTCOMES.indexOf(outcome);
+    r[at + P_FAILURE] = reason === null ? -1 : FAILURE_REASONS.indexOf(reason);
+    r[at + P_ATTACKER] = pod.attacker ? 1 : 0;
+    out.done();
   }
 
   /** The slowdown of one running SGX pod on its node, by the enforcement mode. */

@@ -116,6 +116,14 @@ export class BorgPlacementJob implements SimJob {
   get id(): string {
     return `${splitText(this.jobHi, this.jobLo)}-${this.taskIndex}-${splitText(this.startHi, this.startLo)}`;
   }
+
+  /** The id's three numbers (see `SimJob.idParts`): `id` is their decimal text joined by '-'. */
+  idParts(out: Float64Array, at: number): boolean {
+    out[at] = this.jobHi * SPLIT + this.jobLo;
+    out[at + 1] = this.taskIndex;
+    out[at + 2] = this.startHi * SPLIT + this.startLo;
+    return true;
+  }
 }
 
 /** `String(hi * SPLIT + lo)` for a whole number >= 0, from its two small parts. */

@@ -1,0 +1,102 @@
+/**
+ * A pod's result row as numbers, so that rows can cross to the thread that writes the pods CSV
+ * (`pod-csv-thread.ts`) in transferred batches: the simulation's thread fills a few doubles per pod,
+ * and the other thread builds the `PodRow` (job id and node name included) and its CSV line.
+ *
+ * Absent values (`null` in a `PodRow`) are NaN; every present value is finite, so NaN is free.
+ */
+import type { FailureReason, PodOutcome, PodRow } from './types.js';
+
+/** What the job id field holds: an index into the batch's id strings, or the id's whole-number parts. */
+export const ID_STRING = 0;
+export const ID_PARTS = 1;
+
+export const P_ID_KIND = 0;
+/** ID_STRING: the index of the id in the batch's `ids`; ID_PARTS: the first of three parts. */
+export const P_ID_A = 1;
+export const P_ID_B = 2;
+export const P_ID_C = 3;
+export const P_DURATION = 4;
+export const P_REQUESTED_PAGES = 5;
+export const P_ACTUAL_PAGES = 6;
+export const P_SGX = 7;
+export const P_SUBMIT = 8;
+export const P_START = 9;
+export const P_END = 10;
+/** The node's index in the names the writer was given; -1 for none. */
+export const P_NODE = 11;
+export const P_ATTEMPTS = 12;
+export const P_RESTARTS = 13;
+export const P_SLOWDOWN = 14;
+export const P_OUTCOME = 15;
+/** Index in FAILURE_REASONS; -1 for none. */
+export const P_FAILURE = 16;
+export const P_ATTACKER = 17;
+export const POD_RECORD_STRIDE = 18;
+
+/** Pods per batch (a batch is about 300 KB). */
+export const POD_BATCH = 2048;
+/** Batches the simulation may have handed over and not had back before it waits for the writer. */
+export const MAX_POD_BATCHES_IN_FLIGHT = 8;
+
+export const OUTCOMES: readonly PodOutcome[] = ['finished', 'failed', 'never-placed'];
+export const FAILURE_REASONS: readonly FailureReason[] = ['enclave-over-limit', 'cut-at-horizon'];
+
+/** What the writer thread is started with. */
+export interface PodCsvWriterInit {
+  readonly path: string;
+  /** Node names by the index the records carry. */
+  readonly nodeNames: readonly string[];
+  /** The run's policy (a column of every row). */
+  readonly policy: string;
+}
+
+/** Messages to the writer thread. */
+export type PodCsvIn =
+  | {
+      readonly type: 'pods';
+      readonly buffer: ArrayBuffer;
+      readonly n: number;
+      readonly ids: readonly string[];
+    }
+  | { readonly type: 'close' };
+
+/** Messages from the writer thread. */
+export type PodCsvOut =
+  | { readonly type: 'ack'; readonly buffer: ArrayBuffer }
+  | { readonly type: 'closed' }
+  | { readonly type: 'error'; readonly message: string };
+
+const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/** The row of the record at `k` in `r` (`ids`: the batch's id strings). */
+export function podRowOf(
+  r: Float64Array,
+  k: number,
+  ids: readonly string[],
+  init: Pick<PodCsvWriterInit, 'nodeNames' | 'policy'>,
+): PodRow {
+  const node = r[k + P_NODE]!;
+  const failure = r[k + P_FAILURE]!;
+  return {
+    jobId:
+      r[k + P_ID_KIND] === ID_PARTS
+        ? `${r[k + P_ID_A]!}-${r[k + P_ID_B]!}-${r[k + P_ID_C]!}`
+        : ids[r[k + P_ID_A]!]!,
+    duration: r[k + P_DURATION]!,
+    requestedPages: r[k + P_REQUESTED_PAGES]!,
+    actualPages: r[k + P_ACTUAL_PAGES]!,
+    isSgx: r[k + P_SGX] === 1,
+    submit: r[k + P_SUBMIT]!,
+    start: orNull(r[k + P_START]!),
+    end: orNull(r[k + P_END]!),
+    node: node < 0 ? null : init.nodeNames[node]!,
+    attempts: r[k + P_ATTEMPTS]!,
+    restarts: r[k + P_RESTARTS]!,
+    slowdown: orNull(r[k + P_SLOWDOWN]!),
+    policy: init.policy,
+    outcome: OUTCOMES[r[k + P_OUTCOME]!]!,
+    failureReason: failure < 0 ? null : FAILURE_REASONS[failure]!,
+    attacker: r[k + P_ATTACKER] === 1,
+  };
+}
