@@ -4,8 +4,9 @@
  * streamed (the trace is read as simulated time advances, one hour ahead). Prints trace rows/s and
  * simulation events/s end to end (parsing included), peak memory and how it grows, and an
  * extrapolation to the month (about 25 million tasks).
- * As `simulate --stream` does, it writes the pods CSV (to a temporary file, removed afterwards) on
- * the writer thread; SIM_BENCH_PODS_CSV=0 writes none and builds no rows.
+ * As `simulate --stream` does, ended pods go to the pods thread, which counts them and writes the
+ * pods CSV (to a temporary file, removed afterwards); SIM_BENCH_PODS_CSV=0 writes none (as an
+ * experiment run without a results folder).
  * Usage: npm run bench -- sim-borg   (SIM_BENCH_PARTS=3 for a quicker look; SIM_BENCH_POLICY=spread).
  */
 import { execFileSync } from 'node:child_process';
@@ -95,6 +96,7 @@ const outcome = await simulate({
   stream,
   config: { ...DEFAULT_RUN_CONFIG, runId: 'bench', policy, schedulerPeriod: null, sampleSeconds: 600 },
   keepRows: false,
+  podsOnThread: true,
   ...(podsCsvPath === undefined ? {} : { podsCsvPath }),
 });
 const seconds = (performance.now() - t0) / 1000;

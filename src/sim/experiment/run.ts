@@ -133,11 +133,13 @@ async function executeStreamedRun(spec: RunSpec, cluster: Cluster, started: numb
     memoryBytesPerUnit: w.memoryBytesPerUnit ?? DEFAULT_MEMORY_BYTES_PER_UNIT,
     cpuMillisPerUnit: w.cpuMillisPerUnit ?? 0,
   });
-  // A streamed replay is long: its pods CSV is written on a thread of its own.
+  // A streamed replay is long: its ended pods are counted, and their CSV written, on a thread of
+  // their own.
   const outcome = await simulate({
     cluster,
     stream,
     config: spec.config,
+    podsOnThread: true,
     ...(spec.podsCsv === null ? {} : { podsCsvPath: spec.podsCsv.path }),
   });
   const c = stream.counts();

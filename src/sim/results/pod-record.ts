@@ -1,11 +1,13 @@
 /**
- * A pod's result row as numbers, so that rows can cross to the thread that writes the pods CSV
- * (`pod-csv-thread.ts`) in transferred batches: the simulation's thread fills a few doubles per pod,
- * and the other thread builds the `PodRow` (job id and node name included) and its CSV line.
+ * A pod's result row as numbers, so that ended pods can cross to the pods thread
+ * (`pod-results-thread.ts`) in transferred batches: the simulation's thread fills a few doubles per
+ * pod, and the other thread counts them in the distributions and writes their CSV lines (job id and
+ * node name included).
  *
  * Absent values (`null` in a `PodRow`) are NaN; every present value is finite, so NaN is free.
  */
 import type { FailureReason, PodOutcome, PodRow } from './types.js';
+import type { PodClassSummaries } from './pod-stats.js';
 
 /** What the job id field holds: an index into the batch's id strings, or the id's whole-number parts. */
 export const ID_STRING = 0;
@@ -42,17 +44,18 @@ export const MAX_POD_BATCHES_IN_FLIGHT = 8;
 export const OUTCOMES: readonly PodOutcome[] = ['finished', 'failed', 'never-placed'];
 export const FAILURE_REASONS: readonly FailureReason[] = ['enclave-over-limit', 'cut-at-horizon'];
 
-/** What the writer thread is started with. */
-export interface PodCsvWriterInit {
-  readonly path: string;
+/** What the pods thread is started with. */
+export interface PodResultsInit {
+  /** The pods CSV to write, or null for none (distributions only). */
+  readonly csvPath: string | null;
   /** Node names by the index the records carry. */
   readonly nodeNames: readonly string[];
   /** The run's policy (a column of every row). */
   readonly policy: string;
 }
 
-/** Messages to the writer thread. */
-export type PodCsvIn =
+/** Messages to the pods thread. */
+export type PodResultsIn =
   | {
       readonly type: 'pods';
       readonly buffer: ArrayBuffer;
@@ -61,10 +64,10 @@ export type PodCsvIn =
     }
   | { readonly type: 'close' };
 
-/** Messages from the writer thread. */
-export type PodCsvOut =
+/** Messages from the pods thread. */
+export type PodResultsOut =
   | { readonly type: 'ack'; readonly buffer: ArrayBuffer }
-  | { readonly type: 'closed' }
+  | { readonly type: 'closed'; readonly classes: PodClassSummaries }
   | { readonly type: 'error'; readonly message: string };
 
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
@@ -74,7 +77,7 @@ export function podRowOf(
   r: Float64Array,
   k: number,
   ids: readonly string[],
-  init: Pick<PodCsvWriterInit, 'nodeNames' | 'policy'>,
+  init: Pick<PodResultsInit, 'nodeNames' | 'policy'>,
 ): PodRow {
   const node = r[k + P_NODE]!;
   const failure = r[k + P_FAILURE]!;

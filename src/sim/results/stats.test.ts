@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuantileCollector } from './stats.js';
+import fc from 'fast-check';
+import { EXACT_LIMIT, QuantileCollector, SORTED_RUN } from './stats.js';
 
 test('exact percentiles by nearest rank', () => {
   const c = new QuantileCollector();
@@ -57,4 +58,35 @@ test('refuses negative and non-finite values', () => {
   const c = new QuantileCollector();
   assert.throws(() => c.add(-1), RangeError);
   assert.throws(() => c.add(Number.NaN), RangeError);
+});
+
+test('a collector sorting as values come gives the percentiles of one sorting at the end', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 3 * SORTED_RUN + 17 }),
+      fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      fc.constantFrom('spread', 'ties', 'huge'),
+      fc.oneof(fc.constant(EXACT_LIMIT), fc.integer({ min: SORTED_RUN, max: 3 * SORTED_RUN })),
+      (n, seed, kind, limit) => {
+        const plain = new QuantileCollector(limit);
+        const runs = new QuantileCollector(limit, { sortAsAdded: true });
+        let x = seed;
+        for (let i = 0; i < n; i++) {
+          x = (Math.imul(x, 48271) >>> 0) % 2147483647;
+          const u = x / 2147483647;
+          // Spread fractions, many ties (and -0 among zeros), or magnitudes up to 1e300.
+          const v =
+            kind === 'spread'
+              ? u * 1e5
+              : kind === 'ties'
+                ? [0, -0, 1, 1.5, 3600][x % 5]!
+                : u * 10 ** (x % 300);
+          plain.add(v);
+          runs.add(v);
+        }
+        assert.deepEqual(runs.summary(), plain.summary());
+      },
+    ),
+    { numRuns: 15 },
+  );
 });

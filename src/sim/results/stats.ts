@@ -13,6 +13,18 @@ const TINY = 1e-6;
 const BUCKET_OFFSET = Math.ceil(-Math.log(TINY) / LOG_GAMMA) + 1;
 const BUCKETS = BUCKET_OFFSET + Math.ceil(Math.log(1e13) / LOG_GAMMA) + 2;
 
+/** Values per sorted run when a collector sorts as values are added. */
+export const SORTED_RUN = 1 << 16;
+
+export interface QuantileCollectorOptions {
+  /**
+   * Sort the values in runs of `SORTED_RUN` as they come, and merge the runs when asked for
+   * percentiles: the same result, with most of the sorting done while values arrive rather than all
+   * of it at the end (for a thread that waits between values, and whose end the run waits for).
+   */
+  readonly sortAsAdded?: boolean;
+}
+
 /**
  * Collects non-negative values (waiting times, turnarounds, slowdowns) and summarises them as a
  * `Distribution`. Exact (sorts the values) up to `EXACT_LIMIT` values; beyond, it folds everything
@@ -28,7 +40,14 @@ export class QuantileCollector {
   private lo = Infinity;
   private hi = -Infinity;
 
-  constructor(private readonly exactLimit = EXACT_LIMIT) {}
+  private readonly sortAsAdded: boolean;
+
+  constructor(
+    private readonly exactLimit = EXACT_LIMIT,
+    options: QuantileCollectorOptions = {},
+  ) {
+    this.sortAsAdded = options.sortAsAdded ?? false;
+  }
 
   get count(): number {
     return this.n;
@@ -47,6 +66,7 @@ export class QuantileCollector {
           this.values = grown;
         }
         this.values[this.n++] = v;
+        if (this.sortAsAdded && this.n % SORTED_RUN === 0) this.sortRun(this.n - SORTED_RUN, this.n);
         return;
       }
       this.hist = new Float64Array(BUCKETS);
@@ -55,6 +75,35 @@ export class QuantileCollector {
     }
     this.bucket(v);
     this.n++;
+  }
+
+  /** Sorts values[from, to) in place. */
+  private sortRun(from: number, to: number): void {
+    const values = this.values!;
+    values.set(sortNonNegative(values.subarray(from, to)), from);
+  }
+
+  /** The values sorted: the last run sorted, then runs merged pairwise (each run is already sorted). */
+  private mergeRuns(): Float64Array {
+    const n = this.n;
+    const full = n - (n % SORTED_RUN);
+    if (full < n) this.sortRun(full, n);
+    let a = Float64Array.from(this.values!.subarray(0, n));
+    let b = new Float64Array(n);
+    for (let width = SORTED_RUN; width < n; width *= 2) {
+      for (let lo = 0; lo < n; lo += 2 * width) {
+        const mid = Math.min(lo + width, n);
+        const hi = Math.min(lo + 2 * width, n);
+        let i = lo;
+        let j = mid;
+        let k = lo;
+        while (i < mid && j < hi) b[k++] = a[j]! < a[i]! ? a[j++]! : a[i++]!;
+        while (i < mid) b[k++] = a[i++]!;
+        while (j < hi) b[k++] = a[j++]!;
+      }
+      [a, b] = [b, a];
+    }
+    return a;
   }
 
   private bucket(v: number): void {
@@ -71,7 +120,7 @@ export class QuantileCollector {
     if (this.n === 0) return [];
     const out: number[] = [];
     if (this.values !== null) {
-      const sorted = sortNonNegative(this.values.subarray(0, this.n));
+      const sorted = this.sortAsAdded ? this.mergeRuns() : sortNonNegative(this.values.subarray(0, this.n));
       for (let q = 0; q <= 100; q++) out.push(sorted[rank(q, this.n)]!);
       return out;
     }

@@ -3,14 +3,15 @@ import { POD_ROWS_IN_JSON_LIMIT } from '../results/types.js';
 import type {
   NodeGroupUtilisation,
   NodeUtilisation,
-  PodClassSummary,
   PodOutcome,
   PodRow,
   RefusalCount,
   RefusalReason,
   RunSummary,
 } from '../results/types.js';
-import { QuantileCollector, round } from '../results/stats.js';
+import { round } from '../results/stats.js';
+import { PodStats } from '../results/pod-stats.js';
+import type { PodClassSummaries } from '../results/pod-stats.js';
 import type { RunConfig } from './config.js';
 import type { NodeTable } from './node-table.js';
 
@@ -35,50 +36,13 @@ export interface RunOutcome {
   readonly pods: readonly PodRow[] | undefined;
 }
 
-class ClassStats {
-  pods = 0;
-  finished = 0;
-  failed = 0;
-  neverPlaced = 0;
-  readonly waiting = new QuantileCollector();
-  readonly turnaround = new QuantileCollector();
-  readonly slowdown = new QuantileCollector();
-
-  /** A pod's final state; NaN stands for an absent start, end or slowdown (null in its row). */
-  add(outcome: PodOutcome, submit: number, start: number, end: number, slowdown: number): void {
-    this.pods++;
-    if (outcome === 'finished') this.finished++;
-    else if (outcome === 'failed') this.failed++;
-    else this.neverPlaced++;
-    if (!Number.isNaN(start)) this.waiting.add(Math.max(0, start - submit));
-    if (outcome === 'finished' && !Number.isNaN(end)) {
-      this.turnaround.add(Math.max(0, end - submit));
-      if (!Number.isNaN(slowdown)) this.slowdown.add(slowdown);
-    }
-  }
-
-  summary(): PodClassSummary {
-    return {
-      pods: this.pods,
-      finished: this.finished,
-      failed: this.failed,
-      neverPlaced: this.neverPlaced,
-      waiting: this.waiting.summary(),
-      turnaround: this.turnaround.summary(),
-      slowdown: this.slowdown.summary(),
-    };
-  }
-}
-
 /**
  * Accumulates what a run measures, as it happens: pod rows (streamed to `onPod`, kept in memory
  * for small runs), per-class distributions, the pending queue and utilisation series, refusals.
  * Memory grows with the number of samples and of kept rows only.
  */
 export class RunRecorder {
-  private readonly all = new ClassStats();
-  private readonly sgx = new ClassStats();
-  private readonly standard = new ClassStats();
+  private readonly stats = new PodStats();
   private rows: PodRow[] | undefined;
   private placements = 0;
   private restarts = 0;
@@ -187,8 +151,7 @@ export class RunRecorder {
     end: number,
     slowdown: number,
   ): void {
-    this.all.add(outcome, submit, start, end, slowdown);
-    (isSgx ? this.sgx : this.standard).add(outcome, submit, start, end, slowdown);
+    this.stats.count(isSgx, outcome, submit, start, end, slowdown);
   }
 
   pendingSample(t: number, count: number, sgxCount: number, epcBytes: number, memBytes: number): void {
@@ -259,22 +222,29 @@ export class RunRecorder {
     stdGroup.memoryMax.push(round(stdMemMax));
   }
 
-  finish(run: {
-    makespan: number;
-    passes: number;
-    events: number;
-    lateArrivals: number;
-    lateEnds: number;
-  }): RunOutcome {
+  /**
+   * The run's summary. `classes`: the per-class distributions when pods were counted elsewhere (the
+   * pods thread, `PodResultsThread`), else this recorder's own (`count`).
+   */
+  finish(
+    run: {
+      makespan: number;
+      passes: number;
+      events: number;
+      lateArrivals: number;
+      lateEnds: number;
+    },
+    classes: PodClassSummaries = this.stats.summaries(),
+  ): RunOutcome {
     const refusals: RefusalCount[] = [...this.refusals.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .map(([reason, r]) => ({ reason, attempts: r.attempts, nodeRejections: r.nodeRejections }));
     const nodes: NodeUtilisation[] = this.perNode ?? [];
     const groups: NodeGroupUtilisation[] = this.groups;
     const summary: RunSummary = {
-      all: this.all.summary(),
-      sgx: this.sgx.summary(),
-      standard: this.standard.summary(),
+      all: classes.all,
+      sgx: classes.sgx,
+      standard: classes.standard,
       makespan: round(run.makespan),
       schedulerPasses: run.passes,
       placements: this.placements,

@@ -15,7 +15,7 @@ import type { PagingModel } from '../model/paging.js';
 import { restartBackoff } from '../model/backoff.js';
 import { ProbeWindow } from '../model/probe-window.js';
 import type { FailureReason, PodOutcome, PodRow, RefusalReason } from '../results/types.js';
-import { PodCsvThread } from '../results/pod-csv-thread.js';
+import { PodResultsThread } from '../results/pod-results-thread.js';
 import {
   FAILURE_REASONS,
   ID_PARTS,
@@ -357,9 +357,14 @@ export interface SimulationInput {
   /** Keep rows in memory for the result (default: up to the JSON limit). */
   readonly keepRows?: boolean;
   /**
-   * Write every pod row to this `pods.csv` file on a thread of its own (`PodCsvThread`), rather than
-   * building rows on the simulation's thread: for long runs (a streamed trace). Same bytes as
-   * `PodCsvWriter` given every row through `onPod`.
+   * Hand every ended pod to a thread of its own (`PodResultsThread`), which counts the per-class
+   * distributions and, with `podsCsvPath`, writes the pods CSV: for long runs (a streamed trace),
+   * where that work took a sixth of the simulation's thread. Same summary.
+   */
+  readonly podsOnThread?: boolean;
+  /**
+   * Write every pod row to this `pods.csv` file, on the pods thread (implies `podsOnThread`). Same
+   * bytes as `PodCsvWriter` given every row through `onPod`.
    */
   readonly podsCsvPath?: string;
 }
@@ -388,8 +393,8 @@ class Simulation {
   private readonly nodeTable: NodeTable;
   private readonly byName = new Map<string, NodeState>();
   private readonly recorder: RunRecorder;
-  /** The thread writing the pods CSV, when the input asks for one (`podsCsvPath`). */
-  private readonly podsOut: PodCsvThread | null;
+  /** The pods thread, when the input asks for it (`podsOnThread`, `podsCsvPath`). */
+  private readonly podsOut: PodResultsThread | null;
 
   /**
    * The pod object of each slot (see `Pod`). A pod's uid is its slot's: unique among the pods in the
@@ -460,10 +465,10 @@ class Simulation {
     this.recorder = new RunRecorder(input.cluster, input.config, input.onPod, input.keepRows ?? true);
     // Last: nothing after it can throw and leave the thread running.
     this.podsOut =
-      input.podsCsvPath === undefined
+      input.podsCsvPath === undefined && input.podsOnThread !== true
         ? null
-        : new PodCsvThread({
-            path: input.podsCsvPath,
+        : new PodResultsThread({
+            csvPath: input.podsCsvPath ?? null,
             nodeNames: this.nodes.map((n) => n.spec.name),
             policy: this.profile.config.name,
           });
@@ -471,15 +476,25 @@ class Simulation {
 
   async run(): Promise<RunOutcome> {
     try {
-      const outcome = await this.replay();
-      await this.podsOut?.close();
-      return outcome;
+      const end = await this.replay();
+      const classes = await this.podsOut?.close();
+      return this.recorder.finish(
+        {
+          makespan: end,
+          passes: this.passes,
+          events: this.events,
+          lateArrivals: this.lateArrivals,
+          lateEnds: this.lateEnds,
+        },
+        classes,
+      );
     } finally {
       await this.podsOut?.stop();
     }
   }
 
-  private async replay(): Promise<RunOutcome> {
+  /** Runs the events to the end; returns the end time (every pod is final by then). */
+  private async replay(): Promise<number> {
     const cfg = this.config;
     const horizon = cfg.horizon ?? Infinity;
     const stream = this.input.stream ?? sortedJobStream(this.input.jobs ?? []);
@@ -528,7 +543,8 @@ class Simulation {
     }
     const end = Math.min(this.clock.now, horizon);
     this.sampleUtilisation(end, true);
-    return this.close(end);
+    this.close(end);
+    return end;
   }
 
   /** True when nothing can change any more: every workload pod is final, or the rest can never fit. */
@@ -879,8 +895,9 @@ class Simulation {
       outcome === 'finished' && end !== null && pod.duration > 0 && Number.isFinite(pod.duration)
         ? (end - pod.runStart) / pod.duration
         : NaN;
-    if (!pod.attacker) this.recorder.count(pod.sgx, outcome, pod.submit, start, endAt, slowdown);
+    // Counted here, or by the pods thread from the record.
     if (this.podsOut !== null) this.podRecord(pod, outcome, reason, duration, start, endAt, slowdown);
+    else if (!pod.attacker) this.recorder.count(pod.sgx, outcome, pod.submit, start, endAt, slowdown);
     // A row object only for whoever reads rows: a replay writing its CSV on the writer thread and
     // keeping no rows builds none.
     if (this.recorder.wantsRows) {
@@ -1022,7 +1039,8 @@ class Simulation {
     this.recorder.utilisationSample(t, this.nodeTable, last);
   }
 
-  private close(end: number): RunOutcome {
+  /** Gives every pod still alive its final state. */
+  private close(end: number): void {
     for (let i = 0; i < this.pendingCount; i++) {
       const pod = this.pending[i]!;
       pod.attempts = this.passes - pod.passesAtArrival;
@@ -1043,13 +1061,6 @@ class Simulation {
         end,
       );
     }
-    return this.recorder.finish({
-      makespan: end,
-      passes: this.passes,
-      events: this.events,
-      lateArrivals: this.lateArrivals,
-      lateEnds: this.lateEnds,
-    });
   }
 }
 

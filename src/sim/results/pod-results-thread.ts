@@ -7,22 +7,24 @@ import {
   P_ID_A,
   P_ID_KIND,
 } from './pod-record.js';
-import type { PodCsvIn, PodCsvOut, PodCsvWriterInit } from './pod-record.js';
+import type { PodResultsIn, PodResultsInit, PodResultsOut } from './pod-record.js';
+import type { PodClassSummaries } from './pod-stats.js';
 
 /**
- * Writes a run's `pods.csv` on a thread of its own (`pod-csv-worker.ts`). The simulation fills one
- * record of numbers per pod (`pod-record.ts`) in a batch, and batches cross to the thread
- * transferred, in order; the thread builds the rows and their CSV lines. On a long replay, building
- * 757,000 rows with their ids, formatting and writing them took about a sixth of the simulation's
- * thread, and a machine with two cores has the other one half idle. The file's bytes are those of
- * `PodCsvWriter` on the same rows.
+ * The pods thread of a long run (`pod-results-worker.ts`): everything that happens to a pod once it
+ * has ended. The simulation fills one record of numbers per pod (`pod-record.ts`) in a batch, and
+ * batches cross to the thread transferred, in order; the thread counts the pods in the per-class
+ * distributions and, given a path, writes the pods CSV. On a long replay, building 757,000 rows with
+ * their ids, counting them and sorting the distributions took about a sixth of the simulation's
+ * thread, and a machine with two cores has the other one half idle. Same distributions as the
+ * run's recorder, and the CSV's bytes are those of `PodCsvWriter` on the same rows.
  *
  * Use: `at = next()`, write the fields at `records[at + P_*]` (or `idString(at, id)`), `done()`.
  * When `mustWait` is true, `await wait()` before the next pods: the thread is that many batches
- * behind. `close()` writes what is left and resolves once the file is closed; it rejects with the
- * thread's error (naming the file) if writing failed.
+ * behind. `close()` hands over what is left and resolves with the distributions once every row is
+ * written and the file closed; it rejects with the thread's error (naming the file) if that failed.
  */
-export class PodCsvThread {
+export class PodResultsThread {
   /** The batch being filled. */
   records = new Float64Array(POD_BATCH * POD_RECORD_STRIDE);
   private n = 0;
@@ -31,19 +33,19 @@ export class PodCsvThread {
   private inFlight = 0;
   private readonly worker: Worker;
   private failure: Error | null = null;
-  private closed = false;
+  private classes: PodClassSummaries | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
 
-  constructor(init: PodCsvWriterInit) {
-    // Only what the writer needs crosses (a caller's object may hold more).
-    const data: PodCsvWriterInit = { path: init.path, nodeNames: init.nodeNames, policy: init.policy };
-    this.worker = new Worker(new URL('./pod-csv-worker.js', import.meta.url), { workerData: data });
-    this.worker.on('message', (m: PodCsvOut) => {
+  constructor(init: PodResultsInit) {
+    // Only what the thread needs crosses (a caller's object may hold more).
+    const data: PodResultsInit = { csvPath: init.csvPath, nodeNames: init.nodeNames, policy: init.policy };
+    this.worker = new Worker(new URL('./pod-results-worker.js', import.meta.url), { workerData: data });
+    this.worker.on('message', (m: PodResultsOut) => {
       if (m.type === 'ack') {
         this.spare.push(m.buffer);
         this.inFlight--;
-      } else if (m.type === 'closed') this.closed = true;
+      } else if (m.type === 'closed') this.classes = m.classes;
       else this.failure ??= new Error(m.message);
       this.wake?.();
     });
@@ -52,7 +54,7 @@ export class PodCsvThread {
       this.wake?.();
     });
     this.worker.on('exit', (code) => {
-      if (!this.stopping) this.failure ??= new Error(`the pods CSV thread stopped (exit code ${code})`);
+      if (!this.stopping) this.failure ??= new Error(`the pods thread stopped (exit code ${code})`);
       this.wake?.();
     });
   }
@@ -85,13 +87,14 @@ export class PodCsvThread {
     if (this.failure !== null) throw this.failure;
   }
 
-  /** Hands over the rest, then resolves once every row is written and the file closed. */
-  async close(): Promise<void> {
+  /** Hands over the rest; resolves once every row is written and the file closed, with the distributions. */
+  async close(): Promise<PodClassSummaries> {
     try {
       if (this.n > 0) this.send();
       this.post({ type: 'close' });
-      while (!this.closed && this.failure === null) await this.sleep();
+      while (this.classes === null && this.failure === null) await this.sleep();
       if (this.failure !== null) throw this.failure;
+      return this.classes!;
     } finally {
       await this.stop();
     }
@@ -116,7 +119,7 @@ export class PodCsvThread {
     this.ids = [];
   }
 
-  private post(m: PodCsvIn, transfer: ArrayBuffer[] = []): void {
+  private post(m: PodResultsIn, transfer: ArrayBuffer[] = []): void {
     this.worker.postMessage(m, transfer);
   }
 

@@ -33,6 +33,7 @@ import {
   P_SUBMIT,
   podRowOf,
 } from './pod-record.js';
+import { SORTED_RUN } from './stats.js';
 import { simulate } from '../run/simulation.js';
 import type { SimulationInput } from '../run/simulation.js';
 import { DEFAULT_RUN_CONFIG } from '../run/config.js';
@@ -188,7 +189,7 @@ async function csvOf(
   input: Omit<SimulationInput, 'onPod' | 'podsCsvPath'>,
   onThread: boolean,
 ): Promise<{ csv: string; summary: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'pod-csv-thread-'));
+  const dir = mkdtempSync(join(tmpdir(), 'pod-results-thread-'));
   const path = join(dir, 'pods', 'run.csv');
   try {
     let outcome;
@@ -252,7 +253,7 @@ test('a streamed Borg part writes the same pods CSV on the thread (ids from thei
 });
 
 test('a pods CSV that cannot be written fails the run with the file named', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pod-csv-thread-'));
+  const dir = mkdtempSync(join(tmpdir(), 'pod-results-thread-'));
   try {
     // A file where the CSV's folder should be.
     const blocker = join(dir, 'not-a-folder');
@@ -270,4 +271,19 @@ test('a pods CSV that cannot be written fails the run with the file named', asyn
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('pods counted on the thread without a CSV give the summary of pods counted in-process', async () => {
+  // More pods than a sorted run holds, so that the thread's collectors merge runs.
+  const jobs = mixedJobs(SORTED_RUN + 5000);
+  const input = {
+    cluster: expandCluster(PAPER_CLUSTER),
+    jobs,
+    config: { ...DEFAULT_RUN_CONFIG, schedulerPeriod: null, probe: null, attackerFraction: 0.2 },
+    keepRows: false,
+  };
+  const [inProcess, threaded] = [await simulate(input), await simulate({ ...input, podsOnThread: true })];
+  assert.ok(threaded.summary.all.waiting.count > SORTED_RUN);
+  assert.deepEqual(threaded.summary, inProcess.summary);
+  assert.equal(JSON.stringify(threaded.summary), JSON.stringify(inProcess.summary));
 });
