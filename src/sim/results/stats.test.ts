@@ -67,7 +67,8 @@ test('a collector sorting as values come gives the percentiles of one sorting at
       fc.integer({ min: 1, max: 2 ** 31 - 1 }),
       fc.constantFrom('spread', 'ties', 'huge'),
       fc.oneof(fc.constant(EXACT_LIMIT), fc.integer({ min: SORTED_RUN, max: 3 * SORTED_RUN })),
-      (n, seed, kind, limit) => {
+      fc.option(fc.nat({ max: 3 * SORTED_RUN })),
+      (n, seed, kind, limit, askAt) => {
         const plain = new QuantileCollector(limit);
         const runs = new QuantileCollector(limit, { sortAsAdded: true });
         let x = seed;
@@ -83,6 +84,8 @@ test('a collector sorting as values come gives the percentiles of one sorting at
                 : u * 10 ** (x % 300);
           plain.add(v);
           runs.add(v);
+          // Asked midway, values keep coming after.
+          if (i === askAt) assert.deepEqual(runs.summary(), plain.summary());
         }
         assert.deepEqual(runs.summary(), plain.summary());
       },

@@ -41,6 +41,11 @@ export class QuantileCollector {
   private hi = -Infinity;
 
   private readonly sortAsAdded: boolean;
+  /** With `sortAsAdded`: the sizes of the sorted runs that make up `values`, in order. */
+  private runs: number[] = [];
+  /** Values in `runs` (the first `inRuns` of `values`). */
+  private inRuns = 0;
+  private scratch = new Float64Array(0);
 
   constructor(
     private readonly exactLimit = EXACT_LIMIT,
@@ -66,44 +71,67 @@ export class QuantileCollector {
           this.values = grown;
         }
         this.values[this.n++] = v;
-        if (this.sortAsAdded && this.n % SORTED_RUN === 0) this.sortRun(this.n - SORTED_RUN, this.n);
+        if (this.sortAsAdded && this.n - this.inRuns === SORTED_RUN) this.runAdded();
         return;
       }
       this.hist = new Float64Array(BUCKETS);
       for (let i = 0; i < this.n; i++) this.bucket(this.values[i]!);
       this.values = null;
+      this.runs = [];
+      this.inRuns = 0;
+      this.scratch = new Float64Array(0);
     }
     this.bucket(v);
     this.n++;
   }
 
-  /** Sorts values[from, to) in place. */
-  private sortRun(from: number, to: number): void {
-    const values = this.values!;
-    values.set(sortNonNegative(values.subarray(from, to)), from);
+  /**
+   * A full run of values has just been added: sorts it, then merges it with the run before while
+   * they are the same size (a binary counter of runs, as a bottom-up merge sort does it): every value
+   * is merged about log2(runs) times while values come, and only the runs left, one per bit of their
+   * count, are merged at the end.
+   */
+  private runAdded(): void {
+    this.sortTail();
+    const runs = this.runs;
+    while (runs.length >= 2 && runs[runs.length - 1] === runs[runs.length - 2]) this.mergeLastRuns();
   }
 
-  /** The values sorted: the last run sorted, then runs merged pairwise (each run is already sorted). */
+  /** Sorts the values after the runs as one more run. */
+  private sortTail(): void {
+    const values = this.values!;
+    values.set(sortNonNegative(values.subarray(this.inRuns, this.n)), this.inRuns);
+    this.runs.push(this.n - this.inRuns);
+    this.inRuns = this.n;
+  }
+
+  /** Merges the last two runs (adjacent, ending at `inRuns`) into one, in place. */
+  private mergeLastRuns(): void {
+    const runs = this.runs;
+    const right = runs.pop()!;
+    const left = runs.pop()!;
+    const values = this.values!;
+    const hi = this.inRuns;
+    const mid = hi - right;
+    const lo = mid - left;
+    if (this.scratch.length < left + right)
+      this.scratch = new Float64Array(Math.max(left + right, 2 * this.scratch.length));
+    const out = this.scratch;
+    let i = lo;
+    let j = mid;
+    let k = 0;
+    while (i < mid && j < hi) out[k++] = values[j]! < values[i]! ? values[j++]! : values[i++]!;
+    while (i < mid) out[k++] = values[i++]!;
+    while (j < hi) out[k++] = values[j++]!;
+    values.set(out.subarray(0, k), lo);
+    runs.push(left + right);
+  }
+
+  /** The values sorted, from the runs: the last values sorted as one more run, then every run merged. */
   private mergeRuns(): Float64Array {
-    const n = this.n;
-    const full = n - (n % SORTED_RUN);
-    if (full < n) this.sortRun(full, n);
-    let a = Float64Array.from(this.values!.subarray(0, n));
-    let b = new Float64Array(n);
-    for (let width = SORTED_RUN; width < n; width *= 2) {
-      for (let lo = 0; lo < n; lo += 2 * width) {
-        const mid = Math.min(lo + width, n);
-        const hi = Math.min(lo + 2 * width, n);
-        let i = lo;
-        let j = mid;
-        let k = lo;
-        while (i < mid && j < hi) b[k++] = a[j]! < a[i]! ? a[j++]! : a[i++]!;
-        while (i < mid) b[k++] = a[i++]!;
-        while (j < hi) b[k++] = a[j++]!;
-      }
-      [a, b] = [b, a];
-    }
-    return a;
+    if (this.inRuns < this.n) this.sortTail();
+    while (this.runs.length >= 2) this.mergeLastRuns();
+    return this.values!.subarray(0, this.n);
   }
 
   private bucket(v: number): void {
