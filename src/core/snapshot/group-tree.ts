@@ -40,7 +40,7 @@ export interface TreeQuery {
   /** Dimensions with a non-zero request. */
   readonly dims: readonly Dim[];
   /** Requested amount, indexed by `Dim`. */
-  readonly req: readonly number[];
+  readonly req: ArrayLike<number>;
   /**
    * Index into `CPU_LEVELS` of the largest level not above the CPU request, or -1 when the pod
    * asks for no CPU (see `cpuLevelOf`).

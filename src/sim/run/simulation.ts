@@ -27,6 +27,8 @@ import {
   P_END,
   P_FAILURE,
   P_ID_A,
+  P_ID_B,
+  P_ID_C,
   P_ID_KIND,
   P_NODE,
   P_OUTCOME,
@@ -94,7 +96,9 @@ const F_MEMORY = 9;
 const F_EPC = 10;
 const F_USAGE = 11;
 const F_SUBMIT = 12;
-const POD_STRIDE = 13;
+/** The job id's whole-number parts (`SimJob.idParts`), when it has them: F_ID, F_ID + 1, F_ID + 2. */
+const F_ID = 13;
+const POD_STRIDE = 16;
 
 /**
  * The numbers of the pods alive, by slot, in one Float64Array. A number kept in an object field is
@@ -149,6 +153,8 @@ class Pod implements PodView, Resources {
    * job object, out of cache by then: the job is read again only for the pod's result row.
    */
   sgx = false;
+  /** Whether its job id's parts are among its numbers (see `podRecord`). */
+  idInParts = false;
   private readonly at: number;
 
   constructor(
@@ -193,6 +199,8 @@ class Pod implements PodView, Resources {
     f[at + F_EPC] = job.sgx ? job.requestBytes : 0;
     f[at + F_USAGE] = job.usageBytes;
     f[at + F_SUBMIT] = job.submit;
+    // Read now, while the input has just written the job: not at the pod's end, hours later.
+    this.idInParts = job.idParts?.(f, at + F_ID) === true;
   }
 
   get namespace(): string {
@@ -938,8 +946,14 @@ class Simulation {
     const out = this.podsOut!;
     const r = out.records;
     const at = out.next();
-    if (pod.job.idParts?.(r, at + P_ID_A) === true) r[at + P_ID_KIND] = ID_PARTS;
-    else out.idString(at, pod.job.id);
+    if (pod.idInParts) {
+      const f = this.podColumns.f;
+      const from = pod.slot * POD_STRIDE + F_ID;
+      r[at + P_ID_KIND] = ID_PARTS;
+      r[at + P_ID_A] = f[from]!;
+      r[at + P_ID_B] = f[from + 1]!;
+      r[at + P_ID_C] = f[from + 2]!;
+    } else out.idString(at, pod.job.id);
     r[at + P_DURATION] = duration;
     r[at + P_REQUESTED_PAGES] = Math.ceil(pod.requestBytes / PAGE_BYTES);
     r[at + P_ACTUAL_PAGES] = Math.ceil(pod.usageBytes / PAGE_BYTES);
