@@ -91,15 +91,24 @@ const podsCsvPath = csvDir === null ? undefined : join(csvDir, 'pods.csv');
 const cpu0 = process.cpuUsage();
 const thread0 = threadCpuSeconds();
 const t0 = performance.now();
-const outcome = await simulate({
-  cluster,
-  stream,
-  config: { ...DEFAULT_RUN_CONFIG, runId: 'bench', policy, schedulerPeriod: null, sampleSeconds: 600 },
-  keepRows: false,
-  podsOnThread: true,
-  ...(podsCsvPath === undefined ? {} : { podsCsvPath }),
-});
-const seconds = (performance.now() - t0) / 1000;
+let outcome;
+let csvBytes = 0;
+let t1 = t0;
+try {
+  outcome = await simulate({
+    cluster,
+    stream,
+    config: { ...DEFAULT_RUN_CONFIG, runId: 'bench', policy, schedulerPeriod: null, sampleSeconds: 600 },
+    keepRows: false,
+    podsOnThread: true,
+    ...(podsCsvPath === undefined ? {} : { podsCsvPath }),
+  });
+  t1 = performance.now();
+  if (podsCsvPath !== undefined) csvBytes = statSync(podsCsvPath).size;
+} finally {
+  if (csvDir !== null) rmSync(csvDir, { recursive: true, force: true });
+}
+const seconds = (t1 - t0) / 1000;
 const cpuUsed = process.cpuUsage(cpu0);
 const thread1 = threadCpuSeconds();
 // CPU seconds of this process (all threads: gunzip and GC helpers included). On a shared, loaded
@@ -122,9 +131,8 @@ console.log(
   `pods: ${fmt(s.all.pods)} (${fmt(s.all.finished)} finished, ${fmt(s.all.neverPlaced)} never placed); late arrivals ${fmt(s.lateArrivals ?? 0)}, late ends ${fmt(s.lateEnds ?? 0)}`,
 );
 console.log(
-  `time: ${seconds.toFixed(2)} s end to end (gunzip + parse + simulate${podsCsvPath === undefined ? ', no pods CSV' : ` + pods CSV, ${mib(statSync(podsCsvPath).size)}`})`,
+  `time: ${seconds.toFixed(2)} s end to end (gunzip + parse + simulate${podsCsvPath === undefined ? ', no pods CSV' : ` + pods CSV, ${mib(csvBytes)}`})`,
 );
-if (csvDir !== null) rmSync(csvDir, { recursive: true, force: true });
 console.log(`  trace rows/s:        ${fmt(c.rows / seconds)}`);
 console.log(
   `  simulation events/s: ${fmt(s.events / seconds)} (${fmt(s.events)} events: arrivals, starts, ends, scheduler passes, probe and sample ticks)`,
