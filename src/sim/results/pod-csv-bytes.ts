@@ -1,5 +1,5 @@
 /**
- * `pods.csv` lines written as bytes straight from pod records (`pod-record.ts`), for the pods CSV
+ * `pods.csv` lines written as bytes straight from pod records (`pod-record.ts`), for the pods
  * thread: the same bytes as `podCsvLine` on the record's row, without a row object, number strings
  * or line strings per pod. On a two-core machine that thread shares the memory caches with the
  * simulation's, and the garbage of a string per field of 757,000 rows slowed the simulation itself.

@@ -25,7 +25,7 @@ export const P_SGX = 7;
 export const P_SUBMIT = 8;
 export const P_START = 9;
 export const P_END = 10;
-/** The node's index in the names the writer was given; -1 for none. */
+/** The node's index in the names the pods thread was given; -1 for none. */
 export const P_NODE = 11;
 export const P_ATTEMPTS = 12;
 export const P_RESTARTS = 13;
@@ -38,7 +38,7 @@ export const POD_RECORD_STRIDE = 18;
 
 /** Pods per batch (a batch is about 300 KB). */
 export const POD_BATCH = 2048;
-/** Batches the simulation may have handed over and not had back before it waits for the writer. */
+/** Batches the simulation may have handed over and not had back before it waits for the pods thread. */
 export const MAX_POD_BATCHES_IN_FLIGHT = 8;
 
 export const OUTCOMES: readonly PodOutcome[] = ['finished', 'failed', 'never-placed'];

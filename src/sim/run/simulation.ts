@@ -906,7 +906,7 @@ class Simulation {
     // Counted here, or by the pods thread from the record.
     if (this.podsOut !== null) this.podRecord(pod, outcome, reason, duration, start, endAt, slowdown);
     else if (!pod.attacker) this.recorder.count(pod.sgx, outcome, pod.submit, start, endAt, slowdown);
-    // A row object only for whoever reads rows: a replay writing its CSV on the writer thread and
+    // A row object only for whoever reads rows: a replay handing its pods to the pods thread and
     // keeping no rows builds none.
     if (this.recorder.wantsRows) {
       this.recorder.row({
@@ -933,7 +933,7 @@ class Simulation {
     this.freeSlots.push(pod.slot);
   }
 
-  /** The pod's row as numbers, for the pods CSV thread (`pod-record.ts`). */
+  /** The pod's row as numbers, for the pods thread (`pod-record.ts`). */
   private podRecord(
     pod: Pod,
     outcome: PodOutcome,
