@@ -4,8 +4,9 @@
  * or line strings per pod. On a two-core machine that thread shares the memory caches with the
  * simulation's, and the garbage of a string per field of 757,000 rows slowed the simulation itself.
  */
-import { round } from './stats.js';
-import { POD_CSV_HEADER } from './pod-csv.js';
+import { POD_CSV_HEADER, csvText } from './pod-csv.js';
+import { roundedDecimal, roundedText } from './rounded-text.js';
+import type { RoundedDecimal } from './rounded-text.js';
 import {
   FAILURE_REASONS,
   ID_PARTS,
@@ -36,14 +37,6 @@ const MINUS = 0x2d;
 const ZERO = 0x30;
 /** Room a line needs besides its strings: 12 numbers of at most 24 characters, and separators. */
 const NUMBERS_ROOM = 512;
-/** Below this, `roundedText`'s digits are exact (see rounded-text.ts). */
-const EXACT_BELOW = 2 ** 32 * 1e6;
-
-/** `csvText` of pod-csv.ts: quoted when it holds a quote, comma or line break. */
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export class PodCsvEncoder {
   private buf: Buffer;
   /** Bytes written in `buf`. */
@@ -54,11 +47,12 @@ export class PodCsvEncoder {
   private readonly failures: Buffer[];
   /** Digits of a whole number, written backwards. */
   private readonly digits = new Uint8Array(24);
+  private readonly decimal: RoundedDecimal = { whole: 0, frac: 0, digits: 0 };
 
   constructor(nodeNames: readonly string[], policy: string, capacity = 1 << 20) {
     this.buf = Buffer.allocUnsafe(capacity);
-    this.nodes = nodeNames.map((n) => Buffer.from(csvField(n)));
-    this.policy = Buffer.from(csvField(policy));
+    this.nodes = nodeNames.map((n) => Buffer.from(csvText(n)));
+    this.policy = Buffer.from(csvText(policy));
     this.outcomes = OUTCOMES.map((o) => Buffer.from(o));
     this.failures = FAILURE_REASONS.map((f) => Buffer.from(f));
   }
@@ -87,7 +81,7 @@ export class PodCsvEncoder {
       this.whole(r[k + P_ID_B]!);
       this.byte(MINUS);
       this.whole(r[k + P_ID_C]!);
-    } else this.text(csvField(ids[r[k + P_ID_A]!]!));
+    } else this.text(csvText(ids[r[k + P_ID_A]!]!));
     const node = r[k + P_NODE]!;
     const nodeText = node < 0 ? null : this.nodes[node]!;
     this.room(NUMBERS_ROOM + (nodeText?.length ?? 0) + this.policy.length);
@@ -161,22 +155,15 @@ export class PodCsvEncoder {
   /** `roundedText(x)` of rounded-text.ts (empty for NaN, an absent value). */
   private rounded(x: number): void {
     if (Number.isNaN(x)) return;
-    const n = Math.round(x * 1e6);
-    if (!(n >= 0 && n < EXACT_BELOW)) {
-      this.text(String(round(x)));
+    const d = roundedDecimal(x, this.decimal);
+    if (d === null) {
+      this.text(roundedText(x)); // outside the exact range: String's text
       return;
     }
-    const whole = Math.floor(n / 1e6);
-    let frac = n - whole * 1e6;
-    this.digitsOf(whole, 1);
-    if (frac === 0) return;
-    let width = 6;
-    while (frac % 10 === 0) {
-      frac /= 10;
-      width--;
-    }
+    this.digitsOf(d.whole, 1);
+    if (d.digits === 0) return;
     this.byte(DOT);
-    this.digitsOf(frac, width);
+    this.digitsOf(d.frac, d.digits);
   }
 
   /** The decimal digits of a whole number >= 0, left-padded with zeros to `width`. */

@@ -46,7 +46,8 @@ function num(x: number | null): string {
   return x === null ? '' : roundedText(x);
 }
 
-function csvText(s: string): string {
+/** A text cell: quoted (quotes doubled) when it holds a quote, comma or line break. */
+export function csvText(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -6,7 +6,7 @@
  *
  * Absent values (`null` in a `PodRow`) are NaN; every present value is finite, so NaN is free.
  */
-import type { FailureReason, PodOutcome, PodRow } from './types.js';
+import type { FailureReason, PodOutcome } from './types.js';
 import type { PodClassSummaries } from './pod-stats.js';
 
 /** What the job id field holds: an index into the batch's id strings, or the id's whole-number parts. */
@@ -69,37 +69,3 @@ export type PodResultsOut =
   | { readonly type: 'ack'; readonly buffer: ArrayBuffer }
   | { readonly type: 'closed'; readonly classes: PodClassSummaries }
   | { readonly type: 'error'; readonly message: string };
-
-const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
-
-/** The row of the record at `k` in `r` (`ids`: the batch's id strings). */
-export function podRowOf(
-  r: Float64Array,
-  k: number,
-  ids: readonly string[],
-  init: Pick<PodResultsInit, 'nodeNames' | 'policy'>,
-): PodRow {
-  const node = r[k + P_NODE]!;
-  const failure = r[k + P_FAILURE]!;
-  return {
-    jobId:
-      r[k + P_ID_KIND] === ID_PARTS
-        ? `${r[k + P_ID_A]!}-${r[k + P_ID_B]!}-${r[k + P_ID_C]!}`
-        : ids[r[k + P_ID_A]!]!,
-    duration: r[k + P_DURATION]!,
-    requestedPages: r[k + P_REQUESTED_PAGES]!,
-    actualPages: r[k + P_ACTUAL_PAGES]!,
-    isSgx: r[k + P_SGX] === 1,
-    submit: r[k + P_SUBMIT]!,
-    start: orNull(r[k + P_START]!),
-    end: orNull(r[k + P_END]!),
-    node: node < 0 ? null : init.nodeNames[node]!,
-    attempts: r[k + P_ATTEMPTS]!,
-    restarts: r[k + P_RESTARTS]!,
-    slowdown: orNull(r[k + P_SLOWDOWN]!),
-    policy: init.policy,
-    outcome: OUTCOMES[r[k + P_OUTCOME]!]!,
-    failureReason: failure < 0 ? null : FAILURE_REASONS[failure]!,
-    attacker: r[k + P_ATTACKER] === 1,
-  };
-}

@@ -31,8 +31,8 @@ import {
   P_SLOWDOWN,
   P_START,
   P_SUBMIT,
-  podRowOf,
 } from './pod-record.js';
+import type { PodRow } from './types.js';
 import { SORTED_RUN } from './stats.js';
 import { simulate } from '../run/simulation.js';
 import type { SimulationInput } from '../run/simulation.js';
@@ -45,6 +45,43 @@ import { bundledTracePath } from '../../trace/bundled.js';
 
 const NODE_NAMES = ['sgx-1', 'std,2', 'nœud "3"'];
 const POLICY = 'binpack';
+
+const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/**
+ * The row a record stands for (the reference the encoder is held to): the record at `k` in `r`,
+ * `ids` the batch's id strings.
+ */
+function podRowOf(
+  r: Float64Array,
+  k: number,
+  ids: readonly string[],
+  init: { readonly nodeNames: readonly string[]; readonly policy: string },
+): PodRow {
+  const node = r[k + P_NODE]!;
+  const failure = r[k + P_FAILURE]!;
+  return {
+    jobId:
+      r[k + P_ID_KIND] === ID_PARTS
+        ? `${r[k + P_ID_A]!}-${r[k + P_ID_B]!}-${r[k + P_ID_C]!}`
+        : ids[r[k + P_ID_A]!]!,
+    duration: r[k + P_DURATION]!,
+    requestedPages: r[k + P_REQUESTED_PAGES]!,
+    actualPages: r[k + P_ACTUAL_PAGES]!,
+    isSgx: r[k + P_SGX] === 1,
+    submit: r[k + P_SUBMIT]!,
+    start: orNull(r[k + P_START]!),
+    end: orNull(r[k + P_END]!),
+    node: node < 0 ? null : init.nodeNames[node]!,
+    attempts: r[k + P_ATTEMPTS]!,
+    restarts: r[k + P_RESTARTS]!,
+    slowdown: orNull(r[k + P_SLOWDOWN]!),
+    policy: init.policy,
+    outcome: OUTCOMES[r[k + P_OUTCOME]!]!,
+    failureReason: failure < 0 ? null : FAILURE_REASONS[failure]!,
+    attacker: r[k + P_ATTACKER] === 1,
+  };
+}
 
 /** A number as the simulation can give it: whole, fractional, large, negative, or absent (NaN). */
 const anyNumber = fc.oneof(

@@ -12,15 +12,38 @@ const EXACT_BELOW = 2 ** 32 * 1e6;
  * `String` prints. Anything else goes through `String`.
  */
 export function roundedText(x: number): string {
+  const d = roundedDecimal(x, parts);
+  if (d === null) return String(round(x));
+  if (d.digits === 0) return String(d.whole);
+  return String(d.whole) + '.' + String(d.frac).padStart(d.digits, '0');
+}
+
+/** `roundedText`'s decimal: `whole`, then (when `digits` > 0) `frac` written with `digits` digits. */
+export interface RoundedDecimal {
+  whole: number;
+  frac: number;
+  /** Digits after the point (trailing zeros dropped); 0: none. */
+  digits: number;
+}
+
+const parts: RoundedDecimal = { whole: 0, frac: 0, digits: 0 };
+
+/**
+ * The decimal that `roundedText` writes for `x`, into `out` (no object per number), or null when `x`
+ * is outside the exact range and `String(round(x))` applies. Shared by the string and byte writers.
+ */
+export function roundedDecimal(x: number, out: RoundedDecimal): RoundedDecimal | null {
   const n = Math.round(x * 1e6);
-  if (!(n >= 0 && n < EXACT_BELOW)) return String(round(x));
+  if (!(n >= 0 && n < EXACT_BELOW)) return null;
   const whole = Math.floor(n / 1e6);
   let frac = n - whole * 1e6;
-  if (frac === 0) return String(whole);
-  let digits = 6;
-  while (frac % 10 === 0) {
+  let digits = frac === 0 ? 0 : 6;
+  while (digits > 0 && frac % 10 === 0) {
     frac /= 10;
     digits--;
   }
-  return String(whole) + '.' + String(frac).padStart(digits, '0');
+  out.whole = whole;
+  out.frac = frac;
+  out.digits = digits;
+  return out;
 }
