@@ -1,4 +1,3 @@
-import { Worker } from 'node:worker_threads';
 import {
   ID_STRING,
   MAX_POD_BATCHES_IN_FLIGHT,
@@ -9,6 +8,7 @@ import {
 } from './pod-record.js';
 import type { PodResultsIn, PodResultsInit, PodResultsOut } from './pod-record.js';
 import type { PodClassSummaries } from './pod-stats.js';
+import { WatchedWorker } from '../run/watched-worker.js';
 
 /**
  * The pods thread of a long run (`pod-results-worker.ts`): everything that happens to a pod once it
@@ -31,32 +31,24 @@ export class PodResultsThread {
   private ids: string[] = [];
   private readonly spare: ArrayBuffer[] = [];
   private inFlight = 0;
-  private readonly worker: Worker;
-  private failure: Error | null = null;
+  private readonly thread: WatchedWorker<PodResultsIn, PodResultsOut>;
   private classes: PodClassSummaries | null = null;
-  private stopping = false;
-  private wake: (() => void) | null = null;
 
   constructor(init: PodResultsInit) {
     // Only what the thread needs crosses (a caller's object may hold more).
     const data: PodResultsInit = { csvPath: init.csvPath, nodeNames: init.nodeNames, policy: init.policy };
-    this.worker = new Worker(new URL('./pod-results-worker.js', import.meta.url), { workerData: data });
-    this.worker.on('message', (m: PodResultsOut) => {
-      if (m.type === 'ack') {
-        this.spare.push(m.buffer);
-        this.inFlight--;
-      } else if (m.type === 'closed') this.classes = m.classes;
-      else this.failure ??= new Error(m.message);
-      this.wake?.();
-    });
-    this.worker.on('error', (err) => {
-      this.failure ??= err;
-      this.wake?.();
-    });
-    this.worker.on('exit', (code) => {
-      if (!this.stopping) this.failure ??= new Error(`the pods thread stopped (exit code ${code})`);
-      this.wake?.();
-    });
+    this.thread = new WatchedWorker<PodResultsIn, PodResultsOut>(
+      new URL('./pod-results-worker.js', import.meta.url),
+      data,
+      'the pods thread',
+      (m) => {
+        if (m.type === 'ack') {
+          this.spare.push(m.buffer);
+          this.inFlight--;
+        } else if (m.type === 'closed') this.classes = m.classes;
+        else this.thread.fail(new Error(m.message));
+      },
+    );
   }
 
   /** Offset in `records` of the next pod's record. */
@@ -78,13 +70,12 @@ export class PodResultsThread {
 
   /** True when the thread has `MAX_POD_BATCHES_IN_FLIGHT` batches to write: `wait()` first. */
   get mustWait(): boolean {
-    return this.inFlight >= MAX_POD_BATCHES_IN_FLIGHT || this.failure !== null;
+    return this.inFlight >= MAX_POD_BATCHES_IN_FLIGHT || this.thread.failure !== null;
   }
 
   /** Resolves once the thread is fewer batches behind; rejects if it failed. */
   async wait(): Promise<void> {
-    while (this.inFlight >= MAX_POD_BATCHES_IN_FLIGHT && this.failure === null) await this.sleep();
-    if (this.failure !== null) throw this.failure;
+    await this.thread.until(() => this.inFlight < MAX_POD_BATCHES_IN_FLIGHT);
   }
 
   /** Hands over the rest; resolves once every row is written and the file closed, with the distributions. */
@@ -92,8 +83,7 @@ export class PodResultsThread {
     try {
       if (this.n > 0) this.send();
       this.post({ type: 'close' });
-      while (this.classes === null && this.failure === null) await this.sleep();
-      if (this.failure !== null) throw this.failure;
+      await this.thread.until(() => this.classes !== null);
       return this.classes!;
     } finally {
       await this.stop();
@@ -102,9 +92,7 @@ export class PodResultsThread {
 
   /** Stops the thread without waiting for its rows (the run failed). */
   async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    await this.worker.terminate();
+    await this.thread.stop();
   }
 
   private send(): void {
@@ -120,11 +108,6 @@ export class PodResultsThread {
   }
 
   private post(m: PodResultsIn, transfer: ArrayBuffer[] = []): void {
-    this.worker.postMessage(m, transfer);
-  }
-
-  private async sleep(): Promise<void> {
-    await new Promise<void>((resolve) => (this.wake = resolve));
-    this.wake = null;
+    this.thread.post(m, transfer);
   }
 }

@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import { TraceInputError } from '../../trace/index.js';
 import type { SimJob } from '../run/job.js';
 import { PAGE_BYTES } from '../../core/index.js';
 import type { ArrivalSink, JobStream } from '../run/stream.js';
+import { WatchedWorker } from '../run/watched-worker.js';
 import {
   ARRIVAL,
   COUNTER_NEVER_SCHEDULED,
@@ -216,17 +216,14 @@ export class PairedRecordReader {
  */
 export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): BorgStreamCounts } {
   const reader = new PairedRecordReader();
-  let worker: Worker | null = null;
+  let worker: WatchedWorker<PairingIn, PairingOut> | null = null;
   const inbox: PairingOut[] = [];
-  let wake: (() => void) | null = null;
-  let failure: Error | null = null;
-  let stopping = false;
   let ended = false;
   let records: Float64Array | null = null;
   let n = 0;
   let at = 0;
 
-  const start = (): Worker => {
+  const start = (): WatchedWorker<PairingIn, PairingOut> => {
     // Only the pairing's options cross to the thread (a caller's object may hold more).
     const data: PairingOptions = {
       files: o.files,
@@ -236,41 +233,27 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
       memoryBytesPerUnit: o.memoryBytesPerUnit,
       cpuMillisPerUnit: o.cpuMillisPerUnit,
     };
-    const w = new Worker(new URL('./borg-pairing-worker.js', import.meta.url), { workerData: data });
-    w.on('message', (m: PairingOut) => {
-      inbox.push(m);
-      wake?.();
-    });
-    w.on('error', (err) => {
-      failure ??= err;
-      wake?.();
-    });
-    // A thread that stops on its own must not leave the stream waiting for records forever.
-    w.on('exit', (code) => {
-      if (!stopping) failure ??= new Error(`the Borg trace pairing thread stopped (exit code ${code})`);
-      wake?.();
-    });
-    return w;
+    return new WatchedWorker<PairingIn, PairingOut>(
+      new URL('./borg-pairing-worker.js', import.meta.url),
+      data,
+      'the Borg trace pairing thread',
+      (m) => inbox.push(m),
+    );
   };
 
   const stop = async (): Promise<void> => {
-    if (worker === null || stopping) return;
-    stopping = true;
-    await worker.terminate();
+    await worker?.stop();
   };
 
   /** The next batch of records from the pairing thread (the current one goes back to be refilled). */
-  const nextBatch = async (w: Worker): Promise<void> => {
+  const nextBatch = async (w: WatchedWorker<PairingIn, PairingOut>): Promise<void> => {
     if (records !== null) {
       const ack: PairingIn = { type: 'ack', buffer: records.buffer as ArrayBuffer };
-      w.postMessage(ack, [records.buffer as ArrayBuffer]);
+      w.post(ack, [records.buffer as ArrayBuffer]);
       records = null;
     }
-    while (inbox.length === 0) {
-      if (failure !== null) throw failure;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-    }
+    // Records that came before a failure are still delivered.
+    await w.until(() => inbox.length > 0, true);
     const m = inbox.shift()!;
     if (m.type === 'error') throw m.input ? new TraceInputError(m.message, m.issue) : new Error(m.message);
     records = new Float64Array(m.buffer);
