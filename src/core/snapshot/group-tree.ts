@@ -67,24 +67,26 @@ export type UsedDim = 0 | 1;
 /*
  * Layout: every tree node's aggregates sit together in one Float64Array, `STRIDE` doubles per node
  * (256 bytes, four cache lines), so an update climbing the tree touches a few lines per level
- * instead of one line in each of thirty separate arrays.
+ * instead of one line in each of thirty separate arrays. What every update and every binpack query
+ * reads (free amounts, blocked and real leaves) fills the first 64 bytes; the families that only
+ * some queries switch on (spread, skyline) follow.
  */
 /** Max free per dimension (3). */
 const MAX_FREE = 0;
 /** Min free per dimension (3). */
 const MIN_FREE = 3;
-/** Min used memory (u = 0) and EPC (u = 1). */
-const MIN_USED = 6;
-/** How many leaves reach MIN_USED[u]. */
-const CNT_USED = 8;
-/** Among the leaves reaching MIN_USED[u]: min free per dimension, at TIE_FREE + u * 3 + d. */
-const TIE_FREE = 10;
-/** Among the leaves reaching MIN_USED[u]: how many are blocked. */
-const TIE_BLOCKED = 16;
 /** Blocked leaves (cordoned, tainted) below. */
-const BLOCKED = 18;
+const BLOCKED = 6;
 /** Real (non-padding) leaves below. */
-const SIZE = 19;
+const SIZE = 7;
+/** Min used memory (u = 0) and EPC (u = 1). */
+const MIN_USED = 8;
+/** How many leaves reach MIN_USED[u]. */
+const CNT_USED = 10;
+/** Among the leaves reaching MIN_USED[u]: min free per dimension, at TIE_FREE + u * 3 + d. */
+const TIE_FREE = 12;
+/** Among the leaves reaching MIN_USED[u]: how many are blocked. */
+const TIE_BLOCKED = 18;
 /** Skyline: max free memory / EPC among leaves with CPU free above level k, at SKY_MEM + k. */
 const SKY_MEM = 20;
 const SKY_EPC = SKY_MEM + CPU_LEVELS.length;
