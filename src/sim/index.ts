@@ -33,7 +33,7 @@ export type { RunOutcome } from './run/recorder.js';
 
 export type { WorkloadSpec } from './workload/source.js';
 export { jobsFromRecords, recordToJob } from './workload/from-records.js';
-export type { BorgStreamOptions, BorgStreamCounts } from './workload/borg-stream.js';
+export type { BorgStreamOptions, BorgStreamCounts, BorgTaskStream } from './workload/borg-stream.js';
 export { borgTaskStream } from './workload/borg-stream.js';
 
 export type { ClusterRef, RunSpec } from './experiment/run.js';

@@ -22,6 +22,11 @@ export interface ArrivalSink {
  */
 export interface JobStream {
   readonly lookahead: number;
+  /**
+   * Begins reading now, so that the reading overlaps what the caller does before the run (building
+   * the cluster); the first `advance` starts it otherwise. A started stream must be closed.
+   */
+  start?(): void;
   /** Resolves to false once the input is exhausted (everything has been delivered). */
   advance(t: number, sink: ArrivalSink): Promise<boolean>;
   /** Releases what the stream holds (reader threads) when the simulation stops before its end. */

@@ -103,6 +103,41 @@ test('a simulation that stops at its horizon closes the stream (its reading thre
   }
 });
 
+test('a stream started before the run (reading while the cluster is built) gives the same run', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'borg-stream-'));
+  try {
+    const file = join(dir, 'part-00000-of-00500.csv');
+    writeFileSync(file, ROWS.join('\n') + '\n');
+    const open = () =>
+      borgTaskStream({
+        files: [file],
+        sgxShare: 0.5,
+        seed: 3,
+        epcBytesPerUnit: 23_936 * 4096,
+        memoryBytesPerUnit: 32 * 2 ** 30,
+        cpuMillisPerUnit: 0,
+        lookahead: 60,
+      });
+    const config = { ...DEFAULT_RUN_CONFIG, schedulerPeriod: null, probe: null, startupDelay: 0 };
+    const lazy = open();
+    const early = open();
+    early.start();
+    early.start(); // once is enough: a second call starts nothing
+    const a = await simulate({ cluster: expandCluster(PAPER_CLUSTER), stream: lazy, config });
+    const b = await simulate({ cluster: expandCluster(PAPER_CLUSTER), stream: early, config });
+    assert.deepEqual(b.pods, a.pods);
+    assert.deepEqual(b.summary, a.summary);
+    assert.deepEqual(early.counts(), lazy.counts());
+    // Started and never read (the caller failed before its run): closing stops the thread.
+    const abandoned = open();
+    abandoned.start();
+    await abandoned.close();
+    await abandoned.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a whole number written from its two small parts reads as String writes it', () => {
   const check = (x: number): void => {
     const hi = Math.floor(x / 1e9);

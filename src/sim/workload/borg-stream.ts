@@ -200,6 +200,13 @@ export class PairedRecordReader {
   }
 }
 
+/** A Borg task_events stream: what it read and left out, and its thread started and closed at will. */
+export type BorgTaskStream = JobStream & {
+  counts(): BorgStreamCounts;
+  start(): void;
+  close(): Promise<void>;
+};
+
 /**
  * Borg task_events replayed as a stream, with memory that grows with the tasks alive in the trace,
  * not with its length (the month has 25 million tasks): one pod per placement (a SCHEDULE and the
@@ -214,7 +221,7 @@ export class PairedRecordReader {
  * delivers the paired records as the simulation asks for them, in the order and at the moments a reader applying the rows one by one
  * would (see the gates of paired-records.ts), so that results do not depend on the threads' pace.
  */
-export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): BorgStreamCounts } {
+export function borgTaskStream(o: BorgStreamOptions): BorgTaskStream {
   const reader = new PairedRecordReader();
   let worker: WatchedWorker<PairingIn, PairingOut> | null = null;
   const inbox: PairingOut[] = [];
@@ -264,6 +271,9 @@ export function borgTaskStream(o: BorgStreamOptions): JobStream & { counts(): Bo
   return {
     lookahead: o.lookahead ?? 3600,
     counts: () => ({ ...reader.counts }),
+    start(): void {
+      if (!ended) worker ??= start();
+    },
     async advance(t: number, sink: ArrivalSink): Promise<boolean> {
       if (ended) return false;
       worker ??= start();
