@@ -65,12 +65,15 @@ export interface Piece {
 export type UsedDim = 0 | 1;
 
 /*
- * Layout: every tree node's aggregates sit together in one Float64Array, `STRIDE` doubles per node
- * (256 bytes, four cache lines), so an update climbing the tree touches a few lines per level
- * instead of one line in each of thirty separate arrays. What every update and every binpack query
- * reads (free amounts, blocked and real leaves) fills the first 64 bytes; the families that only
- * some queries switch on (spread, skyline) follow.
+ * Layout: a tree node's aggregates sit side by side in typed arrays, so that an update climbing the
+ * tree touches a line or two per level instead of one line in each of thirty separate arrays. What
+ * every update and every binpack query reads (free amounts, blocked and real leaves) is `t`, 64 bytes
+ * per node: two siblings share 128 bytes, and the whole hot tree of the Borg cell's 12,583 nodes
+ * is 2 MiB instead of 8. The families only some queries switch on (spread, skyline) are in `x`,
+ * written only once switched on.
  */
+/** Doubles per node in `t`. */
+const STRIDE = 8;
 /** Max free per dimension (3). */
 const MAX_FREE = 0;
 /** Min free per dimension (3). */
@@ -79,32 +82,39 @@ const MIN_FREE = 3;
 const BLOCKED = 6;
 /** Real (non-padding) leaves below. */
 const SIZE = 7;
+
+/** Doubles per node in `x`. */
+const XSTRIDE = 24;
 /** Min used memory (u = 0) and EPC (u = 1). */
-const MIN_USED = 8;
+const MIN_USED = 0;
 /** How many leaves reach MIN_USED[u]. */
-const CNT_USED = 10;
+const CNT_USED = 2;
 /** Among the leaves reaching MIN_USED[u]: min free per dimension, at TIE_FREE + u * 3 + d. */
-const TIE_FREE = 12;
+const TIE_FREE = 4;
 /** Among the leaves reaching MIN_USED[u]: how many are blocked. */
-const TIE_BLOCKED = 18;
+const TIE_BLOCKED = 10;
 /** Skyline: max free memory / EPC among leaves with CPU free above level k, at SKY_MEM + k. */
-const SKY_MEM = 20;
+const SKY_MEM = 12;
 const SKY_EPC = SKY_MEM + CPU_LEVELS.length;
-const STRIDE = 32;
 
 export class GroupTree {
   readonly cap: number;
   /** Node slot at each position (name order). */
   readonly slots: Int32Array;
-  /** Aggregates of tree node i at [i * STRIDE, (i + 1) * STRIDE) (see the layout above). */
+  /** Hot aggregates of tree node i at [i * STRIDE, (i + 1) * STRIDE) (see the layout above). */
   private readonly t: Float64Array;
+  /** Spread and skyline aggregates of tree node i at [i * XSTRIDE, (i + 1) * XSTRIDE). */
+  private readonly x: Float64Array;
+  /** Used memory and EPC of the leaf at each position (at 2 * pos, 2 * pos + 1), always kept. */
+  private readonly leafUsed: Float64Array;
   /** Scratch stack for iterative walks (depth-first, at most one pending sibling per level). */
   private readonly stack: Int32Array;
   /**
    * Aggregate families kept up to date above the leaves, switched on by the first query that needs
    * them (then rebuilt once): the spread family (min used, its ties) for least-used searches, the
    * skyline for pods that request CPU. A binpack run on pods without CPU requests maintains only
-   * max/min free, blocked and size: a third of the work per update. Leaves always hold everything.
+   * max/min free, blocked and size: a third of the work per update, in a quarter of the memory.
+   * Leaves write `x` once either family is on; until then, what `x` needs is in `t` and `leafUsed`.
    */
   private spreadOn = false;
   private skyOn = false;
@@ -115,17 +125,21 @@ export class GroupTree {
     this.cap = cap;
     this.slots = Int32Array.from(slots);
     const t = new Float64Array(2 * cap * STRIDE);
+    const x = new Float64Array(2 * cap * XSTRIDE);
     for (let i = 0; i < 2 * cap; i++) {
       const b = i * STRIDE;
       for (let d = 0; d < 3; d++) {
         t[b + MAX_FREE + d] = -Infinity;
         t[b + MIN_FREE + d] = Infinity;
       }
-      t[b + MIN_USED] = t[b + MIN_USED + 1] = Infinity;
-      for (let k = 0; k < 6; k++) t[b + TIE_FREE + k] = Infinity;
-      for (let k = 0; k < CPU_LEVELS.length; k++) t[b + SKY_MEM + k] = t[b + SKY_EPC + k] = -Infinity;
+      const e = i * XSTRIDE;
+      x[e + MIN_USED] = x[e + MIN_USED + 1] = Infinity;
+      for (let k = 0; k < 6; k++) x[e + TIE_FREE + k] = Infinity;
+      for (let k = 0; k < CPU_LEVELS.length; k++) x[e + SKY_MEM + k] = x[e + SKY_EPC + k] = -Infinity;
     }
     this.t = t;
+    this.x = x;
+    this.leafUsed = new Float64Array(2 * cap);
     this.stack = new Int32Array(2 * Math.log2(cap) + 4);
   }
 
@@ -139,32 +153,44 @@ export class GroupTree {
    * `LEAF_USED_EPC`): one array, because doubles passed one by one were boxed on every update.
    */
   setLeafRaw(pos: number, leaf: ArrayLike<number>, blocked: boolean): void {
-    const free = leaf;
-    const usedMem = leaf[LEAF_USED_MEM]!;
-    const usedEpc = leaf[LEAF_USED_EPC]!;
     const t = this.t;
     const b = (this.cap + pos) * STRIDE;
     for (let d = 0; d < 3; d++) {
-      const v = free[d]!;
+      const v = leaf[d]!;
       t[b + MAX_FREE + d] = v;
       t[b + MIN_FREE + d] = v;
-      t[b + TIE_FREE + d] = v;
-      t[b + TIE_FREE + 3 + d] = v;
     }
-    t[b + MIN_USED] = usedMem;
-    t[b + MIN_USED + 1] = usedEpc;
-    t[b + CNT_USED] = 1;
-    t[b + CNT_USED + 1] = 1;
     const blockedLeaf = blocked ? 1 : 0;
-    t[b + TIE_BLOCKED] = blockedLeaf;
-    t[b + TIE_BLOCKED + 1] = blockedLeaf;
     t[b + BLOCKED] = blockedLeaf;
     t[b + SIZE] = 1;
-    const cpuFree = free[0]!;
+    this.leafUsed[2 * pos] = leaf[LEAF_USED_MEM]!;
+    this.leafUsed[2 * pos + 1] = leaf[LEAF_USED_EPC]!;
+    if (this.spreadOn || this.skyOn) this.setExtraLeaf(pos);
+  }
+
+  /** Writes the spread and skyline values of leaf `pos` from its hot values and `leafUsed`. */
+  private setExtraLeaf(pos: number): void {
+    const t = this.t;
+    const x = this.x;
+    const b = (this.cap + pos) * STRIDE;
+    const e = (this.cap + pos) * XSTRIDE;
+    for (let d = 0; d < 3; d++) {
+      const v = t[b + MAX_FREE + d]!;
+      x[e + TIE_FREE + d] = v;
+      x[e + TIE_FREE + 3 + d] = v;
+    }
+    x[e + MIN_USED] = this.leafUsed[2 * pos]!;
+    x[e + MIN_USED + 1] = this.leafUsed[2 * pos + 1]!;
+    x[e + CNT_USED] = 1;
+    x[e + CNT_USED + 1] = 1;
+    const blockedLeaf = t[b + BLOCKED]!;
+    x[e + TIE_BLOCKED] = blockedLeaf;
+    x[e + TIE_BLOCKED + 1] = blockedLeaf;
+    const cpuFree = t[b + MAX_FREE]!;
     for (let k = 0; k < CPU_LEVELS.length; k++) {
       const above = cpuFree > CPU_LEVELS[k]!;
-      t[b + SKY_MEM + k] = above ? free[1]! : -Infinity;
-      t[b + SKY_EPC + k] = above ? free[2]! : -Infinity;
+      x[e + SKY_MEM + k] = above ? t[b + MAX_FREE + 1]! : -Infinity;
+      x[e + SKY_EPC + k] = above ? t[b + MAX_FREE + 2]! : -Infinity;
     }
   }
 
@@ -176,8 +202,8 @@ export class GroupTree {
       t[b + MAX_FREE] === leaf[0] &&
       t[b + MAX_FREE + 1] === leaf[1] &&
       t[b + MAX_FREE + 2] === leaf[2] &&
-      t[b + MIN_USED] === leaf[LEAF_USED_MEM] &&
-      t[b + MIN_USED + 1] === leaf[LEAF_USED_EPC] &&
+      this.leafUsed[2 * pos] === leaf[LEAF_USED_MEM] &&
+      this.leafUsed[2 * pos + 1] === leaf[LEAF_USED_EPC] &&
       t[b + BLOCKED] === (blocked ? 1 : 0)
     );
   }
@@ -186,6 +212,9 @@ export class GroupTree {
   private prepare(q: TreeQuery, spread: boolean): void {
     const sky = q.cpuLevel >= 0;
     if ((spread && !this.spreadOn) || (sky && !this.skyOn)) {
+      // The first family switched on: the leaves' `x` values, not written until now.
+      if (!this.spreadOn && !this.skyOn)
+        for (let pos = 0; pos < this.slots.length; pos++) this.setExtraLeaf(pos);
       if (spread) this.spreadOn = true;
       if (sky) this.skyOn = true;
       this.rebuild();
@@ -227,49 +256,60 @@ export class GroupTree {
         changed = true;
       }
     }
-    for (let u = 0; u < (this.spreadOn ? 2 : 0); u++) {
-      const a = t[l + MIN_USED + u]!;
-      const b = t[r + MIN_USED + u]!;
-      // Take the side(s) reaching the minimum: counts, tie free amounts and blocked ties follow.
-      const from = a < b ? l : b < a ? r : -1;
-      const value = from >= 0 ? t[from + MIN_USED + u]! : a;
-      const count = from >= 0 ? t[from + CNT_USED + u]! : t[l + CNT_USED + u]! + t[r + CNT_USED + u]!;
-      const blockedTies =
-        from >= 0 ? t[from + TIE_BLOCKED + u]! : t[l + TIE_BLOCKED + u]! + t[r + TIE_BLOCKED + u]!;
-      if (
-        t[p + MIN_USED + u] !== value ||
-        t[p + CNT_USED + u] !== count ||
-        t[p + TIE_BLOCKED + u] !== blockedTies
-      ) {
-        t[p + MIN_USED + u] = value;
-        t[p + CNT_USED + u] = count;
-        t[p + TIE_BLOCKED + u] = blockedTies;
-        changed = true;
-      }
-      const tf = TIE_FREE + u * 3;
-      for (let d = 0; d < 3; d++) {
-        const v = from >= 0 ? t[from + tf + d]! : Math.min(t[l + tf + d]!, t[r + tf + d]!);
-        if (t[p + tf + d] !== v) {
-          t[p + tf + d] = v;
-          changed = true;
-        }
-      }
-    }
-    for (let k = 0; k < (this.skyOn ? CPU_LEVELS.length : 0); k++) {
-      const m = Math.max(t[l + SKY_MEM + k]!, t[r + SKY_MEM + k]!);
-      const e = Math.max(t[l + SKY_EPC + k]!, t[r + SKY_EPC + k]!);
-      if (t[p + SKY_MEM + k] !== m || t[p + SKY_EPC + k] !== e) {
-        t[p + SKY_MEM + k] = m;
-        t[p + SKY_EPC + k] = e;
-        changed = true;
-      }
-    }
     const blocked = t[l + BLOCKED]! + t[r + BLOCKED]!;
     const size = t[l + SIZE]! + t[r + SIZE]!;
     if (t[p + BLOCKED] !== blocked || t[p + SIZE] !== size) {
       t[p + BLOCKED] = blocked;
       t[p + SIZE] = size;
       changed = true;
+    }
+    if ((this.spreadOn || this.skyOn) && this.pullExtra(i)) changed = true;
+    return changed;
+  }
+
+  /** `pull` for the spread and skyline families (those switched on). */
+  private pullExtra(i: number): boolean {
+    const x = this.x;
+    const p = i * XSTRIDE;
+    const l = 2 * p;
+    const r = l + XSTRIDE;
+    let changed = false;
+    for (let u = 0; u < (this.spreadOn ? 2 : 0); u++) {
+      const a = x[l + MIN_USED + u]!;
+      const b = x[r + MIN_USED + u]!;
+      // Take the side(s) reaching the minimum: counts, tie free amounts and blocked ties follow.
+      const from = a < b ? l : b < a ? r : -1;
+      const value = from >= 0 ? x[from + MIN_USED + u]! : a;
+      const count = from >= 0 ? x[from + CNT_USED + u]! : x[l + CNT_USED + u]! + x[r + CNT_USED + u]!;
+      const blockedTies =
+        from >= 0 ? x[from + TIE_BLOCKED + u]! : x[l + TIE_BLOCKED + u]! + x[r + TIE_BLOCKED + u]!;
+      if (
+        x[p + MIN_USED + u] !== value ||
+        x[p + CNT_USED + u] !== count ||
+        x[p + TIE_BLOCKED + u] !== blockedTies
+      ) {
+        x[p + MIN_USED + u] = value;
+        x[p + CNT_USED + u] = count;
+        x[p + TIE_BLOCKED + u] = blockedTies;
+        changed = true;
+      }
+      const tf = TIE_FREE + u * 3;
+      for (let d = 0; d < 3; d++) {
+        const v = from >= 0 ? x[from + tf + d]! : Math.min(x[l + tf + d]!, x[r + tf + d]!);
+        if (x[p + tf + d] !== v) {
+          x[p + tf + d] = v;
+          changed = true;
+        }
+      }
+    }
+    for (let k = 0; k < (this.skyOn ? CPU_LEVELS.length : 0); k++) {
+      const m = Math.max(x[l + SKY_MEM + k]!, x[r + SKY_MEM + k]!);
+      const e = Math.max(x[l + SKY_EPC + k]!, x[r + SKY_EPC + k]!);
+      if (x[p + SKY_MEM + k] !== m || x[p + SKY_EPC + k] !== e) {
+        x[p + SKY_MEM + k] = m;
+        x[p + SKY_EPC + k] = e;
+        changed = true;
+      }
     }
     return changed;
   }
@@ -294,8 +334,9 @@ export class GroupTree {
     const k = q.cpuLevel;
     if (k >= 0) {
       // Among the nodes with enough CPU (a superset: CPU free above level k), is there memory/EPC?
-      if (req[1]! > 0 && !(req[1]! < t[b + SKY_MEM + k]!)) return false;
-      if (req[2]! > 0 && !(req[2]! < t[b + SKY_EPC + k]!)) return false;
+      const e = i * XSTRIDE;
+      if (req[1]! > 0 && !(req[1]! < this.x[e + SKY_MEM + k]!)) return false;
+      if (req[2]! > 0 && !(req[2]! < this.x[e + SKY_EPC + k]!)) return false;
     }
     return true;
   }
@@ -315,14 +356,14 @@ export class GroupTree {
 
   /** Does every leaf below `i` that reaches `minUsed[u]` fit? */
   private tiesFit(i: number, q: TreeQuery, u: UsedDim): boolean {
-    const t = this.t;
-    const b = i * STRIDE;
-    if (q.checkEveryLeaf || t[b + TIE_BLOCKED + u] !== 0 || t[b + CNT_USED + u] === 0) return false;
+    const x = this.x;
+    const b = i * XSTRIDE;
+    if (q.checkEveryLeaf || x[b + TIE_BLOCKED + u] !== 0 || x[b + CNT_USED + u] === 0) return false;
     const dims = q.dims;
     const tf = b + TIE_FREE + u * 3;
     for (let j = 0; j < dims.length; j++) {
       const d = dims[j]!;
-      if (!(q.req[d]! < t[tf + d]!)) return false;
+      if (!(q.req[d]! < x[tf + d]!)) return false;
     }
     return true;
   }
@@ -371,15 +412,15 @@ export class GroupTree {
   }
 
   private minBelow(i: number, q: TreeQuery, u: UsedDim, best: number): number {
-    const t = this.t;
-    const mu = t[i * STRIDE + MIN_USED + u]!;
+    const x = this.x;
+    const mu = x[i * XSTRIDE + MIN_USED + u]!;
     if (!(mu < best) || !this.possible(i, q)) return best;
     if (i >= this.cap) return this.leafFeasible(i, q) ? mu : best;
     if (this.tiesFit(i, q, u)) return mu;
     const l = 2 * i;
     const r = l + 1;
     // Visit the more promising child first so the bound tightens early.
-    if (t[r * STRIDE + MIN_USED + u]! < t[l * STRIDE + MIN_USED + u]!) {
+    if (x[r * XSTRIDE + MIN_USED + u]! < x[l * XSTRIDE + MIN_USED + u]!) {
       best = this.minBelow(r, q, u, best);
       return this.minBelow(l, q, u, best);
     }
@@ -394,15 +435,14 @@ export class GroupTree {
   }
 
   private tiesBelow(i: number, q: TreeQuery, u: UsedDim, value: number, out: Piece[]): void {
-    const b = i * STRIDE;
-    const mu = this.t[b + MIN_USED + u]!;
+    const mu = this.x[i * XSTRIDE + MIN_USED + u]!;
     if (mu > value || !this.possible(i, q)) return;
     if (i >= this.cap) {
       if (mu === value && this.leafFeasible(i, q)) out.push({ tree: this, index: i, count: 1 });
       return;
     }
     if (mu === value && this.tiesFit(i, q, u)) {
-      out.push({ tree: this, index: i, count: this.t[b + CNT_USED + u]! });
+      out.push({ tree: this, index: i, count: this.x[i * XSTRIDE + CNT_USED + u]! });
       return;
     }
     if (this.wholly(i, q)) return; // every leaf fits but none reaches `value`
@@ -413,11 +453,11 @@ export class GroupTree {
   /** Position of the k-th (0-based) leaf with used amount `value` inside a piece whose ties all fit. */
   nthTie(index: number, u: UsedDim, value: number, k: number): number {
     if (!this.spreadOn) throw new Error('nthTie before collectTies');
-    const t = this.t;
+    const x = this.x;
     let i = index;
     while (i < this.cap) {
       const l = 2 * i;
-      const c = t[l * STRIDE + MIN_USED + u] === value ? t[l * STRIDE + CNT_USED + u]! : 0;
+      const c = x[l * XSTRIDE + MIN_USED + u] === value ? x[l * XSTRIDE + CNT_USED + u]! : 0;
       if (k < c) i = l;
       else {
         k -= c;
