@@ -216,9 +216,15 @@ class Pod implements PodView, Resources {
     return NO_TOLERATIONS;
   }
 
-  /** The workload id, built only when read (a Borg job id is made of three numbers). */
+  /**
+   * The workload id, built only when read: from the id's parts when the job gave them (`SimJob.idParts`:
+   * the id is their decimal text joined by '-'), since such a job is handed back to its input at once.
+   */
   get name(): string {
-    return this.job.id;
+    if (!this.idInParts) return this.job.id;
+    const f = this.cols.f;
+    const at = this.at + F_ID;
+    return `${f[at]}-${f[at + 1]}-${f[at + 2]}`;
   }
 
   get request(): Resources {
@@ -632,6 +638,12 @@ class Simulation {
     const now = this.clock.now;
     if (job.submit < now) this.lateArrivals++;
     this.pushLive(Math.max(job.submit, now), ARRIVE, pod);
+    if (pod.idInParts) {
+      // Everything the pod reads of its job is copied, its id included: the input may reuse the
+      // object for its next job now rather than hours of simulated time later, when it is cold.
+      pod.job = DONE_JOB;
+      this.recycle?.(job);
+    }
     if (!awaitDuration) return -1;
     if (pod.slot >= MAX_HANDLE_SLOTS)
       throw new RangeError(
@@ -733,7 +745,7 @@ class Simulation {
       }
       const decision = schedule(this.snapshot, pod, this.profile, ctx);
       const error = (decision as { readonly error?: string }).error;
-      if (error !== undefined) throw new SimInputError(pod.job.id, 'request', error);
+      if (error !== undefined) throw new SimInputError(pod.name, 'request', error);
       const node = decision.node === undefined ? undefined : this.byName.get(decision.node);
       if (node !== undefined) {
         pod.attempts = this.passes - pod.passesAtArrival;
@@ -910,7 +922,7 @@ class Simulation {
     // keeping no rows builds none.
     if (this.recorder.wantsRows) {
       this.recorder.row({
-        jobId: job.id,
+        jobId: pod.name,
         duration,
         requestedPages: Math.ceil(pod.requestBytes / PAGE_BYTES),
         actualPages: Math.ceil(pod.usageBytes / PAGE_BYTES),
@@ -929,7 +941,8 @@ class Simulation {
       });
     }
     pod.job = DONE_JOB; // the job is the input's: not kept alive by a pooled object
-    if (!pod.attacker) this.recycle?.(job);
+    // (Unless it went back at arrival: see `incoming`.)
+    if (!pod.attacker && job !== DONE_JOB) this.recycle?.(job);
     this.freeSlots.push(pod.slot);
   }
 

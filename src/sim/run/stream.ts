@@ -32,8 +32,9 @@ export interface JobStream {
   /** Releases what the stream holds (reader threads) when the simulation stops before its end. */
   close?(): Promise<void>;
   /**
-   * The simulation is done with a job this stream delivered (its pod is final and its row written):
-   * the stream may reuse the object for a later job.
+   * The simulation is done with a job this stream delivered: the stream may reuse the object for a
+   * later job. That is once its pod is final and its row written, or at its arrival when the job
+   * gave its id's parts (`SimJob.idParts`): the simulation then copies all it reads of the job.
    */
   recycle?(job: SimJob): void;
 }

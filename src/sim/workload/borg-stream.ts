@@ -147,8 +147,10 @@ export class PairedRecordReader {
     neverScheduled: 0,
   };
   /**
-   * Jobs the simulation has finished with, reused: a placement's job lives as long as its pod (hours
-   * of simulated time), so one object per placement was promoted and collected in the old space.
+   * Jobs the simulation has finished with, reused. A placement's job gives its id's parts, so the
+   * simulation copies what it needs at the arrival and hands the job back at once: one object serves
+   * every placement (when it lived as long as its pod, hours of simulated time, each was promoted and
+   * collected in the old space, and touched again, out of cache, at the pod's end).
    */
   private readonly spareJobs: BorgPlacementJob[] = [];
   /** The simulation's handle of each placement, by the pairing thread's row for its task. */
