@@ -22,7 +22,9 @@ export interface SimJob {
   /**
    * For an id made of three whole numbers joined by '-' (a Borg placement: job id, task index and
    * start in microseconds): writes them at `out[at]`, `out[at + 1]`, `out[at + 2]` and returns true,
-   * so that the thread writing the pods CSV formats the id, not the simulation's. Optional.
+   * so that the thread writing the pods CSV formats the id, not the simulation's, and so that the
+   * simulation keeps nothing of the job after its arrival (a stream gets it back at once:
+   * `JobStream.recycle`). Optional.
    */
   idParts?(out: Float64Array, at: number): boolean;
 }
