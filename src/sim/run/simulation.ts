@@ -71,6 +71,8 @@ const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 const HANDLE_SPAN = 2 ** 32;
 const MAX_HANDLE_SLOTS = 2 ** 21;
 const NO_TOLERATIONS: readonly never[] = Object.freeze([]);
+/** No refusals yet in a pass (shared: a pass that places its pod allocates no tally). */
+const NO_REFUSALS: readonly RefusalTally[] = Object.freeze([]);
 /** What a pooled pod object points to between its pods (see `Pod`). */
 const DONE_JOB: SimJob = Object.freeze({
   id: '',
@@ -430,6 +432,8 @@ class Simulation {
   /** The probe's report per node (probe model; null when the probe is instant). */
   private readonly probe: ProbeWindow | null;
   private readonly memDirtyNodes: NodeState[] = [];
+  /** What every decision of a pass is given (one object for the run: a pass runs per event). */
+  private readonly ctx: { readonly rng: Rng; now: number };
 
   /** Bumped whenever capacity may have been freed: a pod that failed at this epoch still fails. */
   private epoch = 0;
@@ -465,6 +469,7 @@ class Simulation {
       );
     this.profile = buildProfile(parsed.value);
     this.rng = createRng(input.config.seed);
+    this.ctx = { rng: this.rng, now: 0 };
     this.paging = pagingModel(input.config.paging);
     this.nodeTable = new NodeTable(input.cluster.nodes);
     this.nodes = input.cluster.nodes.map((n, i) => new NodeState(i, n, this.nodeTable));
@@ -724,13 +729,14 @@ class Simulation {
     }
     const pending = this.pending;
     let keep = from;
-    const ctx = { rng: this.rng, now: this.clock.now * 1000 };
+    const ctx = this.ctx;
+    ctx.now = this.clock.now * 1000;
     // Capacity only shrinks during a pass, so a pod that asks for at least as much as one that just
     // failed (same kind, every resource) fails too: skip the core for it and count the same reasons.
-    let sgxFail: RefusalTally[] = [];
+    let sgxFail: readonly RefusalTally[] = NO_REFUSALS;
     let sgxFailReq: Resources | undefined;
     let sgxSkipped = 0;
-    let stdFail: RefusalTally[] = [];
+    let stdFail: readonly RefusalTally[] = NO_REFUSALS;
     let stdFailReq: Resources | undefined;
     let stdSkipped = 0;
     for (let i = from; i < this.pendingCount; i++) {
