@@ -68,8 +68,8 @@ export type UsedDim = 0 | 1;
  * Layout: a tree node's aggregates sit side by side in typed arrays, so that an update climbing the
  * tree touches a line or two per level instead of one line in each of thirty separate arrays. What
  * every update and every binpack query reads (free amounts, blocked and real leaves) is `t`, 64 bytes
- * per node: two siblings share 128 bytes, and the whole hot tree of the Borg cell's 12,583 nodes
- * is 2 MiB instead of 8. The families only some queries switch on (spread, skyline) are in `x`,
+ * per node: two siblings share 128 bytes, and the hot trees of the Borg cell's 12,583 nodes take
+ * 2.5 MiB instead of 10. The families only some queries switch on (spread, skyline) are in `x`,
  * written only once switched on.
  */
 /** Doubles per node in `t`. */
