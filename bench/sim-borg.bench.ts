@@ -143,7 +143,7 @@ console.log(
 );
 if (thread0 !== undefined && thread1 !== undefined)
   console.log(
-    `  simulation thread:   ${(thread1 - thread0).toFixed(2)} s of CPU (the rest: the reading thread, inflating, the collector's helpers)`,
+    `  simulation thread:   ${(thread1 - thread0).toFixed(2)} s of CPU (the rest: the reading thread, inflating, the collector's helpers); ${fmt(s.events / (thread1 - thread0))} events per second of its CPU time (waits and time off its core left out)`,
   );
 console.log(
   `memory: peak rss ${mib(peakRss)}, peak heap ${mib(peakHeap)} (cluster and code before the run: heap ${mib(baseline.heapUsed)})`,
