@@ -96,6 +96,48 @@ test('a score outside 0..100 fails the cycle with an error naming the plugin, no
   assert.match(d.error ?? '', /score plugin Broken gave 150 for node a \(expected an integer 0\.\.100\)/);
 });
 
+test('a score from numbers outside 0..100 fails the cycle with the same error', () => {
+  const base = makeProfile('least-allocated');
+  const broken: Profile = {
+    ...base,
+    scorers: [{ plugin: { name: 'Broken', score: () => 150, scoreAmounts: () => 150 }, weight: 1 }],
+  };
+  const d = schedule(makeCluster(makeNode('a')), makePod('p').memory('1Mi').build(), broken, makeContext());
+  assert.equal(d.node, undefined);
+  assert.match(d.error ?? '', /score plugin Broken gave 150 for node a \(expected an integer 0\.\.100\)/);
+});
+
+test('a plugin scoring from numbers is scored from numbers, every feasible node once', () => {
+  const base = makeProfile('least-allocated');
+  const seen: number[] = [];
+  const counting: Profile = {
+    ...base,
+    scorers: [
+      {
+        plugin: {
+          name: 'Counting',
+          score: () => {
+            throw new Error('score() called although scoreAmounts is set');
+          },
+          scoreAmounts: (_pod, node) => {
+            seen.push(node.allocatable.memoryBytes);
+            return node.allocatable.memoryBytes > 2 ** 34 ? 90 : 10;
+          },
+        },
+        weight: 1,
+      },
+    ],
+  };
+  const snapshot = makeCluster(
+    makeNode('small').memory('16Gi'),
+    makeNode('big').memory('64Gi'),
+    makeNode('mid').memory('8Gi'),
+  );
+  const d = schedule(snapshot, makePod('p').memory('1Mi').build(), counting, makeContext());
+  assert.equal(d.node, 'big');
+  assert.equal(seen.length, 3);
+});
+
 test('a normalize step runs before the range check', () => {
   const base = makeProfile('least-allocated');
   const normalized: Profile = {

@@ -6,9 +6,10 @@
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import type { NodeEntry } from '../snapshot/node-entry.js';
 import type { TierId, UsageIndex } from '../snapshot/usage-index.js';
-import type { TreeQuery } from '../snapshot/group-tree.js';
+import type { GroupTree, TreeQuery } from '../snapshot/group-tree.js';
 import { cpuLevelOf } from '../snapshot/group-tree.js';
-import type { NodeView } from '../model/node.js';
+import type { MeasuredUsage, NodeView } from '../model/node.js';
+import type { Resources } from '../model/resources.js';
 import type { PodView } from '../model/pod.js';
 import type { Profile } from './profile.js';
 import type { Decision, NodeVerdict, Reason, ReasonSummary, ScheduleContext, Status } from './types.js';
@@ -21,6 +22,7 @@ import {
   DIM_KIND,
   DIMS,
   hasStaleMeasurement,
+  nonZeroRequest,
   requestedDims,
   usedAmount,
 } from './fit.js';
@@ -252,6 +254,14 @@ function selectNode(
       if (pick !== undefined) return placed(q.nameOf(pick.tree.slots[pick.pos]!), notes);
       continue;
     }
+    if (
+      profile.scorers.every((s) => s.plugin.scoreAmounts !== undefined && s.plugin.normalize === undefined)
+    ) {
+      const slot = highestByAmounts(snapshot, pod, profile, ctx, trees, q);
+      if (slot === NONE_FEASIBLE) continue;
+      if (slot >= 0) return placed(q.nameOf(slot), notes);
+      // A score out of range: the scan below finds it again and reports it as for any plugin.
+    }
     const feasible: NodeView[] = [];
     for (const tree of trees) {
       for (let pos = 0; pos < tree.length; pos++) {
@@ -264,6 +274,63 @@ function selectNode(
     return placed(feasible[pickHighest(outcome.totals, ctx)]!.name, notes);
   }
   return notPlaced(summarize(snapshot, pod, profile, index), notes);
+}
+
+/** `highestByAmounts` found no feasible node in the tier. */
+const NONE_FEASIBLE = -1;
+/** `highestByAmounts` met a score outside 0..100. */
+const SCORE_OUT_OF_RANGE = -2;
+
+/**
+ * `runScorers` and `pickHighest` over the feasible nodes of `trees`, for scorers that score from
+ * numbers (`ScorePlugin.scoreAmounts`): the same totals, the same ties in the same candidate order
+ * and the same draw, read from the snapshot's node records instead of a `NodeView` per node.
+ * Returns the chosen node's slot, `NONE_FEASIBLE`, or `SCORE_OUT_OF_RANGE` (nothing drawn then).
+ */
+function highestByAmounts(
+  snapshot: ClusterSnapshot,
+  pod: PodView,
+  profile: Profile,
+  ctx: ScheduleContext,
+  trees: readonly GroupTree[],
+  q: PodQuery,
+): number {
+  const podNonZero = nonZeroRequest(pod.request);
+  const nonZeroRequested = { cpuMillis: 0, memoryBytes: 0, epcBytes: 0 };
+  const node: { allocatable: Resources; nonZeroRequested: Resources; measured: MeasuredUsage | undefined } = {
+    allocatable: nonZeroRequested,
+    nonZeroRequested,
+    measured: undefined,
+  };
+  const scorers = profile.scorers;
+  const ties: number[] = [];
+  let best = -Infinity;
+  for (const tree of trees) {
+    for (let pos = 0; pos < tree.length; pos++) {
+      if (!tree.feasibleAt(pos, q)) continue;
+      const slot = tree.slots[pos]!;
+      const e = snapshot.entryAt(slot)!;
+      node.allocatable = e.spec.allocatable;
+      nonZeroRequested.cpuMillis = e.nzCpu;
+      nonZeroRequested.memoryBytes = e.nzMem;
+      nonZeroRequested.epcBytes = e.reqEpc;
+      node.measured = e.measured;
+      let total = 0;
+      for (let k = 0; k < scorers.length; k++) {
+        const { plugin, weight } = scorers[k]!;
+        const s = plugin.scoreAmounts!(podNonZero, node, ctx.now);
+        if (!Number.isInteger(s) || s < 0 || s > 100) return SCORE_OUT_OF_RANGE;
+        total += weight * s;
+      }
+      if (total < best) continue;
+      if (total > best) {
+        best = total;
+        ties.length = 0;
+      }
+      ties.push(slot);
+    }
+  }
+  return ties.length === 0 ? NONE_FEASIBLE : ties[pickIndex(ties.length, ctx.rng)]!;
 }
 
 /**
