@@ -119,9 +119,9 @@ test('a plugin scoring from numbers is scored from numbers, every feasible node 
           score: () => {
             throw new Error('score() called although scoreAmounts is set');
           },
-          scoreAmounts: (_pod, node) => {
-            seen.push(node.allocatable.memoryBytes);
-            return node.allocatable.memoryBytes > 2 ** 34 ? 90 : 10;
+          scoreAmounts: (_pod, allocatable) => {
+            seen.push(allocatable.memoryBytes);
+            return allocatable.memoryBytes > 2 ** 34 ? 90 : 10;
           },
         },
         weight: 1,

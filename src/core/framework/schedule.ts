@@ -6,10 +6,10 @@
 import type { ClusterSnapshot } from '../snapshot/cluster-snapshot.js';
 import type { NodeEntry } from '../snapshot/node-entry.js';
 import type { TierId, UsageIndex } from '../snapshot/usage-index.js';
+import { SCORING_STRIDE } from '../snapshot/usage-index.js';
 import type { GroupTree, TreeQuery } from '../snapshot/group-tree.js';
 import { cpuLevelOf } from '../snapshot/group-tree.js';
-import type { MeasuredUsage, NodeView } from '../model/node.js';
-import type { Resources } from '../model/resources.js';
+import type { NodeView } from '../model/node.js';
 import type { PodView } from '../model/pod.js';
 import type { Profile } from './profile.js';
 import type { Decision, NodeVerdict, Reason, ReasonSummary, ScheduleContext, Status } from './types.js';
@@ -257,7 +257,7 @@ function selectNode(
     if (
       profile.scorers.every((s) => s.plugin.scoreAmounts !== undefined && s.plugin.normalize === undefined)
     ) {
-      const slot = highestByAmounts(snapshot, pod, profile, ctx, trees, q);
+      const slot = highestByAmounts(pod, profile, ctx, index, trees, q);
       if (slot === NONE_FEASIBLE) continue;
       if (slot >= 0) return placed(q.nameOf(slot), notes);
       // A score out of range: the scan below finds it again and reports it as for any plugin.
@@ -284,41 +284,41 @@ const SCORE_OUT_OF_RANGE = -2;
 /**
  * `runScorers` and `pickHighest` over the feasible nodes of `trees`, for scorers that score from
  * numbers (`ScorePlugin.scoreAmounts`): the same totals, the same ties in the same candidate order
- * and the same draw, read from the snapshot's node records instead of a `NodeView` per node.
- * Returns the chosen node's slot, `NONE_FEASIBLE`, or `SCORE_OUT_OF_RANGE` (nothing drawn then).
+ * and the same draw, read from the index's scoring rows (one cache line per node) instead of a
+ * `NodeView` per node. Returns the chosen node's slot, `NONE_FEASIBLE`, or `SCORE_OUT_OF_RANGE`
+ * (nothing drawn then).
  */
 function highestByAmounts(
-  snapshot: ClusterSnapshot,
   pod: PodView,
   profile: Profile,
   ctx: ScheduleContext,
+  index: UsageIndex,
   trees: readonly GroupTree[],
   q: PodQuery,
 ): number {
+  const rows = index.scoringRows();
   const podNonZero = nonZeroRequest(pod.request);
-  const nonZeroRequested = { cpuMillis: 0, memoryBytes: 0, epcBytes: 0 };
-  const node: { allocatable: Resources; nonZeroRequested: Resources; measured: MeasuredUsage | undefined } = {
-    allocatable: nonZeroRequested,
-    nonZeroRequested,
-    measured: undefined,
-  };
+  const allocatable = { cpuMillis: 0, memoryBytes: 0, epcBytes: 0 };
+  const requested = { cpuMillis: 0, memoryBytes: 0, epcBytes: 0 };
   const scorers = profile.scorers;
-  const ties: number[] = [];
+  const ties = scratchTies;
+  ties.length = 0;
   let best = -Infinity;
   for (const tree of trees) {
     for (let pos = 0; pos < tree.length; pos++) {
       if (!tree.feasibleAt(pos, q)) continue;
       const slot = tree.slots[pos]!;
-      const e = snapshot.entryAt(slot)!;
-      node.allocatable = e.spec.allocatable;
-      nonZeroRequested.cpuMillis = e.nzCpu;
-      nonZeroRequested.memoryBytes = e.nzMem;
-      nonZeroRequested.epcBytes = e.reqEpc;
-      node.measured = e.measured;
+      const at = slot * SCORING_STRIDE;
+      allocatable.cpuMillis = rows[at]!;
+      allocatable.memoryBytes = rows[at + 1]!;
+      allocatable.epcBytes = rows[at + 2]!;
+      requested.cpuMillis = rows[at + 3]!;
+      requested.memoryBytes = rows[at + 4]!;
+      requested.epcBytes = rows[at + 5]!;
       let total = 0;
       for (let k = 0; k < scorers.length; k++) {
         const { plugin, weight } = scorers[k]!;
-        const s = plugin.scoreAmounts!(podNonZero, node, ctx.now);
+        const s = plugin.scoreAmounts!(podNonZero, allocatable, requested);
         if (!Number.isInteger(s) || s < 0 || s > 100) return SCORE_OUT_OF_RANGE;
         total += weight * s;
       }
@@ -332,6 +332,9 @@ function highestByAmounts(
   }
   return ties.length === 0 ? NONE_FEASIBLE : ties[pickIndex(ties.length, ctx.rng)]!;
 }
+
+/** The tie list of `highestByAmounts`, reused: decisions do not nest. */
+const scratchTies: number[] = [];
 
 /**
  * Why nothing fits, grouped, from the indexes: per node group, unblocked nodes are counted per

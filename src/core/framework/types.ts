@@ -1,5 +1,5 @@
 import type { ResourceKind, Resources } from '../model/resources.js';
-import type { MeasuredUsage, NodeView } from '../model/node.js';
+import type { NodeView } from '../model/node.js';
 import type { PodView } from '../model/pod.js';
 import type { Rng } from './rng.js';
 
@@ -88,18 +88,13 @@ export interface ScorePlugin {
   score(pod: PodView, node: NodeView, ctx: ScheduleContext): number;
   normalize?(scores: Float64Array): void;
   /**
-   * Optional: the same score from numbers, for a plugin that reads only a node's amounts (the
-   * kube-style resource scorers). The runner then scores the feasible nodes of a large cluster
-   * straight from the snapshot's records, with no `NodeView` built per node (on the 12,583 machines
-   * of the Borg cell, building them made a decision cost milliseconds). `podNonZero` is the pod's
-   * request with kube-scheduler's non-zero defaults. Must equal `score` on every node.
+   * Optional: the same score from numbers, for a plugin that reads only a node's amounts under the
+   * profile's usage view (the kube-style resource scorers). The runner then scores the feasible
+   * nodes of a large cluster from the index's rows, with no `NodeView` built per node (on the
+   * 12,583 machines of the Borg cell, building them made a decision cost milliseconds).
+   * `podNonZero` is the pod's request with kube-scheduler's non-zero defaults; `requested` the
+   * node's non-zero requests as the profile counts them (max(measured, requests) while a sample is
+   * fresh, under a measured profile). Must equal `score` on every node.
    */
-  scoreAmounts?(podNonZero: Resources, node: NodeAmounts, now: number): number;
-}
-
-/** What a resource scorer reads of a node (see `ScorePlugin.scoreAmounts`). */
-export interface NodeAmounts {
-  readonly allocatable: Resources;
-  readonly nonZeroRequested: Resources;
-  readonly measured: MeasuredUsage | undefined;
+  scoreAmounts?(podNonZero: Resources, allocatable: Resources, requested: Resources): number;
 }

@@ -70,6 +70,9 @@ class ExpiryHeap {
   }
 }
 
+/** Doubles per node in `UsageIndex.scoringRows`: 6 used, padded to one 64-byte cache line. */
+export const SCORING_STRIDE = 8;
+
 /** Which node groups a search covers: 0 = standard nodes, 1 = SGX nodes, 2 = both. */
 export type TierId = 0 | 1 | 2;
 
@@ -89,6 +92,13 @@ export class UsageIndex {
   private readonly expiries = new ExpiryHeap();
   /** The leaf vector of the node last computed: free per dimension, then used memory and EPC. */
   private readonly scratch = new Float64Array(5);
+  /**
+   * What kube-style scorers read of each node, one 64-byte row per slot (`SCORING_STRIDE`):
+   * allocatable CPU, memory, EPC, then the non-zero requests counted under this view (max(measured,
+   * non-zero requests) while a sample is fresh). Kept only once a scored decision asked for it
+   * (`scoringRows`), so that indexed policies pay nothing for it.
+   */
+  private scoring: Float64Array | undefined = undefined;
 
   constructor(
     readonly params: UsageParams,
@@ -149,6 +159,7 @@ export class UsageIndex {
     this.scratch[EPC] = free[EPC][slot] = fe;
     this.scratch[LEAF_USED_MEM] = um;
     this.scratch[LEAF_USED_EPC] = ue;
+    if (this.scoring !== undefined) this.writeScoringRow(e);
     const isStale = hasStaleMeasurement(m, p, this.now) ? 1 : 0;
     this.staleNodes += isStale - this.stale[slot]!;
     this.stale[slot] = isStale;
@@ -172,6 +183,29 @@ export class UsageIndex {
     if (pending <= next) return; // fires first, and reschedules then
     this.expiries.push(next, e.slot);
     this.pendingExpiry[e.slot] = next;
+  }
+
+  /** The scorers' rows (see `scoring`), switched on and filled on first use; indexed by slot. */
+  scoringRows(): Float64Array {
+    if (this.scoring === undefined) {
+      this.scoring = new Float64Array(this.stale.length * SCORING_STRIDE);
+      for (const e of this.entries) if (e !== undefined) this.writeScoringRow(e);
+    }
+    return this.scoring;
+  }
+
+  private writeScoringRow(e: NodeEntry): void {
+    const rows = this.scoring!;
+    const p = this.params;
+    const m = e.measured;
+    const alloc = e.spec.allocatable;
+    const at = e.slot * SCORING_STRIDE;
+    rows[at] = alloc.cpuMillis;
+    rows[at + 1] = alloc.memoryBytes;
+    rows[at + 2] = alloc.epcBytes;
+    rows[at + 3] = usedAmount(CPU, e.nzCpu, m, p, this.now);
+    rows[at + 4] = usedAmount(MEMORY, e.nzMem, m, p, this.now);
+    rows[at + 5] = usedAmount(EPC, e.reqEpc, m, p, this.now);
   }
 
   /** Called by the snapshot after any change to a node's pods, spec or measurement. */
