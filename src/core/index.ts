@@ -44,6 +44,7 @@ export type {
   ReasonSummary,
   Decision,
   ScheduleContext,
+  SearchCursor,
   PreFilterPlugin,
   FilterPlugin,
   ScorePlugin,
@@ -54,6 +55,7 @@ export {
   POLICY_NAMES,
   DEFAULT_RESOURCES,
   DEFAULT_SHAPE,
+  SCORED_POLICIES,
   parseProfileConfig,
   formatConfigIssues,
 } from './framework/profile-config.js';
@@ -66,7 +68,8 @@ export type {
   ConfigIssue,
   ParseResult,
 } from './framework/profile-config.js';
-export type { Profile, Selection, WeightedScorer } from './framework/profile.js';
+export type { Profile, Selection, WeightedScorer, NodeSampling } from './framework/profile.js';
+export { feasibleNodesToFind, MIN_FEASIBLE_NODES_TO_FIND } from './framework/profile.js';
 export { buildProfile } from './framework/build-profile.js';
 export {
   schedule,

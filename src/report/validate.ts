@@ -191,6 +191,7 @@ const meta = object({
   probe: nullable(object({ periodSeconds: num, windowSeconds: num })),
   startupDelay: num,
   overcommitTolerance: num,
+  percentageOfNodesToScore: optional(num),
   pagingModel: str,
   horizon: num,
   version: str,

@@ -83,6 +83,11 @@ Model (docs/models.md):
   --probe <p:w|instant>      probe sampling period and window in seconds (default 7:25)
   --startup-delay <s>        seconds from binding to running (default 1)
   --tolerance <x>            admission tolerance on capacity (default 1.0; the paper's offline 0.8)
+  --nodes-to-score <pct>     kube-scheduler's percentageOfNodesToScore for the scored policies
+                             (least-allocated, most-allocated, requested-to-capacity-ratio,
+                             sgx-unaware): stop once this share of the nodes (at least 100) is found
+                             feasible, the next search starting where the last stopped; 0 = its
+                             adaptive default (5 % of the Borg cell). Default: score every node
   --paging <model>           overflow[:<penalty>] or none (default overflow:5)
   --max-restarts <n>         einit: restarts before an over-limit pod is given up (default 6)
   --horizon <s>              stop at this simulated time (default: when every pod has ended)
@@ -120,6 +125,7 @@ const OPTIONS = {
   probe: { type: 'string' },
   'startup-delay': { type: 'string' },
   tolerance: { type: 'string' },
+  'nodes-to-score': { type: 'string' },
   paging: { type: 'string' },
   'max-restarts': { type: 'string' },
   horizon: { type: 'string' },
@@ -245,6 +251,12 @@ export function definitionFromFlags(
   if (sd !== undefined) run.startupDelay = number('startup-delay', sd, 0);
   const tol = str('tolerance');
   if (tol !== undefined) run.tolerance = number('tolerance', tol, 0.01, 100);
+  const nodesToScore = str('nodes-to-score');
+  if (nodesToScore !== undefined) {
+    const pct = integer('nodes-to-score', nodesToScore, 0);
+    if (pct > 100) throw usage(`--nodes-to-score: expected a percentage 0..100, got ${pct}`);
+    run.percentageOfNodesToScore = pct;
+  }
   const paging = str('paging');
   if (paging !== undefined) {
     const p = parsePagingModel(paging);

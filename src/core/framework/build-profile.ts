@@ -1,4 +1,5 @@
 import type { Profile, Selection, WeightedScorer } from './profile.js';
+import { MIN_FEASIBLE_NODES_TO_FIND } from './profile.js';
 import type { ProfileConfig } from './profile-config.js';
 import type { UsageParams } from './fit.js';
 import type { IndexedPolicy } from './policy.js';
@@ -43,6 +44,9 @@ export function buildProfile(config: ProfileConfig): Profile {
     filters: filterPlugins(params),
     scorers,
     policy: undefined,
+    ...(config.percentageOfNodesToScore === undefined
+      ? {}
+      : { sampling: { percentage: config.percentageOfNodesToScore, minNodes: MIN_FEASIBLE_NODES_TO_FIND } }),
   });
   const policy = config.policy;
   switch (policy) {

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatConfigIssues, parseProfileConfig } from '../index.js';
+import {
+  buildProfile,
+  feasibleNodesToFind,
+  formatConfigIssues,
+  MIN_FEASIBLE_NODES_TO_FIND,
+  parseProfileConfig,
+} from '../index.js';
+import type { NodeSampling } from '../index.js';
 
 test('only the policy is required; the rest has the documented defaults', () => {
   const r = parseProfileConfig({ policy: 'binpack' });
@@ -83,4 +90,38 @@ test('not an object at all', () => {
   const r = parseProfileConfig('binpack');
   assert.ok(!r.ok);
   assert.match(r.issues[0]!.message, /expected an object, got "binpack"/);
+});
+
+test('percentageOfNodesToScore: an integer 0..100, for the scored policies only', () => {
+  const ok = parseProfileConfig({ policy: 'sgx-unaware', percentageOfNodesToScore: 0 });
+  assert.ok(ok.ok);
+  assert.equal(ok.value.percentageOfNodesToScore, 0);
+  assert.equal(buildProfile(ok.value).sampling?.percentage, 0);
+  const plain = parseProfileConfig({ policy: 'least-allocated' });
+  assert.ok(plain.ok);
+  assert.equal('percentageOfNodesToScore' in plain.value, false);
+  assert.equal(buildProfile(plain.value).sampling, undefined);
+  for (const bad of [101, -1, 2.5, '10']) {
+    const r = parseProfileConfig({ policy: 'least-allocated', percentageOfNodesToScore: bad });
+    assert.ok(!r.ok);
+    assert.match(formatConfigIssues(r.issues), /percentageOfNodesToScore: expected an integer 0\.\.100/);
+  }
+  const indexed = parseProfileConfig({ policy: 'binpack', percentageOfNodesToScore: 10 });
+  assert.ok(!indexed.ok);
+  assert.match(
+    formatConfigIssues(indexed.issues),
+    /applies to the policies that score .*binpack selects through/,
+  );
+});
+
+test("feasibleNodesToFind is kube-scheduler's numFeasibleNodesToFind", () => {
+  const kube = (percentage: number): NodeSampling => ({ percentage, minNodes: MIN_FEASIBLE_NODES_TO_FIND });
+  assert.equal(feasibleNodesToFind(undefined, 12_583), 12_583);
+  assert.equal(feasibleNodesToFind(kube(0), 99), 99); // below 100 nodes: all
+  assert.equal(feasibleNodesToFind(kube(0), 150), 100); // 49 % of 150 = 73, at least 100
+  assert.equal(feasibleNodesToFind(kube(0), 5000), 500); // 50 - 40 = 10 %
+  assert.equal(feasibleNodesToFind(kube(0), 12_583), 629); // 50 - 100 < 5: 5 %
+  assert.equal(feasibleNodesToFind(kube(30), 1000), 300);
+  assert.equal(feasibleNodesToFind(kube(1), 1000), 100);
+  assert.equal(feasibleNodesToFind(kube(100), 1000), 1000);
 });

@@ -58,7 +58,23 @@ export interface ProfileConfig {
   readonly resources: readonly ScorerResource[];
   /** Shape of `requested-to-capacity-ratio` (default: bin packing, 0 -> 0, 100 -> 10). */
   readonly shape: readonly ShapePoint[];
+  /**
+   * kube-scheduler's `percentageOfNodesToScore`, for the scored policies only: a search stops once
+   * this share of the candidate nodes (at least 100 of them) has been found feasible, and the next
+   * search starts where it stopped (`ScheduleContext.cursor`). 0 is kube-scheduler's adaptive
+   * default: 50 % minus 1 % per 125 nodes, at least 5 %. Absent: every feasible node is scored, as
+   * with 100.
+   */
+  readonly percentageOfNodesToScore?: number;
 }
+
+/** The policies that score every feasible node, to which `percentageOfNodesToScore` applies. */
+export const SCORED_POLICIES: readonly PolicyName[] = [
+  'least-allocated',
+  'most-allocated',
+  'requested-to-capacity-ratio',
+  'sgx-unaware',
+];
 
 export const DEFAULT_RESOURCES: readonly ScorerResource[] = Object.freeze([
   { resource: 'cpu', weight: 1 },
@@ -90,6 +106,7 @@ const KNOWN_FIELDS = [
   'keepStandardPodsOffSgx',
   'resources',
   'shape',
+  'percentageOfNodesToScore',
 ];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -163,6 +180,26 @@ export function parseProfileConfig(input: unknown): ParseResult<ProfileConfig> {
   const resources = parseResources(input['resources'], bad);
   const shape = parseShape(input['shape'], bad);
 
+  const percentage = input['percentageOfNodesToScore'];
+  if (percentage !== undefined) {
+    if (
+      typeof percentage !== 'number' ||
+      !Number.isInteger(percentage) ||
+      percentage < 0 ||
+      percentage > 100
+    ) {
+      bad(
+        'percentageOfNodesToScore',
+        `expected an integer 0..100 (0 = kube-scheduler's adaptive share), got ${describe(percentage)}`,
+      );
+    } else if (!SCORED_POLICIES.includes(policyName)) {
+      bad(
+        'percentageOfNodesToScore',
+        `applies to the policies that score every feasible node (${SCORED_POLICIES.join(', ')}); ${policyName} selects through its index`,
+      );
+    }
+  }
+
   if (issues.length > 0) return { ok: false, issues };
   const value: ProfileConfig = {
     name: name as string,
@@ -173,6 +210,7 @@ export function parseProfileConfig(input: unknown): ParseResult<ProfileConfig> {
     keepStandardPodsOffSgx: keep as boolean,
     resources,
     shape,
+    ...(percentage === undefined ? {} : { percentageOfNodesToScore: percentage as number }),
   };
   return { ok: true, value };
 }

@@ -8,7 +8,8 @@ import type { IndexedPolicy } from './policy.js';
  * - `first-by-name`: binpack, through the name-ordered index;
  * - `least-used`: spread, through the usage index;
  * - `random`: a uniformly random feasible node, through the index counts;
- * - `highest-score`: the kube-style scorers, weighted by the runner, over every feasible node.
+ * - `highest-score`: the kube-style scorers, weighted by the runner, over every feasible node (or,
+ *   with `percentageOfNodesToScore`, over the share kube-scheduler would look at).
  */
 export type Selection = 'first-by-name' | 'least-used' | 'random' | 'highest-score';
 
@@ -31,4 +32,28 @@ export interface Profile {
   readonly scorers: readonly WeightedScorer[];
   /** The indexed policy of `first-by-name`, `least-used` and `random` profiles. */
   readonly policy: IndexedPolicy | undefined;
+  /** Scored profiles with `percentageOfNodesToScore`: how many feasible nodes a search looks for. */
+  readonly sampling?: NodeSampling;
+}
+
+/** kube-scheduler's `numFeasibleNodesToFind` parameters. */
+export interface NodeSampling {
+  /** 1..100, or 0 for the adaptive share. */
+  readonly percentage: number;
+  /** Below this many candidates every node is searched, and a search finds at least this many. */
+  readonly minNodes: number;
+}
+
+/** kube-scheduler's `minFeasibleNodesToFind`. */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+
+/**
+ * kube-scheduler's `numFeasibleNodesToFind`: how many feasible nodes a search among `candidates`
+ * nodes looks for before it stops (all of them without sampling). Integer arithmetic as in Go.
+ */
+export function feasibleNodesToFind(sampling: NodeSampling | undefined, candidates: number): number {
+  if (sampling === undefined || candidates < sampling.minNodes) return candidates;
+  let percentage = sampling.percentage;
+  if (percentage === 0) percentage = Math.max(50 - Math.trunc(candidates / 125), 5);
+  return Math.max(Math.trunc((candidates * percentage) / 100), sampling.minNodes);
 }

@@ -19,6 +19,7 @@ import {
   filterNode,
   parseProfileConfig,
   POLICY_NAMES,
+  SCORED_POLICIES,
   schedule,
   scheduleByScan,
   scoreCandidates,
@@ -142,6 +143,15 @@ const profileArb = (policy: PolicyName): fc.Arbitrary<Profile> =>
         ],
         undefined,
       ),
+      // kube-scheduler's sampled search, with the 100-node floor lowered so that small clusters
+      // sample too (scored policies only).
+      sampling: fc.constantFrom(
+        undefined,
+        { percentage: 0, minNodes: 3 },
+        { percentage: 30, minNodes: 2 },
+        { percentage: 1, minNodes: 1 },
+        { percentage: 100, minNodes: 1 },
+      ),
     })
     .map((p) => {
       const input: Record<string, unknown> = {
@@ -159,9 +169,12 @@ const profileArb = (policy: PolicyName): fc.Arbitrary<Profile> =>
           { utilization: 100, score: 0 },
         ];
       }
+      const sampling = SCORED_POLICIES.includes(policy) ? p.sampling : undefined;
+      if (sampling !== undefined) input['percentageOfNodesToScore'] = sampling.percentage;
       const parsed = parseProfileConfig(input);
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-      return buildProfile(parsed.value);
+      const built = buildProfile(parsed.value);
+      return sampling === undefined ? built : { ...built, sampling };
     });
 
 function runHistory(profile: Profile, nodes: NodeSpec[], steps: Step[]): void {
@@ -169,6 +182,7 @@ function runHistory(profile: Profile, nodes: NodeSpec[], steps: Step[]): void {
   const placedUids: string[] = [];
   let now = 0;
   let podCounter = 0;
+  const cursor = { next: 0 };
   const nodeAt = (i: number): string | undefined => {
     const all = snapshot.nodes();
     return all.length === 0 ? undefined : all[i % all.length]!.name;
@@ -177,15 +191,32 @@ function runHistory(profile: Profile, nodes: NodeSpec[], steps: Step[]): void {
     switch (step.kind) {
       case 'schedule': {
         const pod = podOf(step.pod, `pod-${podCounter++}`);
-        const indexed = schedule(snapshot, pod, profile, { rng: createRng(step.seed), now });
-        const scanned = scheduleByScan(snapshot, pod, profile, { rng: createRng(step.seed), now });
+        const cursors = [0, 1, 2].map(() => ({ next: cursor.next }));
+        const indexed = schedule(snapshot, pod, profile, {
+          rng: createRng(step.seed),
+          now,
+          cursor: cursors[0]!,
+        });
+        const scanned = scheduleByScan(snapshot, pod, profile, {
+          rng: createRng(step.seed),
+          now,
+          cursor: cursors[1]!,
+        });
         assert.deepEqual(
           indexed,
           scanned,
           `indexed and scanned decisions differ for ${JSON.stringify(step.pod)}`,
         );
-        const again = schedule(snapshot, pod, profile, { rng: createRng(step.seed), now });
+        assert.equal(cursors[0]!.next, cursors[1]!.next, 'both searches stop at the same node');
+        const again = schedule(snapshot, pod, profile, {
+          rng: createRng(step.seed),
+          now,
+          cursor: cursors[2]!,
+        });
         assert.deepEqual(again, indexed, 'same seed, same decision');
+        if (profile.sampling === undefined)
+          assert.equal(cursors[0]!.next, cursor.next, 'no sampling, no move');
+        cursor.next = cursors[0]!.next;
         const ctx = { rng: createRng(step.seed), now };
         if (indexed.node !== undefined) {
           assert.equal(filterNode(snapshot.node(indexed.node)!, pod, profile, ctx).code, 'Success');

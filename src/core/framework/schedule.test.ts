@@ -268,3 +268,29 @@ test('weighted plugin scores come back on the 0..100 scale for the extender', ()
   );
   assert.deepEqual(scores, [{ node: 'a', score: 70 }]);
 });
+
+test("a sampled search stops at the share it looks for and the next starts where it stopped, as kube-scheduler's", () => {
+  const base = makeProfile('least-allocated');
+  // One feasible node per search (the 100-node floor lowered so that five nodes sample).
+  const sampled: Profile = { ...base, sampling: { percentage: 1, minNodes: 1 } };
+  const snapshot = makeCluster(makeNode('a'), makeNode('b'), makeNode('c').unschedulable(), makeNode('d'));
+  const cursor = { next: 0 };
+  const picks: (string | undefined)[] = [];
+  const seen: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const pod = makePod(`p${i}`).memory('1Mi').build();
+    const node = schedule(snapshot, pod, sampled, { ...makeContext(), cursor }).node;
+    if (node !== undefined) snapshot.assume(pod, node);
+    picks.push(node);
+    seen.push(cursor.next);
+  }
+  // Least-allocated would put every pod on the emptiest node; the search sees one node at a time
+  // and skips the cordoned one (it counts among the nodes looked at).
+  assert.deepEqual(picks, ['a', 'b', 'd', 'a', 'b']);
+  assert.deepEqual(seen, [1, 2, 0, 1, 2]);
+  // Without sampling the cursor does not move and the emptiest node wins.
+  const free = { next: 3 };
+  const d = schedule(snapshot, makePod('q').memory('1Mi').build(), base, { ...makeContext(), cursor: free });
+  assert.equal(free.next, 3);
+  assert.equal(d.node, 'd');
+});

@@ -12,6 +12,7 @@ import { cpuLevelOf } from '../snapshot/group-tree.js';
 import type { NodeView } from '../model/node.js';
 import type { PodView } from '../model/pod.js';
 import type { Profile } from './profile.js';
+import { feasibleNodesToFind } from './profile.js';
 import type { Decision, NodeVerdict, Reason, ReasonSummary, ScheduleContext, Status } from './types.js';
 import type { UsedOf } from './policy.js';
 import { SUCCESS, staticRejection } from '../policies/filters.js';
@@ -254,20 +255,20 @@ function selectNode(
       if (pick !== undefined) return placed(q.nameOf(pick.tree.slots[pick.pos]!), notes);
       continue;
     }
+    // Scored: every feasible node of the tier, or the share kube-scheduler would look at.
+    const search = beginSearch(trees, profile, ctx);
     if (
       profile.scorers.every((s) => s.plugin.scoreAmounts !== undefined && s.plugin.normalize === undefined)
     ) {
-      const slot = highestByAmounts(pod, profile, ctx, index, trees, q);
+      const slot = highestByAmounts(pod, profile, ctx, index, trees, q, search);
+      if (slot !== SCORE_OUT_OF_RANGE) endSearch(search, profile, ctx);
       if (slot === NONE_FEASIBLE) continue;
       if (slot >= 0) return placed(q.nameOf(slot), notes);
       // A score out of range: the scan below finds it again and reports it as for any plugin.
     }
     const feasible: NodeView[] = [];
-    for (const tree of trees) {
-      for (let pos = 0; pos < tree.length; pos++) {
-        if (tree.feasibleAt(pos, q)) feasible.push(snapshot.entryAt(tree.slots[pos]!)!.view());
-      }
-    }
+    visitFeasible(trees, q, search, (slot) => feasible.push(snapshot.entryAt(slot)!.view()));
+    endSearch(search, profile, ctx);
     if (feasible.length === 0) continue;
     const outcome = runScorers(profile, pod, feasible, ctx);
     if ('error' in outcome) return failed(outcome.error, notes);
@@ -282,11 +283,74 @@ const NONE_FEASIBLE = -1;
 const SCORE_OUT_OF_RANGE = -2;
 
 /**
- * `runScorers` and `pickHighest` over the feasible nodes of `trees`, for scorers that score from
- * numbers (`ScorePlugin.scoreAmounts`): the same totals, the same ties in the same candidate order
- * and the same draw, read from the index's scoring rows (one cache line per node) instead of a
- * `NodeView` per node. Returns the chosen node's slot, `NONE_FEASIBLE`, or `SCORE_OUT_OF_RANGE`
- * (nothing drawn then).
+ * A scored search of one tier: its candidates are the nodes of its trees in order (flat positions
+ * 0..count-1); it starts at `start`, wraps around, and stops once `limit` feasible nodes are found
+ * (kube-scheduler's `numFeasibleNodesToFind`; every node without sampling), having looked at
+ * `processed` positions. One object serves every decision: decisions do not nest.
+ */
+interface TierSearch {
+  count: number;
+  start: number;
+  limit: number;
+  processed: number;
+}
+
+const tierSearch: TierSearch = { count: 0, start: 0, limit: 0, processed: 0 };
+
+function beginSearch(trees: readonly GroupTree[], profile: Profile, ctx: ScheduleContext): TierSearch {
+  let count = 0;
+  for (const tree of trees) count += tree.length;
+  const s = tierSearch;
+  s.count = count;
+  s.limit = feasibleNodesToFind(profile.sampling, count);
+  s.start = sampledStart(profile, ctx, count);
+  s.processed = 0;
+  return s;
+}
+
+/** Where a sampled search over `count` candidates starts: the caller's cursor, or the first. */
+function sampledStart(profile: Profile, ctx: ScheduleContext, count: number): number {
+  const cursor = ctx.cursor;
+  if (profile.sampling === undefined || cursor === undefined || count === 0) return 0;
+  const at = Math.trunc(cursor.next) % count;
+  return at < 0 ? at + count : at;
+}
+
+/** Moves the caller's cursor past what the search looked at, as kube-scheduler does. */
+function endSearch(s: TierSearch, profile: Profile, ctx: ScheduleContext): void {
+  if (profile.sampling === undefined || ctx.cursor === undefined || s.count === 0) return;
+  ctx.cursor.next = (s.start + s.processed) % s.count;
+}
+
+/** Calls `visit` with the slot of each feasible node the search finds, in search order. */
+function visitFeasible(
+  trees: readonly GroupTree[],
+  q: PodQuery,
+  s: TierSearch,
+  visit: (slot: number) => void,
+): void {
+  let found = 0;
+  let k = 0;
+  for (; k < s.count && found < s.limit; k++) {
+    let pos = s.start + k;
+    if (pos >= s.count) pos -= s.count;
+    let t = 0;
+    while (pos >= trees[t]!.length) pos -= trees[t++]!.length;
+    const tree = trees[t]!;
+    if (!tree.feasibleAt(pos, q)) continue;
+    found++;
+    visit(tree.slots[pos]!);
+  }
+  s.processed = k;
+}
+
+/**
+ * `runScorers` and `pickHighest` over the feasible nodes a search finds, for scorers that score
+ * from numbers (`ScorePlugin.scoreAmounts`): the same totals, the same ties in the same order and
+ * the same draw, read from the index's scoring rows (one cache line per node) instead of a
+ * `NodeView` per node. The loop is `visitFeasible`'s, written out: it runs once per node of a
+ * large cluster. Returns the chosen node's slot, `NONE_FEASIBLE`, or `SCORE_OUT_OF_RANGE` (nothing
+ * drawn then).
  */
 function highestByAmounts(
   pod: PodView,
@@ -295,6 +359,7 @@ function highestByAmounts(
   index: UsageIndex,
   trees: readonly GroupTree[],
   q: PodQuery,
+  search: TierSearch,
 ): number {
   const rows = index.scoringRows();
   const podNonZero = nonZeroRequest(pod.request);
@@ -304,32 +369,40 @@ function highestByAmounts(
   const ties = scratchTies;
   ties.length = 0;
   let best = -Infinity;
-  for (const tree of trees) {
-    for (let pos = 0; pos < tree.length; pos++) {
-      if (!tree.feasibleAt(pos, q)) continue;
-      const slot = tree.slots[pos]!;
-      const at = slot * SCORING_STRIDE;
-      allocatable.cpuMillis = rows[at]!;
-      allocatable.memoryBytes = rows[at + 1]!;
-      allocatable.epcBytes = rows[at + 2]!;
-      requested.cpuMillis = rows[at + 3]!;
-      requested.memoryBytes = rows[at + 4]!;
-      requested.epcBytes = rows[at + 5]!;
-      let total = 0;
-      for (let k = 0; k < scorers.length; k++) {
-        const { plugin, weight } = scorers[k]!;
-        const s = plugin.scoreAmounts!(podNonZero, allocatable, requested);
-        if (!Number.isInteger(s) || s < 0 || s > 100) return SCORE_OUT_OF_RANGE;
-        total += weight * s;
-      }
-      if (total < best) continue;
-      if (total > best) {
-        best = total;
-        ties.length = 0;
-      }
-      ties.push(slot);
+  const { count, start, limit } = search;
+  let found = 0;
+  let k = 0;
+  for (; k < count && found < limit; k++) {
+    let pos = start + k;
+    if (pos >= count) pos -= count;
+    let t = 0;
+    while (pos >= trees[t]!.length) pos -= trees[t++]!.length;
+    const tree = trees[t]!;
+    if (!tree.feasibleAt(pos, q)) continue;
+    found++;
+    const slot = tree.slots[pos]!;
+    const at = slot * SCORING_STRIDE;
+    allocatable.cpuMillis = rows[at]!;
+    allocatable.memoryBytes = rows[at + 1]!;
+    allocatable.epcBytes = rows[at + 2]!;
+    requested.cpuMillis = rows[at + 3]!;
+    requested.memoryBytes = rows[at + 4]!;
+    requested.epcBytes = rows[at + 5]!;
+    let total = 0;
+    for (let j = 0; j < scorers.length; j++) {
+      const { plugin, weight } = scorers[j]!;
+      const s = plugin.scoreAmounts!(podNonZero, allocatable, requested);
+      if (!Number.isInteger(s) || s < 0 || s > 100) return SCORE_OUT_OF_RANGE;
+      total += weight * s;
     }
+    if (total < best) continue;
+    if (total > best) {
+      best = total;
+      ties.length = 0;
+    }
+    ties.push(slot);
   }
+  search.processed = k;
   return ties.length === 0 ? NONE_FEASIBLE : ties[pickIndex(ties.length, ctx.rng)]!;
 }
 
@@ -434,18 +507,28 @@ export function scheduleByScan(
   if (refused !== undefined) return refusedUpFront(refused, nodes.length, notes);
   const usedOf = usedOfFor(profile, ctx.now);
   for (const tier of tiersFor(pod, profile)) {
-    const feasible: NodeView[] = [];
-    for (const g of tier.groups) {
-      nodes.forEach((n, i) => {
-        if (groupOf(n) === g && statuses[i]!.code === 'Success') feasible.push(n);
-      });
-    }
-    if (feasible.length === 0) continue;
+    const candidates: number[] = [];
+    for (const g of tier.groups) nodes.forEach((n, i) => groupOf(n) === g && candidates.push(i));
     if (profile.policy !== undefined) {
+      const feasible = candidates.filter((i) => statuses[i]!.code === 'Success').map((i) => nodes[i]!);
+      if (feasible.length === 0) continue;
       const i = profile.policy.selectByScan(feasible, pod, usedOf, ctx.rng);
       if (i >= 0) return placed(feasible[i]!.name, notes);
       continue;
     }
+    // kube-scheduler's search: from the cursor, wrapping, until enough feasible nodes are found.
+    const count = candidates.length;
+    const limit = feasibleNodesToFind(profile.sampling, count);
+    const start = sampledStart(profile, ctx, count);
+    const feasible: NodeView[] = [];
+    let looked = 0;
+    while (looked < count && feasible.length < limit) {
+      const i = candidates[(start + looked++) % count]!;
+      if (statuses[i]!.code === 'Success') feasible.push(nodes[i]!);
+    }
+    if (profile.sampling !== undefined && ctx.cursor !== undefined && count > 0)
+      ctx.cursor.next = (start + looked) % count;
+    if (feasible.length === 0) continue;
     const outcome = runScorers(profile, pod, feasible, ctx);
     if ('error' in outcome) return failed(outcome.error, notes);
     return placed(feasible[pickHighest(outcome.totals, ctx)]!.name, notes);

@@ -68,6 +68,17 @@ export interface ScheduleContext {
   readonly rng: Rng;
   /** Current time in the same unit as `MeasuredUsage.epcAt`. */
   readonly now: number;
+  /**
+   * Where the next sampled search starts (kube-scheduler's `nextStartNodeIndex`), for profiles
+   * with `percentageOfNodesToScore`: the caller keeps one across decisions and `schedule` moves it
+   * past the nodes a search looked at. Absent: every search starts at the first candidate.
+   */
+  readonly cursor?: SearchCursor;
+}
+
+/** A position among a tier's candidate nodes, in candidate order (see `ScheduleContext.cursor`). */
+export interface SearchCursor {
+  next: number;
 }
 
 // ---- Plugin interfaces (one method each, as kube-scheduler's extension points). ----

@@ -81,6 +81,11 @@ export class Scheduler {
   private readonly events: BackgroundWriter;
   private readonly gated = new Set<string>();
   private readonly binding = new Map<string, Promise<void>>();
+  /**
+   * Where the next sampled search starts (kube-scheduler's `nextStartNodeIndex`), for a profile
+   * with `percentageOfNodesToScore`.
+   */
+  private readonly searchCursor = { next: 0 };
   private slotWaiters: (() => void)[] = [];
   private leading = false;
   private term = 0;
@@ -287,6 +292,7 @@ export class Scheduler {
     const decision = schedule(this.cache.snapshot, view, this.o.profile, {
       rng: createRng(podSeed(this.o.seed ?? 1, s.uid, attempt)),
       now: Date.now(),
+      cursor: this.searchCursor,
     });
     const seconds = (performance.now() - t0) / 1000;
     if (decision.error !== undefined) {

@@ -104,6 +104,17 @@ const ROWS: readonly Row[] = [
   },
   { name: 'Start-up delay', value: (r) => distinct(r, (m) => `${fixed(m.startupDelay, 3)} s`) },
   { name: 'Admission tolerance', value: (r) => distinct(r, (m) => fixed(m.overcommitTolerance, 3)) },
+  {
+    name: 'Nodes scored per decision',
+    value: (r) =>
+      distinct(r, (m) =>
+        m.percentageOfNodesToScore === undefined
+          ? 'every feasible node'
+          : m.percentageOfNodesToScore === 0
+            ? "kube-scheduler's adaptive share (percentageOfNodesToScore 0)"
+            : `percentageOfNodesToScore ${m.percentageOfNodesToScore}`,
+      ),
+  },
   { name: 'Paging model', value: (r) => distinct(r, (m) => m.pagingModel) },
   { name: 'Horizon', value: (r) => range(r, (m) => m.horizon, seconds) },
   {

@@ -185,6 +185,7 @@ const RUN_FIELDS = [
   'enforcement',
   'seed',
   'tolerance',
+  'percentageOfNodesToScore',
   'schedulerPeriod',
   'probe',
   'startupDelay',
@@ -463,8 +464,13 @@ function readRunSettings(
   }
   let profile = d.profile;
   if (o['profile'] !== undefined) profile = r.object(o['profile'], p('profile'));
+  const sampled =
+    o['percentageOfNodesToScore'] === undefined
+      ? d.percentageOfNodesToScore
+      : r.integer(o['percentageOfNodesToScore'], p('percentageOfNodesToScore'), 0, 100);
   return {
     tolerance: num('tolerance', 0.01, d.tolerance),
+    ...(sampled === undefined ? {} : { percentageOfNodesToScore: sampled }),
     schedulerPeriod: nullable('schedulerPeriod', 0.001, d.schedulerPeriod, 'event'),
     probe,
     startupDelay: num('startupDelay', 0, d.startupDelay),

@@ -158,6 +158,7 @@ test('experiment specs: every problem named with its line and field', () => {
     'run:',
     '  probe: { periodSeconds: 7 }',
     '  paging: quadratic',
+    '  percentageOfNodesToScore: 101',
     'sweep:',
     '  policy: [binpack, fastest]',
     '  colour: [red]',
@@ -171,8 +172,9 @@ test('experiment specs: every problem named with its line and field', () => {
     assert.ok(where.includes('3:workload.keepOneIn'), where.join(' '));
     assert.ok(where.includes('5:run.probe.windowSeconds'), where.join(' '));
     assert.ok(where.includes('6:run.paging'), where.join(' '));
-    assert.ok(where.includes('8:sweep.policy[1]'), where.join(' '));
-    assert.ok(where.includes('9:sweep.colour'), where.join(' '));
+    assert.ok(where.includes('7:run.percentageOfNodesToScore'), where.join(' '));
+    assert.ok(where.includes('9:sweep.policy[1]'), where.join(' '));
+    assert.ok(where.includes('10:sweep.colour'), where.join(' '));
   }
 });
 
@@ -181,5 +183,26 @@ test('the shipped experiment specs parse', () => {
     const file = new URL(`../../../../experiments/${name}.yaml`, import.meta.url);
     const def = parseExperiment(name, readFileSync(file, 'utf8'));
     assert.ok(expandRuns(def, null, 'v').length >= 5, name);
+  }
+});
+
+test('percentageOfNodesToScore reaches the scored runs and their metadata, not binpack', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-sample-'));
+  try {
+    const csv = paperCsv(dir, 200);
+    const main = mainJobDefinition();
+    const def: ExperimentDefinition = {
+      ...definition(csv),
+      run: { ...main.run, percentageOfNodesToScore: 0 },
+      sweep: [{ axis: 'policy', values: ['binpack', 'sgx-unaware'] }],
+    };
+    const r = await runExperiment(def, { outDir: null, version: 't', parallelism: 1 });
+    const meta = r.result.runs.map((run) => run.result.meta);
+    assert.equal(meta[0]!.policy, 'binpack');
+    assert.equal('percentageOfNodesToScore' in meta[0]!, false);
+    assert.equal(meta[1]!.policy, 'sgx-unaware');
+    assert.equal(meta[1]!.percentageOfNodesToScore, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

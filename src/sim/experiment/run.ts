@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { usableEpcBytes, USABLE_EPC_128MIB_BYTES } from '../../core/index.js';
+import { SCORED_POLICIES, usableEpcBytes, USABLE_EPC_128MIB_BYTES } from '../../core/index.js';
 import type { WorkloadRecord } from '../../trace/index.js';
 import { BUILTIN_CLUSTERS, builtinClusterNames } from '../cluster/builtins.js';
 import { borgCluster, readBorgMachines } from '../cluster/borg.js';
@@ -214,6 +214,9 @@ function runMetadata(spec: RunSpec, cluster: Cluster, trace: TraceMetadata, make
     probe: c.probe,
     startupDelay: c.startupDelay,
     overcommitTolerance: c.tolerance,
+    ...(c.percentageOfNodesToScore !== undefined && (SCORED_POLICIES as readonly string[]).includes(c.policy)
+      ? { percentageOfNodesToScore: c.percentageOfNodesToScore }
+      : {}),
     pagingModel: pagingModel(c.paging).name,
     horizon: c.horizon ?? makespan,
     version: spec.version,

@@ -309,6 +309,11 @@ export interface RunMetadata {
   readonly startupDelay: number;
   /** Admission tolerance applied to EPC capacity (1.0 live, 0.8 in the paper's offline runs). */
   readonly overcommitTolerance: number;
+  /**
+   * kube-scheduler's `percentageOfNodesToScore` the run's scored policy used (0 = adaptive).
+   * Absent: every feasible node was scored (and always for binpack, spread and random).
+   */
+  readonly percentageOfNodesToScore?: number;
   /** Name and parameters of the paging slowdown model (docs/models.md). */
   readonly pagingModel: string;
   /** Simulation horizon in seconds: pods still running then are `failed` / `cut-at-horizon`. */

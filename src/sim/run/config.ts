@@ -14,6 +14,11 @@ export interface RunConfig {
   readonly profile?: Readonly<Record<string, unknown>>;
   /** Admission tolerance (1.0 live; the paper's offline simulator used 0.8). */
   readonly tolerance: number;
+  /**
+   * kube-scheduler's `percentageOfNodesToScore` for the scored policies (ignored by binpack, spread
+   * and random): 0 = its adaptive share, 1..100. Absent: every feasible node is scored.
+   */
+  readonly percentageOfNodesToScore?: number;
   readonly seed: number;
   readonly enforcement: EnforcementMode;
   /** Fraction of each SGX node's usable EPC one attacker pod uses (0 = no attack). */

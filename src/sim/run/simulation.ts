@@ -5,9 +5,19 @@ import {
   createRng,
   formatConfigIssues,
   parseProfileConfig,
+  SCORED_POLICIES,
   schedule,
 } from '../../core/index.js';
-import type { Decision, NodeSpec, PodView, Profile, Reason, Resources, Rng } from '../../core/index.js';
+import type {
+  Decision,
+  NodeSpec,
+  PodView,
+  Profile,
+  Reason,
+  Resources,
+  Rng,
+  SearchCursor,
+} from '../../core/index.js';
 import { EventQueue, VirtualClock } from '../engine/index.js';
 import type { Cluster, SimNode } from '../cluster/cluster.js';
 import { pagingModel } from '../model/paging.js';
@@ -433,7 +443,7 @@ class Simulation {
   private readonly probe: ProbeWindow | null;
   private readonly memDirtyNodes: NodeState[] = [];
   /** What every decision of a pass is given (one object for the run: a pass runs per event). */
-  private readonly ctx: { readonly rng: Rng; now: number };
+  private readonly ctx: { readonly rng: Rng; now: number; readonly cursor: SearchCursor };
 
   /** Bumped whenever capacity may have been freed: a pod that failed at this epoch still fails. */
   private epoch = 0;
@@ -458,10 +468,14 @@ class Simulation {
 
   constructor(private readonly input: SimulationInput) {
     this.config = input.config;
+    const sampled = input.config.percentageOfNodesToScore;
     const parsed = parseProfileConfig({
       ...(input.config.profile ?? {}),
       policy: input.config.policy,
       tolerance: input.config.tolerance,
+      ...(sampled !== undefined && (SCORED_POLICIES as readonly string[]).includes(input.config.policy)
+        ? { percentageOfNodesToScore: sampled }
+        : {}),
     });
     if (!parsed.ok)
       throw new RangeError(
@@ -469,7 +483,7 @@ class Simulation {
       );
     this.profile = buildProfile(parsed.value);
     this.rng = createRng(input.config.seed);
-    this.ctx = { rng: this.rng, now: 0 };
+    this.ctx = { rng: this.rng, now: 0, cursor: { next: 0 } };
     this.paging = pagingModel(input.config.paging);
     this.nodeTable = new NodeTable(input.cluster.nodes);
     this.nodes = input.cluster.nodes.map((n, i) => new NodeState(i, n, this.nodeTable));
