@@ -202,6 +202,14 @@ test('percentageOfNodesToScore reaches the scored runs and their metadata, not b
     assert.equal('percentageOfNodesToScore' in meta[0]!, false);
     assert.equal(meta[1]!.policy, 'sgx-unaware');
     assert.equal(meta[1]!.percentageOfNodesToScore, 0);
+    // Given as a profile field instead, it is recorded too.
+    const viaProfile: ExperimentDefinition = {
+      ...def,
+      run: { ...main.run, profile: { percentageOfNodesToScore: 30 } },
+      sweep: [{ axis: 'policy', values: ['least-allocated'] }],
+    };
+    const p = await runExperiment(viaProfile, { outDir: null, version: 't', parallelism: 1 });
+    assert.equal(p.result.runs[0]!.result.meta.percentageOfNodesToScore, 30);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

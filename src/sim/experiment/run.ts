@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { SCORED_POLICIES, usableEpcBytes, USABLE_EPC_128MIB_BYTES } from '../../core/index.js';
+import { usableEpcBytes, USABLE_EPC_128MIB_BYTES } from '../../core/index.js';
 import type { WorkloadRecord } from '../../trace/index.js';
 import { BUILTIN_CLUSTERS, builtinClusterNames } from '../cluster/builtins.js';
 import { borgCluster, readBorgMachines } from '../cluster/borg.js';
@@ -10,6 +10,7 @@ import { SimConfigError } from '../config/structured-file.js';
 import { pagingModel } from '../model/paging.js';
 import { simulate } from '../run/simulation.js';
 import type { RunConfig } from '../run/config.js';
+import { nodesToScoreOf } from '../run/config.js';
 import type { SimJob } from '../run/job.js';
 import { PodCsvWriter } from '../results/pod-csv.js';
 import { RESULTS_SCHEMA_VERSION } from '../results/types.js';
@@ -200,6 +201,7 @@ function traceMetadata(w: LoadedWorkload, origin: number, makespan: number): Tra
 
 function runMetadata(spec: RunSpec, cluster: Cluster, trace: TraceMetadata, makespan: number): RunMetadata {
   const c = spec.config;
+  const sampled = nodesToScoreOf(c);
   return {
     runId: c.runId,
     trace,
@@ -214,9 +216,7 @@ function runMetadata(spec: RunSpec, cluster: Cluster, trace: TraceMetadata, make
     probe: c.probe,
     startupDelay: c.startupDelay,
     overcommitTolerance: c.tolerance,
-    ...(c.percentageOfNodesToScore !== undefined && (SCORED_POLICIES as readonly string[]).includes(c.policy)
-      ? { percentageOfNodesToScore: c.percentageOfNodesToScore }
-      : {}),
+    ...(sampled === undefined ? {} : { percentageOfNodesToScore: sampled }),
     pagingModel: pagingModel(c.paging).name,
     horizon: c.horizon ?? makespan,
     version: spec.version,

@@ -1,3 +1,4 @@
+import { SCORED_POLICIES } from '../../core/index.js';
 import type { EnforcementMode } from '../results/types.js';
 import { DEFAULT_PAGING } from '../model/paging.js';
 import type { PagingModelConfig } from '../model/paging.js';
@@ -57,3 +58,17 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
   sampleSeconds: 30,
   perNodeLimit: 64,
 };
+
+/**
+ * The `percentageOfNodesToScore` a run's profile uses: `percentageOfNodesToScore` of the run for a
+ * scored policy (binpack, spread and random ignore it), else the one given in `profile`, else none
+ * (every feasible node is scored). The simulation builds its profile with it and the run's
+ * metadata records it, so the two cannot disagree.
+ */
+export function nodesToScoreOf(c: RunConfig): number | undefined {
+  const fromRun = (SCORED_POLICIES as readonly string[]).includes(c.policy)
+    ? c.percentageOfNodesToScore
+    : undefined;
+  const v = fromRun ?? c.profile?.['percentageOfNodesToScore'];
+  return typeof v === 'number' ? v : undefined;
+}

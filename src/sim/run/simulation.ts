@@ -5,7 +5,6 @@ import {
   createRng,
   formatConfigIssues,
   parseProfileConfig,
-  SCORED_POLICIES,
   schedule,
 } from '../../core/index.js';
 import type {
@@ -54,6 +53,7 @@ import { sortedJobStream } from './stream.js';
 import type { ArrivalSink, JobSource, JobStream } from './stream.js';
 import type { SimJob } from './job.js';
 import type { RunConfig } from './config.js';
+import { nodesToScoreOf } from './config.js';
 import { RunRecorder } from './recorder.js';
 import { MEASURED_EPC, MEASURED_MEM, NodeTable, REQUESTED_MEM, STRIDE } from './node-table.js';
 import type { RefusalTally, RunOutcome } from './recorder.js';
@@ -468,14 +468,12 @@ class Simulation {
 
   constructor(private readonly input: SimulationInput) {
     this.config = input.config;
-    const sampled = input.config.percentageOfNodesToScore;
+    const sampled = nodesToScoreOf(input.config);
     const parsed = parseProfileConfig({
       ...(input.config.profile ?? {}),
       policy: input.config.policy,
       tolerance: input.config.tolerance,
-      ...(sampled !== undefined && (SCORED_POLICIES as readonly string[]).includes(input.config.policy)
-        ? { percentageOfNodesToScore: sampled }
-        : {}),
+      ...(sampled === undefined ? {} : { percentageOfNodesToScore: sampled }),
     });
     if (!parsed.ok)
       throw new RangeError(
