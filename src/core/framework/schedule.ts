@@ -316,10 +316,20 @@ function sampledStart(profile: Profile, ctx: ScheduleContext, count: number): nu
   return at < 0 ? at + count : at;
 }
 
-/** Moves the caller's cursor past what the search looked at, as kube-scheduler does. */
 function endSearch(s: TierSearch, profile: Profile, ctx: ScheduleContext): void {
-  if (profile.sampling === undefined || ctx.cursor === undefined || s.count === 0) return;
-  ctx.cursor.next = (s.start + s.processed) % s.count;
+  moveCursor(profile, ctx, s.start, s.processed, s.count);
+}
+
+/** Moves the caller's cursor past the `looked` candidates a search examined, as kube-scheduler does. */
+function moveCursor(
+  profile: Profile,
+  ctx: ScheduleContext,
+  start: number,
+  looked: number,
+  count: number,
+): void {
+  if (profile.sampling === undefined || ctx.cursor === undefined || count === 0) return;
+  ctx.cursor.next = (start + looked) % count;
 }
 
 /** Calls `visit` with the slot of each feasible node the search finds, in search order. */
@@ -526,8 +536,7 @@ export function scheduleByScan(
       const i = candidates[(start + looked++) % count]!;
       if (statuses[i]!.code === 'Success') feasible.push(nodes[i]!);
     }
-    if (profile.sampling !== undefined && ctx.cursor !== undefined && count > 0)
-      ctx.cursor.next = (start + looked) % count;
+    moveCursor(profile, ctx, start, looked, count);
     if (feasible.length === 0) continue;
     const outcome = runScorers(profile, pod, feasible, ctx);
     if ('error' in outcome) return failed(outcome.error, notes);
