@@ -2,8 +2,7 @@
 // 17,937 placements), EPC 128 MiB: time for every job, every 5th and every 20th, and the naive
 // rescanning reference (TypeScript, and Python when python3 is installed) on every 20th for comparison.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runPaperCompat } from '../src/sim/paper-compat/index.js';
@@ -11,11 +10,12 @@ import type { PaperCompatIo } from '../src/sim/paper-compat/index.js';
 import { borgPaperCsv } from '../src/sim/paper-compat/testing/borg-paper-csv.js';
 import { naivePaperCompat } from '../src/sim/paper-compat/testing/naive-reference.js';
 import { repoPath, SHARED_TRACES } from '../src/testing/paths.js';
+import { makeTempDir } from '../src/testing/temp-dir.js';
 
 const part = join(SHARED_TRACES, 'task_events', 'part-00001-of-00500.csv.gz');
 const t0 = performance.now();
 const csv = await borgPaperCsv(part);
-const path = join(mkdtempSync(join(tmpdir(), 'paper-compat-bench-')), 'paper-hour.csv');
+const path = join(makeTempDir('paper-compat-bench-'), 'paper-hour.csv');
 writeFileSync(path, csv);
 console.log(
   `input: ${csv.split('\n').length - 1} placements of the paper hour from ${part}, ` +

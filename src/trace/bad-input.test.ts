@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readTaskEvents } from './borg/task-events.js';
@@ -10,6 +9,7 @@ import { IssueLog, TraceInputError } from './issues.js';
 import { traceStats } from './stats/trace-stats.js';
 import { collectWorkload } from './workload/load.js';
 import { repoPath } from '../testing/paths.js';
+import { makeTempDir } from '../testing/temp-dir.js';
 
 const BAD = repoPath('src/trace/fixtures/bad/task-events-bad.csv');
 const GOOD = repoPath('src/trace/fixtures/borg/task_events/part-00000-of-00001.csv');
@@ -73,7 +73,7 @@ test('--strict stops at the first bad line with file:line: field N: expected ...
 });
 
 test('a truncated gzip keeps the rows before the cut and reports the loss; strict stops', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'trace-gz-'));
+  const dir = makeTempDir('trace-gz-');
   const text = readFileSync(GOOD, 'utf8');
   // Enough rows for zlib to hand out a part before the cut.
   let big = '';

@@ -4,14 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Pod } from 'kubernetes-models/v1';
 import { validateResults } from '../../report/validate.js';
 import { repoPath } from '../../testing/paths.js';
 import { startFakeApiServer } from '../../testing/fake-apiserver/index.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 interface Run {
   readonly code: Promise<number | null>;
@@ -80,7 +80,7 @@ test('replay flags are checked before anything happens', async () => {
 
 test('a replay killed half-way resumes without duplicates; collect and cleanup work on the run', async () => {
   const api = await startFakeApiServer();
-  const dir = mkdtempSync(join(tmpdir(), 'replay-cli-'));
+  const dir = makeTempDir('replay-cli-');
   const state = join(dir, 'state.json');
   const env = { KUBECONFIG: api.kubeconfigPath };
   const adds = new Map<string, number>();

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoPath } from '../../testing/paths.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 const BIN = repoPath('bin/sgx-orchestrator.js');
 const EVENTS = repoPath('src/trace/fixtures/borg/task_events');
@@ -31,7 +31,7 @@ test('trace stats --json prints one object with stable keys', () => {
 });
 
 test('trace export is deterministic, to JSON Lines and to the paper CSV', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'trace-export-'));
+  const dir = makeTempDir('trace-export-');
   const a = join(dir, 'a.csv');
   const b = join(dir, 'b.csv');
   for (const out of [a, b]) {

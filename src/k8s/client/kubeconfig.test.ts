@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { startFakeApiServer } from '../../testing/fake-apiserver/index.js';
 import { KubeConfigError, loadKubeConfig } from './kubeconfig.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 test('kubeconfig from the flag, then KUBECONFIG; pooled connections work against a server', async () => {
   const api = await startFakeApiServer();
@@ -24,7 +24,7 @@ test('kubeconfig from the flag, then KUBECONFIG; pooled connections work against
 
 test('kubeconfig problems are explained', () => {
   assert.throws(() => loadKubeConfig({ path: '/nonexistent/kubeconfig', env: {} }), /does not exist/);
-  const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+  const dir = makeTempDir('kc-');
   const plain = join(dir, 'plain');
   writeFileSync(
     plain,

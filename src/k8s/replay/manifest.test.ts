@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Pod } from 'kubernetes-models/v1';
@@ -21,6 +20,7 @@ import {
   runIdProblem,
 } from './index.js';
 import type { ManifestOptions, ReplayItem } from './index.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 const OPTIONS: ManifestOptions = {
   runId: 'run-1',
@@ -119,7 +119,7 @@ test('pod names are deterministic DNS labels; odd record ids get a hash, never a
 });
 
 test('user templates: placeholders anywhere, :int for numbers; unknown placeholders are refused with the path', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'replay-template-'));
+  const dir = makeTempDir('replay-template-');
   const file = join(dir, 'sgx.yaml');
   writeFileSync(
     file,

@@ -5,8 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RUN_CONFIG, bundledTaskEvents, executeRun, PAPER_WINDOW } from '../../sim/index.js';
 import type { WorkloadSpec } from '../../sim/index.js';
@@ -32,6 +30,7 @@ import {
   writeState,
 } from './index.js';
 import type { ManifestOptions, ReplayPlan, RunDescription } from './index.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 const COMPRESSION = 1000; // the paper's hour in 3.6 s
 /**
@@ -257,7 +256,7 @@ test('a thinned, compressed Borg hour: every pod created once on time, placed by
 test('a crash in the middle resumes without duplicates (lost state writes are caught by 409)', async () => {
   const api = await startFakeApiServer();
   const client = new RestReplayApi(api.makeKubeConfig());
-  const dir = mkdtempSync(join(tmpdir(), 'replay-resume-'));
+  const dir = makeTempDir('replay-resume-');
   const statePath = join(dir, 'state.json');
   try {
     const arrivals = watchArrivals(api);

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { readPaperCsv, runPaperCompat, usablePages, writePaperCompat } from './index.js';
 import { collectingIo } from './testing/collect.js';
 import { naivePaperCompat } from './testing/naive-reference.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 /** The fast mode on in-memory text, fed in the given chunks. */
 async function fast(
@@ -169,7 +169,7 @@ test('the random traces reach every case the comparison is meant to cover', () =
 });
 
 test('runPaperCompat reads a file, a gzipped file, prints help, and maps errors to exit codes', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'paper-compat-'));
+  const dir = makeTempDir('paper-compat-');
   const csv = join(dir, 'trace.csv');
   writeFileSync(csv, EXAMPLE + '\n');
   writeFileSync(csv + '.gz', gzipSync(EXAMPLE + '\n'));

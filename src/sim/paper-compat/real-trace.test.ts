@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoPath, SHARED_TRACES } from '../../testing/paths.js';
 import { collectWorkload, recordToPaperCsv } from '../../trace/index.js';
@@ -11,6 +10,7 @@ import { paperCompatSteps } from './stepper.js';
 import { borgPaperCsv } from './testing/borg-paper-csv.js';
 import { collectingIo } from './testing/collect.js';
 import { naivePaperCompat } from './testing/naive-reference.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 // The paper's hour (trace seconds 6,480 to 10,080) from the real Borg part that holds it.
 const PART = join(SHARED_TRACES, 'task_events', 'part-00001-of-00500.csv.gz');
@@ -20,7 +20,7 @@ let cached: { text: string; path: string } | undefined;
 async function paperHour(): Promise<{ text: string; path: string }> {
   if (cached === undefined) {
     const text = await borgPaperCsv(PART);
-    const path = join(mkdtempSync(join(tmpdir(), 'paper-hour-')), 'paper-hour.csv');
+    const path = join(makeTempDir('paper-hour-'), 'paper-hour.csv');
     writeFileSync(path, text);
     cached = { text, path };
   }
@@ -104,7 +104,7 @@ test(
   async () => {
     const { records } = await collectWorkload([PART], { from: 6480, to: 10080 });
     const text = records.map((r) => recordToPaperCsv(r) + '\n').join('');
-    const path = join(mkdtempSync(join(tmpdir(), 'paper-export-')), 'exported.csv');
+    const path = join(makeTempDir('paper-export-'), 'exported.csv');
     writeFileSync(path, text);
     const ours = await run(['--skip', '20', path]);
     assert.equal(ours.code, 0);

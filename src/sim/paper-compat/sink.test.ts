@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPaperCompat } from './index.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 /** A stdout that takes `budget` chunks, then behaves as told: slow (drain later) or broken. */
 class FakeStdout extends EventEmitter {
@@ -27,7 +27,7 @@ class FakeStdout extends EventEmitter {
 function traceFile(): string {
   // A 20,000 s job: 20,001 lines of output, several chunks.
   const lines = ['0,20000000000,x,0.5,0.5', ...Array.from({ length: 20 }, () => '0,1000000,y,0.5,0.5')];
-  const path = join(mkdtempSync(join(tmpdir(), 'paper-sink-')), 'trace.csv');
+  const path = join(makeTempDir('paper-sink-'), 'trace.csv');
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
 }

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectWorkload } from './load.js';
 import { recordToJson } from './jsonl.js';
 import { TraceInputError } from '../issues.js';
 import { repoPath } from '../../testing/paths.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 const EVENTS_DIR = repoPath('src/trace/fixtures/borg/task_events');
 const PAPER = repoPath('src/trace/fixtures/paper-small.csv');
@@ -98,7 +98,7 @@ test('paper CSV: one record per line, thinning by line index, measured usage', a
 
 test('JSON Lines round trip, with defaults for optional keys', async () => {
   const { records } = await collectWorkload([EVENTS_DIR], { sgxShare: 0.5, seed: 3 });
-  const dir = mkdtempSync(join(tmpdir(), 'wl-'));
+  const dir = makeTempDir('wl-');
   const file = join(dir, 'w.jsonl');
   writeFileSync(
     file,
