@@ -135,7 +135,7 @@ console.log(
 );
 console.log(`  trace rows/s:        ${fmt(c.rows / seconds)}`);
 console.log(
-  `  simulation events/s: ${fmt(s.events / seconds)} (${fmt(s.events)} events: arrivals, starts, ends, scheduler passes, probe and sample ticks)`,
+  `  simulation events/s: ${fmt(s.events / seconds)} (${fmt(s.events)} events: arrivals, starts, ends, probe and sample ticks; the ${fmt(s.schedulerPasses)} scheduler passes run after events are not counted)`,
 );
 console.log(`  placements/s:        ${fmt(c.placements / seconds)}`);
 console.log(
