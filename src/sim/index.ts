@@ -15,6 +15,7 @@ export { loadClusterSpecFile, parseClusterSpec } from './cluster/spec.js';
 export type { Cluster, SimNode } from './cluster/cluster.js';
 export { expandCluster, withEpcReservedMiB, describeCluster } from './cluster/cluster.js';
 export { BUILTIN_CLUSTERS, PAPER_CLUSTER, builtinClusterNames } from './cluster/builtins.js';
+export { clusterRefProblem, isClusterName } from './cluster/cluster-ref.js';
 export { borgCluster, readBorgMachines } from './cluster/borg.js';
 
 export type { PagingModel, PagingModelConfig } from './model/paging.js';

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../testing/paths.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 const bin = repoPath('bin', 'sgx-orchestrator.js');
 
@@ -67,6 +68,21 @@ test('simulate sweeps the listed values, writes results and pods CSVs, and says 
   }
 });
 
+test('a cluster name stays a name where a folder of that name exists; one run is "1 run"', () => {
+  const dir = makeTempDir('cli-sim-');
+  mkdirSync(join(dir, 'paper'));
+  const r = run(
+    ['simulate', csv(dir), '--cluster', 'paper', '--policy', 'binpack', '--sgx-share', '0', '--no-report'],
+    dir,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^1 run in /m);
+  const doc = JSON.parse(readFileSync(join(dir, 'sgx-results', 'results.json'), 'utf8')) as {
+    runs: { result: { meta: { cluster: { name: string } } } }[];
+  };
+  assert.equal(doc.runs[0]!.result.meta.cluster.name, 'paper');
+});
+
 test('simulate --json prints the results document on stdout', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-sim-'));
   try {
@@ -93,6 +109,13 @@ test('bad flags and missing inputs are errors that say what to do', () => {
     const missing = run(['simulate', join(dir, 'nope.csv'), '--policy', 'binpack', '--sgx-share', '0'], dir);
     assert.equal(missing.status, 3, missing.stderr);
     assert.match(missing.stderr, /nope\.csv/);
+    const cluster = run(['simulate', '--cluster', 'paper,papr'], dir);
+    assert.equal(cluster.status, 2);
+    assert.match(cluster.stderr, /--cluster: unknown cluster "papr": give a spec file/);
+    assert.doesNotMatch(cluster.stderr, /run /, 'found before any run started');
+    const spec = run(['simulate', '--cluster', 'cell.yaml'], dir);
+    assert.equal(spec.status, 2);
+    assert.match(spec.stderr, /--cluster: no cluster spec file at cell\.yaml/);
     const shard = run(['experiment', 'x.yaml', '--shard', '4/4'], dir);
     assert.equal(shard.status, 2);
     assert.match(shard.stderr, /--shard: expected i\/n with 0 <= i < n/);

@@ -4,7 +4,7 @@
  * SGX-unaware baseline, prints a summary table and writes results and the HTML report. Every option
  * that takes a comma-separated list sweeps it. `--paper-compat` runs the authors' offline simulator.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,8 @@ import {
   SimConfigError,
   SimInputError,
   builtinClusterNames,
+  clusterRefProblem,
+  isClusterName,
   forFiles,
   mainJobDefinition,
   parsePagingModel,
@@ -217,7 +219,12 @@ export function definitionFromFlags(
     ['binpack', 'spread', 'sgx-unaware'],
   );
   axis('sgxShare', 'sgx-share', (s) => number('sgx-share', s, 0, 1), [0, 0.25, 0.5, 0.75, 1]);
-  axis('cluster', 'cluster', (s) => (existsSync(s) ? resolve(s) : s));
+  axis('cluster', 'cluster', (s) => {
+    const problem = clusterRefProblem(s);
+    if (problem !== undefined) throw usage(`--cluster: ${problem}`);
+    // A name stays a name even where a file of that name exists; a file gets its absolute path.
+    return isClusterName(s) ? s : resolve(s);
+  });
   axis('epcMiB', 'epc-mib', (s) => number('epc-mib', s, 4));
   axis('attackerFraction', 'attacker-fraction', (s) => number('attacker-fraction', s, 0, 10));
   axis('enforcement', 'enforcement', (s) => {
@@ -385,7 +392,9 @@ export async function runAndReport(
     result.runs.length > 0 ? `pods CSV ${shown(join(o.outDir, 'pods'))}/` : null,
     reportFile === null ? null : `report ${shown(reportFile)}`,
   ].filter((s) => s !== null);
-  process.stderr.write(`${result.runs.length} runs in ${seconds} s. Wrote ${where.join(', ')}.\n`);
+  process.stderr.write(
+    `${result.runs.length} ${result.runs.length === 1 ? 'run' : 'runs'} in ${seconds} s. Wrote ${where.join(', ')}.\n`,
+  );
   if (reportFile !== null) process.stderr.write(`Open ${shown(reportFile)} in a browser to see the plots.\n`);
   return 0;
 }

@@ -9,6 +9,7 @@ import type { RunConfig } from '../run/config.js';
 import { parsePagingModel } from '../model/paging.js';
 import type { EnforcementMode, SweepAxis, SweepValue } from '../results/types.js';
 import type { WorkloadSpec } from '../workload/source.js';
+import { clusterRefProblem } from '../cluster/cluster-ref.js';
 import { bundledTaskEvents, PAPER_WINDOW } from './bundled.js';
 import type { ClusterRef, RunSpec } from './run.js';
 
@@ -227,10 +228,7 @@ function experimentFromDocument(doc: StructuredDocument): ExperimentDefinition {
   const workload = readWorkload(r, top['workload'], ['workload'], rel) ?? main.workload;
 
   let cluster = 'paper';
-  if (top['cluster'] !== undefined) {
-    const c = r.string(top['cluster'], ['cluster']);
-    if (c !== undefined) cluster = BUILTIN_NAME.test(c) ? c : rel(c);
-  }
+  if (top['cluster'] !== undefined) cluster = clusterValue(r, top['cluster'], ['cluster'], rel) ?? cluster;
   let borg: ExperimentDefinition['borg'] = { sgxNodeShare: 0.25 };
   if (top['borg'] !== undefined) {
     const b = r.object(top['borg'], ['borg']) ?? {};
@@ -312,13 +310,28 @@ function sweepValue(
       return r.number(v, p, 0, 10);
     case 'enforcement':
       return enforcement(r, v, p);
-    case 'cluster': {
-      const s = r.string(v, p);
-      return s === undefined ? undefined : BUILTIN_NAME.test(s) ? s : rel(s);
-    }
+    case 'cluster':
+      return clusterValue(r, v, p, rel);
     case 'seed':
       return r.integer(v, p, 0, 2 ** 32 - 1);
   }
+}
+
+/**
+ * A cluster: a name (a built-in, `borg`, or a file in the working folder named like one), or a spec
+ * file relative to the experiment's file. One that names nothing is a problem of this field.
+ */
+function clusterValue(
+  r: FieldReader,
+  v: unknown,
+  p: FieldPath,
+  rel: (s: string) => string,
+): string | undefined {
+  const s = r.string(v, p);
+  if (s === undefined) return undefined;
+  const ref = BUILTIN_NAME.test(s) ? s : rel(s);
+  const problem = clusterRefProblem(ref);
+  return problem === undefined ? ref : r.problem(p, problem);
 }
 
 function policy(r: FieldReader, v: unknown, p: FieldPath): string | undefined {

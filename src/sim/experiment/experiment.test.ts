@@ -162,6 +162,7 @@ test('experiment specs: every problem named with its line and field', () => {
     'sweep:',
     '  policy: [binpack, fastest]',
     '  colour: [red]',
+    '  cluster: [paper, papr, missing/cell.yaml]',
   ].join('\n');
   try {
     parseExperiment('bad.yaml', text);
@@ -175,6 +176,13 @@ test('experiment specs: every problem named with its line and field', () => {
     assert.ok(where.includes('7:run.percentageOfNodesToScore'), where.join(' '));
     assert.ok(where.includes('9:sweep.policy[1]'), where.join(' '));
     assert.ok(where.includes('10:sweep.colour'), where.join(' '));
+    // Clusters that name nothing are found before any run starts, not when their run comes.
+    assert.ok(where.includes('11:sweep.cluster[1]'), where.join(' '));
+    assert.ok(where.includes('11:sweep.cluster[2]'), where.join(' '));
+    const messages = e.problems.map((p) => p.message).join('\n');
+    assert.match(messages, /unknown cluster "papr": give a spec file \(\.yaml\/\.json\) or one of paper, /);
+    assert.match(messages, /no cluster spec file at missing[\\/]cell\.yaml/);
+    assert.equal(e.problems.filter((p) => p.field.startsWith('sweep.cluster')).length, 2);
   }
 });
 

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { usableEpcBytes, USABLE_EPC_128MIB_BYTES } from '../../core/index.js';
 import type { WorkloadRecord } from '../../trace/index.js';
-import { BUILTIN_CLUSTERS, builtinClusterNames } from '../cluster/builtins.js';
+import { BUILTIN_CLUSTERS } from '../cluster/builtins.js';
+import { clusterRefProblem } from '../cluster/cluster-ref.js';
 import { borgCluster, readBorgMachines } from '../cluster/borg.js';
 import { describeCluster, expandCluster, withEpcReservedMiB } from '../cluster/cluster.js';
 import type { Cluster } from '../cluster/cluster.js';
@@ -78,15 +78,10 @@ async function loadCluster(ref: ClusterRef, seed: number): Promise<Cluster> {
       cpuMillisPerUnit: 0,
     });
   }
-  if (/\.(ya?ml|json)$/i.test(ref.name) || existsSync(ref.name))
-    return expandCluster(loadClusterSpecFile(ref.name));
-  throw new SimConfigError('(cluster)', [
-    {
-      field: 'cluster',
-      line: null,
-      message: `unknown cluster ${JSON.stringify(ref.name)}: give a spec file (.yaml/.json) or one of ${builtinClusterNames().join(', ')}`,
-    },
-  ]);
+  const problem = clusterRefProblem(ref.name);
+  if (problem !== undefined)
+    throw new SimConfigError('(cluster)', [{ field: 'cluster', line: null, message: problem }]);
+  return expandCluster(loadClusterSpecFile(ref.name));
 }
 
 /** Runs one point of a sweep and returns its result (writing its pods CSV when asked). */
