@@ -116,6 +116,10 @@ test('bad flags and missing inputs are errors that say what to do', () => {
     const spec = run(['simulate', '--cluster', 'cell.yaml'], dir);
     assert.equal(spec.status, 2);
     assert.match(spec.stderr, /--cluster: no cluster spec file at cell\.yaml/);
+    const streamed = run(['simulate', '--stream', join(dir, 'parts'), '--sgx-share', '0,0.5'], dir);
+    assert.equal(streamed.status, 3, streamed.stderr);
+    assert.match(streamed.stderr, /parts: no such file or folder/);
+    assert.doesNotMatch(streamed.stderr, /run /, 'found before any run started');
     const shard = run(['experiment', 'x.yaml', '--shard', '4/4'], dir);
     assert.equal(shard.status, 2);
     assert.match(shard.stderr, /--shard: expected i\/n with 0 <= i < n/);

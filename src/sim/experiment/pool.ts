@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunResult } from '../results/types.js';
 import { executeRun } from './run.js';
 import type { RunSpec } from './run.js';
+import { resolveSources } from '../../trace/index.js';
 import { loadCachedWorkload, workloadKey } from '../workload/source.js';
 
 /** A run that failed, named; `cause` carries the original error's name (e.g. `SimConfigError`). */
@@ -29,6 +30,7 @@ export interface PoolOptions {
  * the output does not depend on scheduling). Stops at the first failure.
  */
 export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {}): Promise<RunResult[]> {
+  checkStreamedSources(specs);
   const parallelism = Math.max(1, Math.min(options.parallelism ?? availableParallelism(), specs.length));
   const results: (RunResult | undefined)[] = new Array<RunResult | undefined>(specs.length);
   let done = 0;
@@ -100,4 +102,20 @@ export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {
 /** The runs of shard `index` of `count` (round-robin, so that each shard gets a mix of the sweep). */
 export function shardOf<T extends { index: number }>(runs: readonly T[], index: number, count: number): T[] {
   return runs.filter((r) => r.index % count === index);
+}
+
+/**
+ * A streamed workload is read only as its runs go: its files are looked up now, once per workload,
+ * so that a missing part is reported before any run starts (as a workload that is loaded first
+ * is), not as the failure of whichever run reached it first.
+ */
+function checkStreamedSources(specs: readonly RunSpec[]): void {
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (s.workload.stream !== true) continue;
+    const key = workloadKey(s.workload);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    resolveSources(s.workload.sources, 'task_events');
+  }
 }
