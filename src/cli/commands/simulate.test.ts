@@ -83,6 +83,23 @@ test('a cluster name stays a name where a folder of that name exists; one run is
   assert.equal(doc.runs[0]!.result.meta.cluster.name, 'paper');
 });
 
+test('input that could not be read is warned about after the table, once per input', () => {
+  const dir = makeTempDir('cli-sim-');
+  const file = csv(dir);
+  writeFileSync(file, readFileSync(file, 'utf8') + '5,6,0,lots,0.1\n');
+  const r = run(['simulate', file, '--policy', 'binpack,spread', '--sgx-share', '0', '--no-report'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+  assert.deepEqual(warnings, [
+    `warning: ${file}: unreadable input skipped (not-a-number 1); \`sgx-orchestrator trace stats\` on the same files shows where.`,
+  ]);
+  const clean = run(
+    ['simulate', csv(makeTempDir('cli-sim-')), '--policy', 'binpack', '--sgx-share', '0', '--no-report'],
+    dir,
+  );
+  assert.doesNotMatch(clean.stderr, /warning/);
+});
+
 test('simulate --json prints the results document on stdout', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-sim-'));
   try {

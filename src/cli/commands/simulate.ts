@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { POLICY_NAMES } from '../../core/index.js';
 import { renderReport } from '../../report/index.js';
-import { TraceInputError, WORKLOAD_FORMATS } from '../../trace/index.js';
+import { ISSUE_REASONS, TraceInputError, WORKLOAD_FORMATS } from '../../trace/index.js';
 import {
   ENFORCEMENT_MODES,
   RunFailedError,
@@ -396,7 +396,31 @@ export async function runAndReport(
     `${result.runs.length} ${result.runs.length === 1 ? 'run' : 'runs'} in ${seconds} s. Wrote ${where.join(', ')}.\n`,
   );
   if (reportFile !== null) process.stderr.write(`Open ${shown(reportFile)} in a browser to see the plots.\n`);
+  for (const note of unreadableInputNotes(result)) process.stderr.write(`${note}\n`);
   return 0;
+}
+
+/**
+ * One warning per input whose runs skipped lines that could not be read (malformed rows, a gzip part
+ * cut short): results.json counts them under `trace.skipped`, but a table that looks complete must
+ * not hide them. Rows left out by design (time 0, never scheduled, thinned...) are not warned about.
+ */
+export function unreadableInputNotes(result: ExperimentResult): string[] {
+  const notes = new Map<string, string>();
+  for (const run of result.runs) {
+    const trace = run.result.meta.trace;
+    const key = trace.sources.join('\n');
+    if (notes.has(key)) continue;
+    const reasons = ISSUE_REASONS.filter((r) => (trace.skipped[r] ?? 0) > 0);
+    if (reasons.length === 0) continue;
+    const files = trace.sources.length === 1 ? trace.sources[0]! : `${trace.sources.length} files`;
+    const list = reasons.map((r) => `${r} ${trace.skipped[r]}`).join(', ');
+    notes.set(
+      key,
+      `warning: ${files}: unreadable input skipped (${list}); \`sgx-orchestrator trace stats\` on the same files shows where.`,
+    );
+  }
+  return [...notes.values()];
 }
 
 export const command: Command = {

@@ -152,17 +152,20 @@ async function executeStreamedRun(spec: RunSpec, started: number): Promise<RunRe
   }
   const c = stream.counts();
   const skipped: Record<string, number> = {};
-  if (c.malformed > 0) skipped['malformed'] = c.malformed;
+  // The keys a loaded workload's `skipped` has, in the same (sorted) order.
+  for (const [reason, n] of Object.entries(c.issues)) if (n > 0) skipped[reason] = n;
   if (c.neverScheduled > 0) skipped['never-scheduled'] = c.neverScheduled;
   if (c.timeZeroRows > 0) skipped['time-zero'] = c.timeZeroRows;
   if (c.zeroMemory > 0) skipped['zero-memory'] = c.zeroMemory;
+  const sorted: Record<string, number> = {};
+  for (const k of Object.keys(skipped).sort()) sorted[k] = skipped[k]!;
   const trace: TraceMetadata = {
     sources: w.sources,
     window: null,
     keepOneIn: 1,
     recordsRead: c.rows,
     recordsKept: c.placements,
-    skipped,
+    skipped: sorted,
     usageModel: 'request (task_events has requests only, no measured usage); streamed',
   };
   const meta = runMetadata(spec, cluster, trace, outcome.summary.makespan);

@@ -12,7 +12,7 @@
  * INPUT_END record), `{ type: 'error', message, input, issue }` when the input cannot be read.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { EventBatch, TraceInputError, issueTotal, resolveSources } from '../../trace/index.js';
+import { EventBatch, TraceInputError, resolveSources } from '../../trace/index.js';
 import { fileBatches } from '../../trace/parallel/file-batches.js';
 import { BorgPairing, RecordWriter } from './borg-pairing.js';
 import { MAX_BATCHES_IN_FLIGHT } from './paired-records.js';
@@ -59,7 +59,7 @@ async function readFile(file: string): Promise<void> {
       emptyBatch: () => new EventBatch(spareBatches.pop()),
     })) {
       if (ev.type === 'end') {
-        pairing.fileEnd(ev.rows, issueTotal(ev.issues));
+        pairing.fileEnd(ev.rows, ev.issues);
         return;
       }
       pairing.rows(ev.batch);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { EventBatch, issueTotal } from '../../trace/index.js';
+import { EventBatch } from '../../trace/index.js';
 import { fileBatches } from '../../trace/parallel/file-batches.js';
 import type { FileBatchEvent } from '../../trace/parallel/file-batches.js';
 import type { ArrivalSink } from '../run/stream.js';
@@ -90,7 +90,7 @@ function referenceStream(files: readonly string[], o: PairingOptions) {
           const r = await events.next();
           if (r.done === true || r.value.type === 'end') {
             if (r.done !== true && r.value.type === 'end') {
-              pairing.fileEnd(r.value.rows, issueTotal(r.value.issues));
+              pairing.fileEnd(r.value.rows, r.value.issues);
               deliver(sink);
             }
             events = null;

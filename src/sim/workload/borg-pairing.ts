@@ -1,9 +1,10 @@
-import { EVENT, endsPlacement, fractionToBytes, isSgxJob } from '../../trace/index.js';
-import type { EventBatch } from '../../trace/index.js';
+import { EVENT, ISSUE_REASONS, endsPlacement, fractionToBytes, isSgxJob, issueTotal } from '../../trace/index.js';
+import type { EventBatch, IssueSummary } from '../../trace/index.js';
 import { KeyIndex } from './key-index.js';
 import {
   ARRIVAL,
   BATCH_RECORDS,
+  COUNTER_ISSUE,
   COUNTER_NEVER_SCHEDULED,
   COUNTER_TIME_ZERO,
   COUNTER_ZERO_MEMORY,
@@ -179,11 +180,18 @@ export class BorgPairing {
     }
   }
 
-  /** A file was read to its end: `rows` non-empty lines, `malformed` of them skipped. */
-  fileEnd(rows: number, malformed: number): void {
+  /** A file was read to its end: `rows` non-empty lines, `issues` the lines skipped as unreadable. */
+  fileEnd(rows: number, issues: IssueSummary): void {
     const at = this.record(FILE_END);
     this.out.f[at + R_ROWS] = rows;
-    this.out.f[at + R_MALFORMED] = malformed;
+    this.out.f[at + R_MALFORMED] = issueTotal(issues);
+    ISSUE_REASONS.forEach((reason, i) => {
+      const n = issues[reason]?.count ?? 0;
+      if (n === 0) return;
+      const skip = this.record(SKIPPED);
+      this.out.f[skip + R_COUNTER] = COUNTER_ISSUE + i;
+      this.out.f[skip + R_AMOUNT] = n;
+    });
   }
 
   /** The input is over: placements still running end (censored) at the last timestamp read. */

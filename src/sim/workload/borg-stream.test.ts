@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { borgTaskStream, splitText } from './borg-stream.js';
 import { bundledTracePath } from '../../trace/bundled.js';
+import { traceStats } from '../../trace/index.js';
 import { simulate } from '../run/simulation.js';
 import { DEFAULT_RUN_CONFIG } from '../run/config.js';
 import { expandCluster } from '../cluster/cluster.js';
 import { PAPER_CLUSTER } from '../cluster/builtins.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 // time, missing, job, task, machine, event, user, class, priority, cpu, memory, disk, different-machines
 const ROWS = [
@@ -60,12 +63,52 @@ test('Borg task_events stream: one pod per placement, durations from end events,
       censored: 1,
       timeZeroRows: 1,
       malformed: 0,
+      issues: {},
       zeroMemory: 0,
       neverScheduled: 1,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('unreadable lines are counted by reason, a gzip part cut short included, as the trace reader counts them', async () => {
+  const dir = makeTempDir('borg-stream-');
+  const plain = join(dir, 'part-00000-of-00500.csv');
+  writeFileSync(
+    plain,
+    [...ROWS.slice(0, 5), 'not,a,task,event', '650000000,,9,0,,0,u,0,0,x,0.01,0,0', ...ROWS.slice(5)].join(
+      '\n',
+    ) + '\n',
+  );
+  // A second part, compressed, its gzip stream cut in the middle: the rows before the cut count.
+  let text = '';
+  for (let i = 0; i < 4000; i++) text += `${950_000_000 + i * 1000},,${100 + i},0,,0,u,0,0,0.1,0.01,0,0\n`;
+  const gz = gzipSync(text);
+  const cut = join(dir, 'part-00001-of-00500.csv.gz');
+  writeFileSync(cut, gz.subarray(0, Math.floor(gz.length / 2)));
+  const stream = borgTaskStream({
+    files: [plain, cut],
+    sgxShare: 0,
+    seed: 1,
+    epcBytesPerUnit: 23_936 * 4096,
+    memoryBytesPerUnit: 32 * 2 ** 30,
+    cpuMillisPerUnit: 0,
+    lookahead: 60,
+  });
+  await simulate({
+    cluster: expandCluster(PAPER_CLUSTER),
+    stream,
+    config: { ...DEFAULT_RUN_CONFIG, schedulerPeriod: null, probe: null, startupDelay: 0 },
+  });
+  const c = stream.counts();
+  assert.deepEqual(c.issues, { 'column-count': 1, 'not-a-number': 1, 'truncated-gzip': 1 });
+  assert.equal(c.malformed, 3);
+  const stats = await traceStats([plain, cut]);
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(stats.skipped).map(([reason, v]) => [reason, v!.count])),
+    c.issues,
+  );
 });
 
 test('a simulation that stops at its horizon closes the stream (its reading thread ends)', async () => {

@@ -1,12 +1,15 @@
-import { TraceInputError } from '../../trace/index.js';
+import { ISSUE_REASONS, TraceInputError } from '../../trace/index.js';
+import type { IssueReason } from '../../trace/index.js';
 import type { SimJob } from '../run/job.js';
 import { PAGE_BYTES } from '../../core/index.js';
 import type { ArrivalSink, JobStream } from '../run/stream.js';
 import { WatchedWorker } from '../run/watched-worker.js';
 import {
   ARRIVAL,
+  COUNTER_ISSUE,
   COUNTER_NEVER_SCHEDULED,
   COUNTER_TIME_ZERO,
+  COUNTER_ZERO_MEMORY,
   END,
   FILE_END,
   INPUT_END,
@@ -44,8 +47,10 @@ export interface BorgStreamCounts {
   censored: number;
   /** Rows at time 0 (tasks running before the trace began): left out, as the trace mapping does. */
   timeZeroRows: number;
-  /** Malformed rows skipped (by the trace reader's rules). */
+  /** Malformed rows skipped (by the trace reader's rules), every reason together. */
   malformed: number;
+  /** The same, by reason (the keys `trace stats` and a loaded workload's `skipped` use). */
+  issues: Partial<Record<IssueReason, number>>;
   /** Placements asking for no memory (left out, as the paper's runner did). */
   zeroMemory: number;
   /** Tasks that ended (killed, failed) while still pending: never placed by Borg, left out. */
@@ -143,6 +148,7 @@ export class PairedRecordReader {
     censored: 0,
     timeZeroRows: 0,
     malformed: 0,
+    issues: {},
     zeroMemory: 0,
     neverScheduled: 0,
   };
@@ -169,7 +175,11 @@ export class PairedRecordReader {
       const amount = r[k + R_AMOUNT]!;
       if (counter === COUNTER_TIME_ZERO) c.timeZeroRows += amount;
       else if (counter === COUNTER_NEVER_SCHEDULED) c.neverScheduled += amount;
-      else c.zeroMemory += amount;
+      else if (counter === COUNTER_ZERO_MEMORY) c.zeroMemory += amount;
+      else {
+        const reason = ISSUE_REASONS[counter - COUNTER_ISSUE]!;
+        c.issues[reason] = (c.issues[reason] ?? 0) + amount;
+      }
     } else if (kind === FILE_END) {
       c.rows += r[k + R_ROWS]!;
       c.malformed += r[k + R_MALFORMED]!;
@@ -272,7 +282,7 @@ export function borgTaskStream(o: BorgStreamOptions): BorgTaskStream {
 
   return {
     lookahead: o.lookahead ?? 3600,
-    counts: () => ({ ...reader.counts }),
+    counts: () => ({ ...reader.counts, issues: { ...reader.counts.issues } }),
     start(): void {
       if (!ended) worker ??= start();
     },

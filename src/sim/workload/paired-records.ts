@@ -28,7 +28,7 @@ export const ARRIVAL = 1;
 export const END = 2;
 /** Rows left out: counter (`COUNTER_*`), amount. */
 export const SKIPPED = 3;
-/** A file fully read: its non-empty lines, its malformed rows. */
+/** A file fully read: its non-empty lines, its malformed rows (then a SKIPPED record per reason). */
 export const FILE_END = 4;
 /** Nothing follows: every row has been read. */
 export const INPUT_END = 5;
@@ -37,6 +37,8 @@ export const INPUT_END = 5;
 export const COUNTER_TIME_ZERO = 0;
 export const COUNTER_ZERO_MEMORY = 1;
 export const COUNTER_NEVER_SCHEDULED = 2;
+/** Lines skipped as unreadable, for reason `ISSUE_REASONS[counter - COUNTER_ISSUE]`. */
+export const COUNTER_ISSUE = 3;
 
 // Field offsets within a record.
 export const R_KIND = 0;
