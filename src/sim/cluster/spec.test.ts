@@ -88,6 +88,15 @@ test('an SGX group without EPC and YAML syntax errors are refused', () => {
     () => parseClusterSpec('x.yaml', 'nodeGroups: [ { name: s'),
     (e: unknown) => e instanceof SimConfigError,
   );
+  // A syntax error names its line, as a bad value does.
+  assert.throws(
+    () => parseClusterSpec('x.yaml', 'nodeGroups:\n  - name: s\n    count: 1\n    count: 2\n'),
+    (e: unknown) =>
+      e instanceof SimConfigError &&
+      e.problems.length === 1 &&
+      e.problems[0]!.line === 4 &&
+      /x\.yaml:4: \(syntax\): Map keys must be unique/.test(e.message),
+  );
 });
 
 test('the paper cluster: 2 SGX nodes of 23,936 pages and 2 standard nodes of 32 GiB', () => {
