@@ -56,7 +56,8 @@ export function parseStructured(file: string, text: string): StructuredDocument 
       file,
       doc.errors.map((e) => ({
         field: '(syntax)',
-        // `linePos` is filled only with prettyErrors (which also rewrites the message): the offset is always there.
+        // `linePos` is filled only with prettyErrors (which also rewrites the message); the offset
+        // is always there.
         line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
         message: e.message.split('\n')[0] ?? e.message,
       })),
