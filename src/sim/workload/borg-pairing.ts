@@ -1,4 +1,11 @@
-import { EVENT, ISSUE_REASONS, endsPlacement, fractionToBytes, isSgxJob, issueTotal } from '../../trace/index.js';
+import {
+  EVENT,
+  ISSUE_REASONS,
+  endsPlacement,
+  fractionToBytes,
+  isSgxJob,
+  issueTotal,
+} from '../../trace/index.js';
 import type { EventBatch, IssueSummary } from '../../trace/index.js';
 import { KeyIndex } from './key-index.js';
 import {
