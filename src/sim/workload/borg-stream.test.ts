@@ -27,20 +27,25 @@ const ROWS = [
   '900000000,,5,0,,0,u,0,0,0.1,0.01,0,0',
 ];
 
+/** The paper's units (23,936 EPC pages and 32 GiB of memory per unit), no SGX jobs unless given. */
+function paperStream(files: string[], o: { lookahead?: number; sgxShare?: number; seed?: number } = {}) {
+  return borgTaskStream({
+    files,
+    sgxShare: o.sgxShare ?? 0,
+    seed: o.seed ?? 1,
+    epcBytesPerUnit: 23_936 * 4096,
+    memoryBytesPerUnit: 32 * 2 ** 30,
+    cpuMillisPerUnit: 0,
+    ...(o.lookahead === undefined ? {} : { lookahead: o.lookahead }),
+  });
+}
+
 test('Borg task_events stream: one pod per placement, durations from end events, censored at the end', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'borg-stream-'));
   try {
     const file = join(dir, 'part-00000-of-00500.csv');
     writeFileSync(file, ROWS.join('\n') + '\n');
-    const stream = borgTaskStream({
-      files: [file],
-      sgxShare: 0,
-      seed: 1,
-      epcBytesPerUnit: 23_936 * 4096,
-      memoryBytesPerUnit: 32 * 2 ** 30,
-      cpuMillisPerUnit: 0,
-      lookahead: 60,
-    });
+    const stream = paperStream([file], { lookahead: 60 });
     const out = await simulate({
       cluster: expandCluster(PAPER_CLUSTER),
       stream,
@@ -87,15 +92,7 @@ test('unreadable lines are counted by reason, a gzip part cut short included, as
   const gz = gzipSync(text);
   const cut = join(dir, 'part-00001-of-00500.csv.gz');
   writeFileSync(cut, gz.subarray(0, Math.floor(gz.length / 2)));
-  const stream = borgTaskStream({
-    files: [plain, cut],
-    sgxShare: 0,
-    seed: 1,
-    epcBytesPerUnit: 23_936 * 4096,
-    memoryBytesPerUnit: 32 * 2 ** 30,
-    cpuMillisPerUnit: 0,
-    lookahead: 60,
-  });
+  const stream = paperStream([plain, cut], { lookahead: 60 });
   await simulate({
     cluster: expandCluster(PAPER_CLUSTER),
     stream,
@@ -117,15 +114,7 @@ test('a simulation that stops at its horizon closes the stream (its reading thre
     const files = [0, 1].map((k) => join(dir, `part-0000${k}-of-00500.csv`));
     writeFileSync(files[0]!, ROWS.join('\n') + '\n');
     writeFileSync(files[1]!, '1000000000,,6,0,,0,u,0,0,0.1,0.01,0,0\n');
-    const stream = borgTaskStream({
-      files,
-      sgxShare: 0,
-      seed: 1,
-      epcBytesPerUnit: 23_936 * 4096,
-      memoryBytesPerUnit: 32 * 2 ** 30,
-      cpuMillisPerUnit: 0,
-      lookahead: 1,
-    });
+    const stream = paperStream(files, { lookahead: 1 });
     let closed = 0;
     const close = stream.close!.bind(stream);
     stream.close = async () => {
@@ -151,16 +140,7 @@ test('a stream started before the run (reading while the cluster is built) gives
   try {
     const file = join(dir, 'part-00000-of-00500.csv');
     writeFileSync(file, ROWS.join('\n') + '\n');
-    const open = () =>
-      borgTaskStream({
-        files: [file],
-        sgxShare: 0.5,
-        seed: 3,
-        epcBytesPerUnit: 23_936 * 4096,
-        memoryBytesPerUnit: 32 * 2 ** 30,
-        cpuMillisPerUnit: 0,
-        lookahead: 60,
-      });
+    const open = () => paperStream([file], { lookahead: 60, sgxShare: 0.5, seed: 3 });
     const config = { ...DEFAULT_RUN_CONFIG, schedulerPeriod: null, probe: null, startupDelay: 0 };
     const lazy = open();
     const early = open();
@@ -194,14 +174,7 @@ test('jobs handed back for reuse give the same rows as fresh ones, on a real tra
   const file = join(bundledTracePath('task_events'), 'part-00001-of-00500.csv.gz');
   const run = async (recycle: boolean): Promise<string> => {
     const rows: string[] = [];
-    const stream = borgTaskStream({
-      files: [file],
-      sgxShare: 0.5,
-      seed: 3,
-      epcBytesPerUnit: 23_936 * 4096,
-      memoryBytesPerUnit: 32 * 2 ** 30,
-      cpuMillisPerUnit: 0,
-    });
+    const stream = paperStream([file], { sgxShare: 0.5, seed: 3 });
     const out = await simulate({
       cluster: expandCluster(PAPER_CLUSTER),
       // Without `recycle`, every placement gets a new job object.
