@@ -26,7 +26,7 @@ export type { SimJob } from './run/job.js';
 export { SimInputError } from './run/job.js';
 export type { RunConfig } from './run/config.js';
 export { DEFAULT_RUN_CONFIG } from './run/config.js';
-export type { SimulationInput } from './run/simulation.js';
+export type { RunProgress, SimulationInput } from './run/simulation.js';
 export type { JobSource, JobStream, ArrivalSink } from './run/stream.js';
 export { sortedJobStream } from './run/stream.js';
 export { simulate } from './run/simulation.js';

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../testing/paths.js';
 import { makeTempDir } from '../../testing/temp-dir.js';
+import { progressReporter } from './simulate.js';
 
 const bin = repoPath('bin', 'sgx-orchestrator.js');
 
@@ -98,6 +99,37 @@ test('input that could not be read is warned about after the table, once per inp
     dir,
   );
   assert.doesNotMatch(clean.stderr, /warning/);
+});
+
+test('progress: redrawn on a terminal at most four times a second; elsewhere a line every 30 s', () => {
+  let t = 0;
+  const written: string[] = [];
+  const sink = (isTTY: boolean) => ({ isTTY, write: (text: string) => written.push(text) });
+  const at = (s: number, ended: number) => ({ simulatedSeconds: s, podsArrived: 1000, podsEnded: ended });
+  const tty = progressReporter('month', () => t, sink(true));
+  tty.start(2);
+  tty.progress('binpack', at(7200, 10));
+  t = 100;
+  tty.progress('binpack', at(9000, 20)); // too soon: not drawn
+  t = 300;
+  tty.progress('binpack', at(4 * 86_400, 30));
+  assert.deepEqual(written.slice(1), [
+    '\r\x1b[Kmonth [........................] 0/2 0.0s  binpack: 2.0 h simulated, 10 of 1,000 pods ended',
+    '\r\x1b[Kmonth [........................] 0/2 0.3s  binpack: 4.0 days simulated, 30 of 1,000 pods ended',
+  ]);
+  written.length = 0;
+  t = 0;
+  const log = progressReporter('month', () => t, sink(false));
+  log.start(2);
+  t = 29_000;
+  log.progress('spread', at(600, 1)); // the first 30 s: nothing
+  t = 31_000;
+  log.progress('spread', at(1200, 2));
+  t = 40_000;
+  log.progress('spread', at(1800, 3));
+  assert.deepEqual(written, [
+    'month: 0/2 runs done, 31.0s; spread: 20 min simulated, 2 of 1,000 pods ended\n',
+  ]);
 });
 
 test('simulate --json prints the results document on stdout', () => {

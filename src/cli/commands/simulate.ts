@@ -30,6 +30,7 @@ import type {
   EnforcementMode,
   ExperimentDefinition,
   ExperimentResult,
+  RunProgress,
   RunResult,
   SweepAxis,
   SweepValue,
@@ -295,31 +296,60 @@ export function definitionFromFlags(
 }
 
 /** Draws a progress bar on stderr when it is a terminal; silent otherwise. */
-export function progressReporter(label: string): {
+export function progressReporter(
+  label: string,
+  now: () => number = () => performance.now(),
+  out: { isTTY?: boolean; write(text: string): unknown } = process.stderr,
+): {
   start(total: number): void;
   done(done: number, total: number, r: RunResult): void;
+  progress(runId: string, p: RunProgress): void;
   end(): void;
 } {
-  const tty = process.stderr.isTTY === true;
+  const tty = out.isTTY === true;
   let t0 = 0;
+  let finished = 0;
+  let runs = 0;
+  let lastDraw = -Infinity;
+  const secs = (): string => ((now() - t0) / 1000).toFixed(1);
+  const bar = (): string => {
+    const width = 24;
+    const filled = runs === 0 ? 0 : Math.round((finished / runs) * width);
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${finished}/${runs} ${secs()}s`;
+  };
   return {
     start(total: number): void {
-      t0 = performance.now();
-      if (tty) process.stderr.write(`${label}: ${total} run${total === 1 ? '' : 's'}...`);
+      t0 = now();
+      runs = total;
+      if (tty) out.write(`${label}: ${total} run${total === 1 ? '' : 's'}...`);
     },
     done(done: number, total: number, r: RunResult): void {
-      if (!tty) return;
-      const width = 24;
-      const filled = Math.round((done / total) * width);
-      const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      process.stderr.write(
-        `\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${secs}s  ${r.meta.runId}`,
-      );
+      finished = done;
+      runs = total;
+      if (tty) out.write(`\r\x1b[K${label} ${bar()}  ${r.meta.runId}`);
+    },
+    // A long run (a streamed trace, minutes) shows how far it has got: redrawn at most four times a
+    // second on a terminal, and written as a line every 30 s elsewhere (a Job's log).
+    progress(runId: string, p: RunProgress): void {
+      const t = now();
+      if (t - lastDraw < (tty ? 250 : 30_000)) return;
+      if (!tty && t - t0 < 30_000) return;
+      lastDraw = t;
+      const where = `${runId}: ${simulatedTime(p.simulatedSeconds)} simulated, ${p.podsEnded.toLocaleString('en-US')} of ${p.podsArrived.toLocaleString('en-US')} pods ended`;
+      if (tty) out.write(`\r\x1b[K${label} ${bar()}  ${where}`);
+      else out.write(`${label}: ${finished}/${runs} runs done, ${secs()}s; ${where}\n`);
     },
     end(): void {
-      if (tty) process.stderr.write('\r\x1b[K');
+      if (tty) out.write('\r\x1b[K');
     },
   };
+}
+
+/** Simulated time for a progress line: minutes below an hour, hours below two days, then days. */
+function simulatedTime(seconds: number): string {
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  if (seconds < 2 * 86_400) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} days`;
 }
 
 /** Maps simulator and trace errors to the CLI's error codes. */
@@ -361,6 +391,7 @@ export async function runAndReport(
       ...(o.jobs === undefined ? {} : { parallelism: o.jobs }),
       onStart: (n) => progress.start(n),
       onRunDone: (d, t, r) => progress.done(d, t, r),
+      onRunProgress: (id, p) => progress.progress(id, p),
     });
   } catch (err) {
     progress.end();

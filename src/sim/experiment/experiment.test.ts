@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandRuns, mainJobDefinition, parseExperiment } from './definition.js';
 import type { ExperimentDefinition } from './definition.js';
+import type { RunProgress } from '../run/simulation.js';
 import { runExperiment } from './experiment.js';
 import { SimConfigError } from '../config/structured-file.js';
 import { resultJson } from '../results/write.js';
@@ -57,8 +58,42 @@ test('same input, configuration and seed: byte-identical files, with or without 
   try {
     const csv = paperCsv(dir, 300);
     const def = definition(csv);
-    const a = await runExperiment(def, { outDir: join(dir, 'a'), version: 't', parallelism: 1 });
-    const b = await runExperiment(def, { outDir: join(dir, 'b'), version: 't', parallelism: 2 });
+    // Progress reaches the caller from this thread and from worker threads alike, in simulated time
+    // order for each run; it changes nothing in the files.
+    const seen = [new Map<string, RunProgress[]>(), new Map<string, RunProgress[]>()];
+    const track =
+      (k: 0 | 1) =>
+      (id: string, p: RunProgress): void => {
+        seen[k]!.set(id, [...(seen[k]!.get(id) ?? []), p]);
+      };
+    const a = await runExperiment(def, {
+      outDir: join(dir, 'a'),
+      version: 't',
+      parallelism: 1,
+      onRunProgress: track(0),
+    });
+    const b = await runExperiment(def, {
+      outDir: join(dir, 'b'),
+      version: 't',
+      parallelism: 2,
+      onRunProgress: track(1),
+    });
+    for (const byRun of seen) {
+      assert.deepEqual([...byRun.keys()].sort(), [
+        'binpack-sgx100',
+        'binpack-sgx50',
+        'spread-sgx100',
+        'spread-sgx50',
+      ]);
+      for (const list of byRun.values()) {
+        assert.ok(list.length >= 2, `${list.length} progress reports`);
+        for (let i = 1; i < list.length; i++)
+          assert.ok(list[i]!.simulatedSeconds > list[i - 1]!.simulatedSeconds);
+        for (const p of list) assert.ok(p.podsEnded <= p.podsArrived && p.podsArrived <= 300);
+        assert.equal(list.at(-1)!.podsArrived, 300);
+      }
+    }
+    assert.deepEqual(seen[0], seen[1]);
     const fa = filesOf(join(dir, 'a'));
     const fb = filesOf(join(dir, 'b'));
     assert.deepEqual([...fa.keys()].sort(), [

@@ -1,4 +1,5 @@
 import type { ExperimentResult, RunResult } from '../results/types.js';
+import type { RunProgress } from '../run/simulation.js';
 import { writeExperimentResult } from '../results/write.js';
 import { expandRuns } from './definition.js';
 import type { ExperimentDefinition } from './definition.js';
@@ -12,6 +13,8 @@ export interface ExperimentOptions {
   readonly shard?: { readonly index: number; readonly count: number };
   readonly parallelism?: number;
   readonly onRunDone?: (done: number, total: number, result: RunResult) => void;
+  /** Called as a run advances (every `sampleSeconds` of its simulated time). */
+  readonly onRunProgress?: (runId: string, progress: RunProgress) => void;
   /** Called once the runs of this shard are known, before any starts. */
   readonly onStart?: (runs: number) => void;
 }
@@ -28,6 +31,7 @@ export async function runExperiment(
   const results = await runAll(specs, {
     ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
     ...(options.onRunDone === undefined ? {} : { onRunDone: options.onRunDone }),
+    ...(options.onRunProgress === undefined ? {} : { onRunProgress: options.onRunProgress }),
   });
   const result: ExperimentResult = {
     schemaVersion: results[0]?.meta.schemaVersion ?? '1.0',

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RunResult } from '../results/types.js';
+import type { RunProgress } from '../run/simulation.js';
 import { executeRun } from './run.js';
 import type { RunSpec } from './run.js';
 import { resolveSources } from '../../trace/index.js';
@@ -23,6 +24,8 @@ export interface PoolOptions {
   readonly parallelism?: number;
   /** Called as each run completes (in completion order). */
   readonly onRunDone?: (done: number, total: number, result: RunResult) => void;
+  /** Called as a run advances (`SimulationInput.onProgress`), on this thread whatever runs it. */
+  readonly onRunProgress?: (runId: string, progress: RunProgress) => void;
 }
 
 /**
@@ -40,7 +43,11 @@ export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {
     options.onRunDone?.(done, specs.length, r);
   };
   if (parallelism === 1) {
-    for (let i = 0; i < specs.length; i++) finished(i, await executeRun(specs[i]!));
+    const report = options.onRunProgress;
+    for (let i = 0; i < specs.length; i++) {
+      const runId = specs[i]!.config.runId;
+      finished(i, await executeRun(specs[i]!, report === undefined ? undefined : (p) => report(runId, p)));
+    }
     return results as RunResult[];
   }
   // Read each workload once here and hand it to every worker, rather than once per worker.
@@ -73,9 +80,18 @@ export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {
         w.postMessage({ prime });
         w.on(
           'message',
-          (m: { index: number; result?: RunResult; error?: { name: string; message: string } }) => {
-            active--;
+          (m: {
+            index: number;
+            result?: RunResult;
+            error?: { name: string; message: string };
+            progress?: RunProgress;
+          }) => {
             const i = position.get(m.index)!;
+            if (m.progress !== undefined) {
+              options.onRunProgress?.(specs[i]!.config.runId, m.progress);
+              return;
+            }
+            active--;
             if (m.error !== undefined) {
               reject(new RunFailedError(specs[i]!.config.runId, m.error.message, m.error.name));
               return;

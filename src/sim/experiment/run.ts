@@ -10,6 +10,7 @@ import { SimConfigError } from '../config/structured-file.js';
 import { pagingModel } from '../model/paging.js';
 import { simulate } from '../run/simulation.js';
 import type { RunConfig } from '../run/config.js';
+import type { RunProgress } from '../run/simulation.js';
 import { nodesToScoreOf } from '../run/config.js';
 import type { SimJob } from '../run/job.js';
 import { PodCsvWriter } from '../results/pod-csv.js';
@@ -85,9 +86,9 @@ async function loadCluster(ref: ClusterRef, seed: number): Promise<Cluster> {
 }
 
 /** Runs one point of a sweep and returns its result (writing its pods CSV when asked). */
-export async function executeRun(spec: RunSpec): Promise<RunResult> {
+export async function executeRun(spec: RunSpec, onProgress?: (p: RunProgress) => void): Promise<RunResult> {
   const started = performance.now();
-  if (spec.workload.stream === true) return executeStreamedRun(spec, started);
+  if (spec.workload.stream === true) return executeStreamedRun(spec, started, onProgress);
   let cluster = await resolveCluster(spec.cluster, spec.config.seed);
   if (spec.epcMiB !== null) cluster = withEpcReservedMiB(cluster, spec.epcMiB);
   const workload = await loadCachedWorkload(spec.workload);
@@ -100,6 +101,7 @@ export async function executeRun(spec: RunSpec): Promise<RunResult> {
       jobs: designatedJobs(workload, spec.sgxShare, spec.config.seed, origin),
       config: spec.config,
       ...(csv === null ? {} : { onPod: (row) => csv.write(row) }),
+      ...(onProgress === undefined ? {} : { onProgress }),
     });
   } finally {
     csv?.close();
@@ -119,7 +121,11 @@ export async function executeRun(spec: RunSpec): Promise<RunResult> {
 }
 
 /** A run over a Borg task_events stream (`WorkloadSpec.stream`): nothing of the trace is held. */
-async function executeStreamedRun(spec: RunSpec, started: number): Promise<RunResult> {
+async function executeStreamedRun(
+  spec: RunSpec,
+  started: number,
+  onProgress: ((p: RunProgress) => void) | undefined,
+): Promise<RunResult> {
   const w = spec.workload;
   const stream = borgTaskStream({
     files: w.sources,
@@ -145,6 +151,7 @@ async function executeStreamedRun(spec: RunSpec, started: number): Promise<RunRe
       config: spec.config,
       podsOnThread: true,
       ...(spec.podsCsv === null ? {} : { podsCsvPath: spec.podsCsv.path }),
+      ...(onProgress === undefined ? {} : { onProgress }),
     });
   } finally {
     // The run closes the stream; this is for a failure before it (a cluster that cannot be read).

@@ -16,7 +16,8 @@ port.on('message', (message: RunSpec | { prime: readonly { key: string; workload
     return;
   }
   const spec = message;
-  executeRun(spec).then(
+  // Progress is best effort and never waits: a lost message only leaves a display behind.
+  executeRun(spec, (progress) => port.postMessage({ index: spec.index, progress })).then(
     (result) => port.postMessage({ index: spec.index, result }),
     (err: unknown) =>
       port.postMessage({

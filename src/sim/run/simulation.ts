@@ -393,6 +393,20 @@ export interface SimulationInput {
    * bytes as `PodCsvWriter` given every row through `onPod`.
    */
   readonly podsCsvPath?: string;
+  /**
+   * Called at every utilisation sample (every `sampleSeconds` of simulated time) with how far the
+   * run has got, for a progress display: a streamed month takes minutes. It must not throw.
+   */
+  readonly onProgress?: (p: RunProgress) => void;
+}
+
+/** How far a run has got (`SimulationInput.onProgress`). */
+export interface RunProgress {
+  /** Simulated seconds since the run's time 0. */
+  readonly simulatedSeconds: number;
+  /** Workload pods read from the input so far (attackers left out), and those final by now. */
+  readonly podsArrived: number;
+  readonly podsEnded: number;
 }
 
 /**
@@ -618,6 +632,11 @@ class Simulation {
         if (this.config.schedulerPeriod === null) this.samplePending();
         this.sampleUtilisation(this.clock.now, false);
         this.queue.push(this.clock.now + this.config.sampleSeconds, SAMPLE);
+        this.input.onProgress?.({
+          simulatedSeconds: this.clock.now,
+          podsArrived: this.arrivals,
+          podsEnded: this.arrivals - this.alive,
+        });
         return;
       default:
         throw new Error(`unknown event kind ${kind}`);
