@@ -169,6 +169,17 @@ test('bad flags and missing inputs are errors that say what to do', () => {
     assert.equal(streamed.status, 3, streamed.stderr);
     assert.match(streamed.stderr, /parts: no such file or folder/);
     assert.doesNotMatch(streamed.stderr, /run /, 'found before any run started');
+    // An output folder that cannot be written is said at once, not after the runs.
+    writeFileSync(join(dir, 'taken'), '');
+    for (const out of ['taken', 'taken/results']) {
+      const r = run(['simulate', csv(dir), '--policy', 'binpack', '--sgx-share', '0', '-o', out], dir);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /--out .*taken(\/results)?: cannot write results there: .*taken is a file, not a folder/,
+      );
+      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    }
     const shard = run(['experiment', 'x.yaml', '--shard', '4/4'], dir);
     assert.equal(shard.status, 2);
     assert.match(shard.stderr, /--shard: expected i\/n with 0 <= i < n/);

@@ -37,6 +37,7 @@ import type {
 } from '../../sim/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
+import { prepareOutDir } from '../out-dir.js';
 import { workloadFromFlags } from '../workload-flags.js';
 
 const HELP = `Usage: sgx-orchestrator simulate [<trace>...] [options]
@@ -380,6 +381,7 @@ export async function runAndReport(
     shard?: { index: number; count: number };
   },
 ): Promise<number> {
+  prepareOutDir(o.outDir);
   const progress = progressReporter(def.name);
   let outcome: { result: ExperimentResult; file: string | null };
   const t0 = performance.now();
