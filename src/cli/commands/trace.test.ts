@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoPath } from '../../testing/paths.js';
 import { makeTempDir } from '../../testing/temp-dir.js';
@@ -61,6 +61,15 @@ test('trace export is deterministic, to JSON Lines and to the paper CSV', () => 
   const first = JSON.parse(j.stdout.split('\n')[0]!) as { id: string; usedFraction: number };
   assert.equal(first.id, '200-0-601000000');
   assert.equal(first.usedFraction, 0.005);
+  // A place that cannot be written is a usage error before anything is read, and leaves nothing.
+  const blocked = cli('export', EVENTS, '--to-format', 'jsonl', '-o', join(a, 'x.jsonl'));
+  assert.equal(blocked.status, 2, blocked.stderr);
+  assert.match(
+    blocked.stderr,
+    /--out .*a\.csv[\\/]x\.jsonl: cannot write there \(ENOTDIR\); choose another file/,
+  );
+  assert.doesNotMatch(blocked.stderr, /Unhandled|\n\s+at /);
+  assert.deepEqual(readdirSync(dir).sort(), ['a.csv', 'b.csv']);
 });
 
 test('bad flags exit 2, bad input exits 3 with the file named', () => {

@@ -1,7 +1,7 @@
 /**
  * `sgx-orchestrator trace stats|export`: look into trace files, and turn them into a workload file.
  */
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseBytes, parseMillis } from '../../core/index.js';
@@ -285,19 +285,44 @@ async function runExport(argv: readonly string[]): Promise<number> {
   const progress = progressLine();
   const out = str(values['out']);
   const tmp = out !== undefined ? `${out}.${process.pid}.partial` : undefined;
+  // Opened now, so that a place that cannot be written is said before the trace is read (a stream
+  // opening it later reported the failure as an unhandled error event).
+  let fd: number | undefined;
+  if (tmp !== undefined) {
+    try {
+      fd = openSync(tmp, 'w');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new CliError('usage', `--out ${out}: cannot write there (${code}); choose another file`);
+    }
+  }
   try {
     const workload = loadWorkload(sourcesOf(positionals), {
       ...options,
       ...(progress.onProgress !== undefined ? { hooks: { onProgress: progress.onProgress } } : {}),
     });
-    const stream = tmp !== undefined ? createWriteStream(tmp) : process.stdout;
+    const stream = fd !== undefined ? createWriteStream('', { fd }) : process.stdout;
+    // A write to the file that fails later (a full disk) ends the export with that error.
+    let failed: Error | undefined;
+    if (fd !== undefined) stream.on('error', (err) => (failed = err));
     const line = toFormat === 'jsonl' ? recordToJson : recordToPaperCsv;
     let batch: string[] = [];
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
       const text = batch.join('\n') + '\n';
       batch = [];
-      if (!stream.write(text)) await new Promise<void>((r) => stream.once('drain', () => r()));
+      if (!stream.write(text) && failed === undefined) {
+        await new Promise<void>((r) => {
+          const go = (): void => {
+            stream.off('drain', go);
+            stream.off('error', go);
+            r();
+          };
+          stream.once('drain', go);
+          stream.once('error', go);
+        });
+      }
+      if (failed !== undefined) throw failed;
     };
     let n = 0;
     for await (const r of workload) {
@@ -306,6 +331,7 @@ async function runExport(argv: readonly string[]): Promise<number> {
       if (batch.length >= 4096) await flush();
     }
     await flush();
+    if (failed !== undefined) throw failed;
     if (tmp !== undefined && out !== undefined) {
       await new Promise<void>((resolveEnd, reject) => {
         stream.once('error', reject);
