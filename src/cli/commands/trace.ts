@@ -1,7 +1,7 @@
 /**
  * `sgx-orchestrator trace stats|export`: look into trace files, and turn them into a workload file.
  */
-import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseBytes, parseMillis } from '../../core/index.js';
@@ -353,6 +353,13 @@ async function runExport(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (err) {
     progress.done();
+    if (fd !== undefined) {
+      try {
+        closeSync(fd); // the stream closes it only once ended
+      } catch {
+        // Already closed by the stream.
+      }
+    }
     if (tmp !== undefined) rmSync(tmp, { force: true });
     throw asCliError(err);
   }
