@@ -99,6 +99,16 @@ export function workloadFromFlags(
         ? { to: main.workload.to! }
         : {}),
   };
+  if (window.from !== undefined && window.to !== undefined && !(window.to > window.from)) {
+    const defaulted = bundled && (from === undefined || to === undefined);
+    throw flagError(
+      command,
+      `--from ${window.from} --to ${window.to}: the window must end after it starts` +
+        (defaulted
+          ? ` (the bundled trace's window is --from ${main.workload.from} --to ${main.workload.to})`
+          : ''),
+    );
+  }
   return {
     sources: bundled ? main.workload.sources : traces.map((t) => resolve(t)),
     ...window,

@@ -158,6 +158,13 @@ test('bad flags and missing inputs are errors that say what to do', () => {
     const missing = run(['simulate', join(dir, 'nope.csv'), '--policy', 'binpack', '--sgx-share', '0'], dir);
     assert.equal(missing.status, 3, missing.stderr);
     assert.match(missing.stderr, /nope\.csv/);
+    // An empty window is a usage error (it was an internal error from the trace mapping).
+    const empty = run(['simulate', '--from', '100', '--to', '50'], dir);
+    assert.equal(empty.status, 2, empty.stderr);
+    assert.match(empty.stderr, /--from 100 --to 50: the window must end after it starts\n/);
+    const pastBundled = run(['simulate', '--from', '20000'], dir);
+    assert.equal(pastBundled.status, 2, pastBundled.stderr);
+    assert.match(pastBundled.stderr, /the bundled trace's window is --from 6480 --to 10080/);
     const cluster = run(['simulate', '--cluster', 'paper,papr'], dir);
     assert.equal(cluster.status, 2);
     assert.match(cluster.stderr, /--cluster: unknown cluster "papr": give a spec file/);
