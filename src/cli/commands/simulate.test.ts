@@ -165,6 +165,21 @@ test('bad flags and missing inputs are errors that say what to do', () => {
     const pastBundled = run(['simulate', '--from', '20000'], dir);
     assert.equal(pastBundled.status, 2, pastBundled.stderr);
     assert.match(pastBundled.stderr, /the bundled trace's window is --from 6480 --to 10080/);
+    // Settings that no run would take are refused rather than silently dropped.
+    const unscored = run(['simulate', '--nodes-to-score', '50', '--policy', 'binpack,spread'], dir);
+    assert.equal(unscored.status, 2, unscored.stderr);
+    assert.match(
+      unscored.stderr,
+      /--nodes-to-score: only the scored policies \(.*\) take it, and --policy binpack,spread has none/,
+    );
+    const notBorg = run(['simulate', '--machines', 'm.csv'], dir);
+    assert.equal(notBorg.status, 2, notBorg.stderr);
+    assert.match(notBorg.stderr, /--machines: only --cluster borg takes it/);
+    // A machine table that is not there is said before any run, not by the first run that reads it.
+    const machines = run(['simulate', '--cluster', 'borg', '--machines', join(dir, 'none')], dir);
+    assert.equal(machines.status, 3, machines.stderr);
+    assert.match(machines.stderr, /none: no such file or folder/);
+    assert.doesNotMatch(machines.stderr, /run /);
     const cluster = run(['simulate', '--cluster', 'paper,papr'], dir);
     assert.equal(cluster.status, 2);
     assert.match(cluster.stderr, /--cluster: unknown cluster "papr": give a spec file/);

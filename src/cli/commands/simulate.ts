@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { POLICY_NAMES } from '../../core/index.js';
+import { POLICY_NAMES, SCORED_POLICIES } from '../../core/index.js';
 import { renderReport } from '../../report/index.js';
 import { ISSUE_REASONS, TraceInputError, WORKLOAD_FORMATS } from '../../trace/index.js';
 import {
@@ -278,6 +278,20 @@ export function definitionFromFlags(
   if (hz !== undefined) run.horizon = number('horizon', hz, 0);
   const borgShare = str('borg-sgx-nodes');
   const machines = str('machines');
+  // Settings that only some runs take must reach at least one: silently ignored, they would be lost.
+  const axisValues = (a: SweepAxis): SweepValue[] => sweep.find((s) => s.axis === a)?.values ?? [];
+  const policies = axisValues('policy') as string[];
+  if (nodesToScore !== undefined && !policies.some((p) => (SCORED_POLICIES as readonly string[]).includes(p)))
+    throw usage(
+      `--nodes-to-score: only the scored policies (${SCORED_POLICIES.join(', ')}) take it, and --policy ${policies.join(',')} has none`,
+    );
+  for (const [flag, given] of [
+    ['borg-sgx-nodes', borgShare],
+    ['machines', machines],
+  ] as const) {
+    if (given !== undefined && !axisValues('cluster').includes('borg'))
+      throw usage(`--${flag}: only --cluster borg takes it`);
+  }
   const borg = {
     sgxNodeShare: borgShare === undefined ? 0.25 : number('borg-sgx-nodes', borgShare, 0, 1),
     ...(machines === undefined ? {} : { machines: [resolve(machines)] }),

@@ -33,7 +33,7 @@ export interface PoolOptions {
  * the output does not depend on scheduling). Stops at the first failure.
  */
 export async function runAll(specs: readonly RunSpec[], options: PoolOptions = {}): Promise<RunResult[]> {
-  checkStreamedSources(specs);
+  checkInputFiles(specs);
   const parallelism = Math.max(1, Math.min(options.parallelism ?? availableParallelism(), specs.length));
   const results: (RunResult | undefined)[] = new Array<RunResult | undefined>(specs.length);
   let done = 0;
@@ -121,17 +121,21 @@ export function shardOf<T extends { index: number }>(runs: readonly T[], index: 
 }
 
 /**
- * A streamed workload is read only as its runs go: its files are looked up now, once per workload,
- * so that a missing part is reported before any run starts (as a workload that is loaded first
- * is), not as the failure of whichever run reached it first.
+ * Input files that are read only as runs go (a streamed workload's parts, the machine table of a
+ * `borg` cluster) are looked up now, once each, so that a missing one is reported before any run
+ * starts (as a workload that is loaded first is), not as the failure of whichever run reached it.
  */
-function checkStreamedSources(specs: readonly RunSpec[]): void {
+function checkInputFiles(specs: readonly RunSpec[]): void {
   const seen = new Set<string>();
-  for (const s of specs) {
-    if (s.workload.stream !== true) continue;
-    const key = workloadKey(s.workload);
-    if (seen.has(key)) continue;
+  const check = (sources: readonly string[], table: string): void => {
+    const key = JSON.stringify([table, sources]);
+    if (seen.has(key)) return;
     seen.add(key);
-    resolveSources(s.workload.sources, 'task_events');
+    resolveSources(sources, table);
+  };
+  for (const s of specs) {
+    if (s.workload.stream === true) check(s.workload.sources, 'task_events');
+    if (s.cluster.name === 'borg' && s.cluster.machines !== undefined)
+      check(s.cluster.machines, 'machine_events');
   }
 }
