@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { POLICY_NAMES } from '../../core/index.js';
+import { POLICY_NAMES, SCORED_POLICIES } from '../../core/index.js';
 import { parseUsageModel, WORKLOAD_FORMATS } from '../../trace/index.js';
 import type { WorkloadFormat } from '../../trace/index.js';
 import { FieldReader, loadStructuredFile, parseStructured } from '../config/structured-file.js';
@@ -286,6 +286,20 @@ function experimentFromDocument(doc: StructuredDocument): ExperimentDefinition {
       sweep.push({ axis: axis as SweepAxis, values });
     }
   }
+  // Settings that only some runs take must reach at least one: silently ignored, they would be lost.
+  const axisValues = (a: SweepAxis, fallback: SweepValue): SweepValue[] =>
+    sweep.find((x) => x.axis === a)?.values ?? [fallback];
+  const policies = axisValues('policy', base.policy) as string[];
+  if (
+    runRaw['percentageOfNodesToScore'] !== undefined &&
+    !policies.some((x) => (SCORED_POLICIES as readonly string[]).includes(x))
+  )
+    r.problem(
+      ['run', 'percentageOfNodesToScore'],
+      `only the scored policies (${SCORED_POLICIES.join(', ')}) take it, and this experiment runs ${policies.join(', ')}`,
+    );
+  if (top['borg'] !== undefined && !axisValues('cluster', base.cluster).includes('borg'))
+    r.problem(['borg'], 'only the borg cluster takes these settings, and this experiment does not run it');
   r.done();
   return { name: name ?? 'experiment', description: description ?? '', workload, borg, base, run, sweep };
 }

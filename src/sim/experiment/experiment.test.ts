@@ -198,6 +198,7 @@ test('experiment specs: every problem named with its line and field', () => {
     '  policy: [binpack, fastest]',
     '  colour: [red]',
     '  cluster: [paper, papr, missing/cell.yaml]',
+    'borg: { sgxNodeShare: 0.5 }',
   ].join('\n');
   try {
     parseExperiment('bad.yaml', text);
@@ -218,6 +219,10 @@ test('experiment specs: every problem named with its line and field', () => {
     assert.match(messages, /unknown cluster "papr": give a spec file \(\.yaml\/\.json\) or one of paper, /);
     assert.match(messages, /no cluster spec file at missing[\\/]cell\.yaml/);
     assert.equal(e.problems.filter((p) => p.field.startsWith('sweep.cluster')).length, 2);
+    // Settings no run would take are refused rather than silently dropped.
+    assert.ok(where.includes('7:run.percentageOfNodesToScore'), where.join(' '));
+    assert.match(messages, /only the scored policies \(.*\) take it, and this experiment runs binpack/);
+    assert.ok(where.includes('12:borg'), where.join(' '));
   }
 });
 
