@@ -77,6 +77,7 @@ export {
   mappingProblems,
   parseUsageModel,
   formatUsageModel,
+  sortedSkipped,
 } from './workload/record.js';
 export { isSgxJob, fractionToBytes } from './workload/mapping.js';
 export { recordToJson } from './workload/jsonl.js';

@@ -1,4 +1,5 @@
 import { usableEpcBytes, USABLE_EPC_128MIB_BYTES } from '../../core/index.js';
+import { sortedSkipped } from '../../trace/index.js';
 import type { WorkloadRecord } from '../../trace/index.js';
 import { BUILTIN_CLUSTERS } from '../cluster/builtins.js';
 import { clusterRefProblem } from '../cluster/cluster-ref.js';
@@ -159,20 +160,18 @@ async function executeStreamedRun(
   }
   const c = stream.counts();
   const skipped: Record<string, number> = {};
-  // The keys a loaded workload's `skipped` has, in the same (sorted) order.
+  // The keys a loaded workload's `skipped` has.
   for (const [reason, n] of Object.entries(c.issues)) if (n > 0) skipped[reason] = n;
   if (c.neverScheduled > 0) skipped['never-scheduled'] = c.neverScheduled;
   if (c.timeZeroRows > 0) skipped['time-zero'] = c.timeZeroRows;
   if (c.zeroMemory > 0) skipped['zero-memory'] = c.zeroMemory;
-  const sorted: Record<string, number> = {};
-  for (const k of Object.keys(skipped).sort()) sorted[k] = skipped[k]!;
   const trace: TraceMetadata = {
     sources: w.sources,
     window: null,
     keepOneIn: 1,
     recordsRead: c.rows,
     recordsKept: c.placements,
-    skipped: sorted,
+    skipped: sortedSkipped(skipped),
     usageModel: 'request (task_events has requests only, no measured usage); streamed',
   };
   const meta = runMetadata(spec, cluster, trace, outcome.summary.makespan);

@@ -1,4 +1,4 @@
-import { fractionToBytes, isSgxJob, loadWorkload } from '../../trace/index.js';
+import { fractionToBytes, isSgxJob, loadWorkload, sortedSkipped } from '../../trace/index.js';
 import type { WorkloadFormat, WorkloadProvenance, WorkloadRecord } from '../../trace/index.js';
 import { parseUsageModel } from '../../trace/index.js';
 
@@ -84,9 +84,12 @@ async function readWorkload(spec: WorkloadSpec): Promise<LoadedWorkload> {
       ...provenance.skipped,
       thinned: (provenance.skipped['thinned'] ?? 0) + thinned,
     };
-    const sorted: Record<string, number> = {};
-    for (const k of Object.keys(skipped).sort()) sorted[k] = skipped[k]!;
-    provenance = { ...provenance, keepOneIn: spec.keepOneIn, recordsKept: records.length, skipped: sorted };
+    provenance = {
+      ...provenance,
+      keepOneIn: spec.keepOneIn,
+      recordsKept: records.length,
+      skipped: sortedSkipped(skipped),
+    };
   }
   return {
     records,

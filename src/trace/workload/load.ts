@@ -19,7 +19,13 @@ import type {
   WorkloadProvenance,
   WorkloadRecord,
 } from './record.js';
-import { GOOGLE_TRACE_ATTRIBUTION, formatUsageModel, resolveMapping, WORKLOAD_FORMATS } from './record.js';
+import {
+  GOOGLE_TRACE_ATTRIBUTION,
+  formatUsageModel,
+  resolveMapping,
+  sortedSkipped,
+  WORKLOAD_FORMATS,
+} from './record.js';
 
 export interface LoadWorkloadOptions extends MappingOptions {
   /** Input format; recognised per file when absent (folder name, extension, first line). */
@@ -152,8 +158,7 @@ async function* read(
   const finish = (): void => {
     const issues = log.summary();
     for (const [reason, entry] of Object.entries(issues)) bump(c, reason, entry.count);
-    const skipped: Record<string, number> = {};
-    for (const k of Object.keys(c.skipped).sort()) skipped[k] = c.skipped[k]!;
+    const skipped = sortedSkipped(c.skipped);
     publish({
       ...emptyProvenance(files, format, m),
       recordsRead: c.read,

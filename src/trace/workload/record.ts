@@ -215,6 +215,16 @@ export interface WorkloadProvenance {
   readonly attribution: string | null;
 }
 
+/**
+ * Counts of records left out (`WorkloadProvenance.skipped`) with their reasons in sorted order, so
+ * that a results file does not depend on the order in which the reasons were met.
+ */
+export function sortedSkipped(counts: Readonly<Record<string, number>>): Record<string, number> {
+  const sorted: Record<string, number> = {};
+  for (const k of Object.keys(counts).sort()) sorted[k] = counts[k]!;
+  return sorted;
+}
+
 export const GOOGLE_TRACE_ATTRIBUTION =
   'Google cluster-usage traces (clusterdata-2011-2), C. Reiss, J. Wilkes, J. L. Hellerstein, Google Inc., ' +
   'licensed CC-BY 4.0, https://github.com/google/cluster-data';
