@@ -56,6 +56,7 @@ export {
   DEFAULT_RESOURCES,
   DEFAULT_SHAPE,
   SCORED_POLICIES,
+  isScoredPolicy,
   parseProfileConfig,
   formatConfigIssues,
 } from './framework/profile-config.js';

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { POLICY_NAMES, SCORED_POLICIES } from '../../core/index.js';
+import { POLICY_NAMES, SCORED_POLICIES, isScoredPolicy } from '../../core/index.js';
 import { renderReport } from '../../report/index.js';
 import { ISSUE_REASONS, TraceInputError, WORKLOAD_FORMATS } from '../../trace/index.js';
 import {
@@ -281,7 +281,7 @@ export function definitionFromFlags(
   // Settings that only some runs take must reach at least one: silently ignored, they would be lost.
   const axisValues = (a: SweepAxis): SweepValue[] => sweep.find((s) => s.axis === a)?.values ?? [];
   const policies = axisValues('policy') as string[];
-  if (nodesToScore !== undefined && !policies.some((p) => (SCORED_POLICIES as readonly string[]).includes(p)))
+  if (nodesToScore !== undefined && !policies.some(isScoredPolicy))
     throw usage(
       `--nodes-to-score: only the scored policies (${SCORED_POLICIES.join(', ')}) take it, and --policy ${policies.join(',')} has none`,
     );

@@ -76,6 +76,11 @@ export const SCORED_POLICIES: readonly PolicyName[] = [
   'sgx-unaware',
 ];
 
+/** Whether `policy` (any name, as read from a flag or a file) is one of `SCORED_POLICIES`. */
+export function isScoredPolicy(policy: string): boolean {
+  return (SCORED_POLICIES as readonly string[]).includes(policy);
+}
+
 export const DEFAULT_RESOURCES: readonly ScorerResource[] = Object.freeze([
   { resource: 'cpu', weight: 1 },
   { resource: 'memory', weight: 1 },
@@ -192,7 +197,7 @@ export function parseProfileConfig(input: unknown): ParseResult<ProfileConfig> {
         'percentageOfNodesToScore',
         `expected an integer 0..100 (0 = kube-scheduler's adaptive share), got ${describe(percentage)}`,
       );
-    } else if (!SCORED_POLICIES.includes(policyName)) {
+    } else if (!isScoredPolicy(policyName)) {
       bad(
         'percentageOfNodesToScore',
         `applies to the policies that score every feasible node (${SCORED_POLICIES.join(', ')}); ${policyName} selects through its index`,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { POLICY_NAMES, SCORED_POLICIES } from '../../core/index.js';
+import { POLICY_NAMES, SCORED_POLICIES, isScoredPolicy } from '../../core/index.js';
 import { parseUsageModel, WORKLOAD_FORMATS } from '../../trace/index.js';
 import type { WorkloadFormat } from '../../trace/index.js';
 import { FieldReader, loadStructuredFile, parseStructured } from '../config/structured-file.js';
@@ -290,10 +290,7 @@ function experimentFromDocument(doc: StructuredDocument): ExperimentDefinition {
   const axisValues = (a: SweepAxis, fallback: SweepValue): SweepValue[] =>
     sweep.find((x) => x.axis === a)?.values ?? [fallback];
   const policies = axisValues('policy', base.policy) as string[];
-  if (
-    runRaw['percentageOfNodesToScore'] !== undefined &&
-    !policies.some((x) => (SCORED_POLICIES as readonly string[]).includes(x))
-  )
+  if (runRaw['percentageOfNodesToScore'] !== undefined && !policies.some(isScoredPolicy))
     r.problem(
       ['run', 'percentageOfNodesToScore'],
       `only the scored policies (${SCORED_POLICIES.join(', ')}) take it, and this experiment runs ${policies.join(', ')}`,

@@ -1,4 +1,4 @@
-import { SCORED_POLICIES } from '../../core/index.js';
+import { isScoredPolicy } from '../../core/index.js';
 import type { EnforcementMode } from '../results/types.js';
 import { DEFAULT_PAGING } from '../model/paging.js';
 import type { PagingModelConfig } from '../model/paging.js';
@@ -66,9 +66,7 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
  * metadata records it, so the two cannot disagree.
  */
 export function nodesToScoreOf(c: RunConfig): number | undefined {
-  const fromRun = (SCORED_POLICIES as readonly string[]).includes(c.policy)
-    ? c.percentageOfNodesToScore
-    : undefined;
+  const fromRun = isScoredPolicy(c.policy) ? c.percentageOfNodesToScore : undefined;
   const v = fromRun ?? c.profile?.['percentageOfNodesToScore'];
   return typeof v === 'number' ? v : undefined;
 }
