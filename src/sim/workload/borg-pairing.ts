@@ -1,11 +1,4 @@
-import {
-  EVENT,
-  ISSUE_REASONS,
-  endsPlacement,
-  fractionToBytes,
-  isSgxJob,
-  issueTotal,
-} from '../../trace/index.js';
+import { EVENT, ISSUE_REASONS, endsPlacement, fractionToBytes, isSgxJob } from '../../trace/index.js';
 import type { EventBatch, IssueSummary } from '../../trace/index.js';
 import { KeyIndex } from './key-index.js';
 import {
@@ -26,7 +19,6 @@ import {
   R_GATE,
   R_JOB,
   R_KIND,
-  R_MALFORMED,
   R_ROW,
   R_ROWS,
   R_SGX,
@@ -191,7 +183,6 @@ export class BorgPairing {
   fileEnd(rows: number, issues: IssueSummary): void {
     const at = this.record(FILE_END);
     this.out.f[at + R_ROWS] = rows;
-    this.out.f[at + R_MALFORMED] = issueTotal(issues);
     ISSUE_REASONS.forEach((reason, i) => {
       const n = issues[reason]?.count ?? 0;
       if (n === 0) return;

@@ -21,7 +21,6 @@ import {
   R_GATE,
   R_JOB,
   R_KIND,
-  R_MALFORMED,
   R_ROW,
   R_ROWS,
   R_SGX,
@@ -47,7 +46,7 @@ export interface BorgStreamCounts {
   censored: number;
   /** Rows at time 0 (tasks running before the trace began): left out, as the trace mapping does. */
   timeZeroRows: number;
-  /** Malformed rows skipped (by the trace reader's rules), every reason together. */
+  /** Malformed rows skipped (by the trace reader's rules), every reason together: the sum of `issues`. */
   malformed: number;
   /** The same, by reason (the keys `trace stats` and a loaded workload's `skipped` use). */
   issues: Partial<Record<IssueReason, number>>;
@@ -179,10 +178,10 @@ export class PairedRecordReader {
       else {
         const reason = ISSUE_REASONS[counter - COUNTER_ISSUE]!;
         c.issues[reason] = (c.issues[reason] ?? 0) + amount;
+        c.malformed += amount;
       }
     } else if (kind === FILE_END) {
       c.rows += r[k + R_ROWS]!;
-      c.malformed += r[k + R_MALFORMED]!;
     } else if (kind === INPUT_END) return false;
     return true;
   }

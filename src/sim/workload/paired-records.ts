@@ -28,7 +28,7 @@ export const ARRIVAL = 1;
 export const END = 2;
 /** Rows left out: counter (`COUNTER_*`), amount. */
 export const SKIPPED = 3;
-/** A file fully read: its non-empty lines, its malformed rows (then a SKIPPED record per reason). */
+/** A file fully read: its non-empty lines (its unreadable ones follow as SKIPPED records, per reason). */
 export const FILE_END = 4;
 /** Nothing follows: every row has been read. */
 export const INPUT_END = 5;
@@ -52,14 +52,12 @@ export const R_SUBMIT_US = 6;
 export const R_BYTES = 7;
 export const R_CPU = 8;
 export const R_SGX = 9;
-// END: the duration and the censored flag; SKIPPED: the counter and the amount; FILE_END: rows and
-// malformed rows.
+// END: the duration and the censored flag; SKIPPED: the counter and the amount; FILE_END: rows.
 export const R_VALUE = 3;
 export const R_FLAG = 4;
 export const R_COUNTER = 2;
 export const R_AMOUNT = 3;
 export const R_ROWS = 2;
-export const R_MALFORMED = 3;
 
 /** What the pairing reads and how it maps placements (the pairing thread's `workerData`). */
 export interface PairingOptions {
