@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../testing/paths.js';
 import { makeTempDir } from '../../testing/temp-dir.js';
-import { progressReporter } from './simulate.js';
+import { definitionFromFlags, progressReporter } from './simulate.js';
 
 const bin = repoPath('bin', 'sgx-orchestrator.js');
 
@@ -208,4 +208,25 @@ test('bad flags and missing inputs are errors that say what to do', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('only the main job itself is named and described as the main job', () => {
+  const main = definitionFromFlags({}, []);
+  assert.equal(main.name, 'main');
+  // The defaults spelt out, and output options, are still the main job.
+  const spelt = definitionFromFlags(
+    { policy: 'binpack,spread,sgx-unaware', tolerance: '1', json: true, jobs: '2' },
+    [],
+  );
+  assert.equal(spelt.name, 'main');
+  assert.equal(spelt.description, main.description);
+  // Any other setting is named, in the order of --help.
+  const changed = definitionFromFlags({ horizon: '3600', policy: 'binpack', paging: 'none' }, []);
+  assert.equal(changed.name, 'simulate');
+  assert.equal(
+    changed.description,
+    'simulate on the bundled Borg hour with --policy binpack --paging none --horizon 3600',
+  );
+  const stream = definitionFromFlags({ stream: true }, ['parts']);
+  assert.equal(stream.description, 'simulate parts with --stream');
 });

@@ -139,6 +139,18 @@ const OPTIONS = {
   jobs: { type: 'string', short: 'j' },
 } as const;
 
+/** Options that choose where and how results are shown, not what is simulated. */
+const OUTPUT_OPTIONS: ReadonlySet<keyof typeof OPTIONS> = new Set(['out', 'no-report', 'json', 'jobs']);
+
+/** JSON with every object's keys sorted: equal for equal settings, whatever order they were set in. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+}
+
 /** The package version, recorded in every result. */
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
@@ -296,12 +308,20 @@ export function definitionFromFlags(
     sgxNodeShare: borgShare === undefined ? 0.25 : number('borg-sgx-nodes', borgShare, 0, 1),
     ...(machines === undefined ? {} : { machines: [resolve(machines)] }),
   };
-  const custom = traces.length > 0 || sweep.some((s) => !['policy', 'sgxShare'].includes(s.axis));
+  // The main job's name and description only for the main job itself: a run that changes any
+  // setting says which, so that results.json and the report do not describe another experiment.
+  const mainJob =
+    traces.length === 0 &&
+    canonical([workload, borg, base, run, swept]) ===
+      canonical([main.workload, main.borg, main.base, main.run, main.sweep]);
+  const changed = (Object.keys(OPTIONS) as (keyof typeof OPTIONS)[])
+    .filter((k) => !OUTPUT_OPTIONS.has(k) && values[k] !== undefined)
+    .map((k) => (values[k] === true ? `--${k}` : `--${k} ${String(values[k])}`));
   return {
-    name: custom ? 'simulate' : main.name,
-    description: custom
-      ? `simulate ${traces.length === 0 ? 'on the bundled Borg hour' : traces.join(' ')}`
-      : main.description,
+    name: mainJob ? main.name : 'simulate',
+    description: mainJob
+      ? main.description
+      : `simulate ${traces.length === 0 ? 'on the bundled Borg hour' : traces.join(' ')}${changed.length === 0 ? '' : ` with ${changed.join(' ')}`}`,
     workload,
     borg,
     base,
