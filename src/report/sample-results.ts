@@ -164,6 +164,7 @@ function run(
         sources: ['data/borg-hour.jsonl.gz'],
         window: { start: 6480, end: 10080 },
         keepOneIn: 20,
+        thinBy: 'record',
         recordsRead: pods * 20,
         recordsKept: pods,
         skipped: { 'zero-duration': 12, 'no-usage': 3 },

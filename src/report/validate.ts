@@ -168,6 +168,7 @@ const meta = object({
     sources: arrayOf(str),
     window: nullable(object({ start: num, end: num })),
     keepOneIn: num,
+    thinBy: optional(oneOf('job', 'record')),
     recordsRead: num,
     recordsKept: num,
     skipped: record(num),

@@ -57,6 +57,7 @@ export { TRACE_FORMATS, isTraceFormat, detectFormat, formatOfAll } from './detec
 
 // Workload records and mapping
 export type {
+  ThinBy,
   WorkloadRecord,
   WorkloadFormat,
   WorkloadProvenance,

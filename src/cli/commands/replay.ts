@@ -271,6 +271,7 @@ function describe(plan: ReplayPlan, s: ReturnType<typeof settings>): RunDescript
         ? null
         : { start: p.window.start ?? plan.origin, end: p.window.end ?? plan.origin + last },
     keepOneIn: p.keepOneIn,
+    thinBy: p.thinBy,
     recordsRead: p.recordsRead,
     recordsKept: p.recordsKept,
     skipped: p.skipped,

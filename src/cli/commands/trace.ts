@@ -78,7 +78,10 @@ Options:
   -o, --out <file>         output file (default: standard output); written whole or not at all
 ${COMMON_OPTIONS}
   --window-by <t>          task_events: select placements by submit (default) or start time
-  --keep-one-in <n>        keep one job in n, in order of arrival (paper CSV: one line in n)
+  --keep-one-in <n>        keep one in n, in order of arrival: of records, or of jobs with
+                           --thin-by job (default 1: keep all)
+  --thin-by <record|job>   what --keep-one-in counts: records, like the paper's runner and
+                           \`simulate\` (default), or whole jobs (paper CSV: one line in n)
   --sgx-share <p>          share of jobs designated SGX, 0..1 (default 0), drawn per job
   --seed <n>               seed of the SGX designation and of drawn usage (default 1)
   --usage <model>          usage where the trace has none: request (default), ratio:<r>,
@@ -210,6 +213,7 @@ async function runExport(argv: readonly string[]): Promise<number> {
     out: { type: 'string', short: 'o' },
     'window-by': { type: 'string' },
     'keep-one-in': { type: 'string' },
+    'thin-by': { type: 'string' },
     'sgx-share': { type: 'string' },
     seed: { type: 'string' },
     usage: { type: 'string' },
@@ -272,6 +276,8 @@ async function runExport(argv: readonly string[]): Promise<number> {
     ...window({ from: str(values['from']), to: str(values['to']) }),
     ...defined('windowBy', choice('window-by', str(values['window-by']), ['submit', 'start'] as const)),
     ...defined('keepOneIn', int('keep-one-in', str(values['keep-one-in']), 1)),
+    // Records by default, as `simulate` thins: the export is the workload it replays.
+    thinBy: choice('thin-by', str(values['thin-by']), ['record', 'job'] as const) ?? 'record',
     ...defined('sgxShare', num('sgx-share', str(values['sgx-share']), 0, 1)),
     ...defined('seed', int('seed', str(values['seed']), -(2 ** 31))),
     ...defined('usage', usageModel),

@@ -251,6 +251,8 @@ export function collectRun(
         sources: d?.sources ?? [],
         window: d?.window ?? null,
         keepOneIn: d?.keepOneIn ?? 1,
+        // A state file from before thinBy was recorded: `replay` thinned by record then as now.
+        thinBy: d?.thinBy ?? 'record',
         recordsRead: d?.recordsRead ?? rows.length,
         recordsKept: d?.recordsKept ?? rows.filter((r) => !r.attacker).length,
         skipped: d?.skipped ?? {},

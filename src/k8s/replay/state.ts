@@ -14,6 +14,8 @@ export interface RunDescription {
   readonly sources: readonly string[];
   readonly window: { readonly start: number; readonly end: number } | null;
   readonly keepOneIn: number;
+  /** What `keepOneIn` counted (absent in state files written before it was recorded). */
+  readonly thinBy?: 'job' | 'record';
   readonly recordsRead: number;
   readonly recordsKept: number;
   readonly skipped: Readonly<Record<string, number>>;

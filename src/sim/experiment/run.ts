@@ -169,6 +169,7 @@ async function executeStreamedRun(
     sources: w.sources,
     window: null,
     keepOneIn: 1,
+    thinBy: 'record',
     recordsRead: c.rows,
     recordsKept: c.placements,
     skipped: sortedSkipped(skipped),
@@ -196,6 +197,7 @@ function traceMetadata(w: LoadedWorkload, origin: number, makespan: number): Tra
     window:
       p.window === null ? null : { start: p.window.start ?? origin, end: p.window.end ?? origin + makespan },
     keepOneIn: p.keepOneIn,
+    thinBy: p.thinBy,
     recordsRead: p.recordsRead,
     recordsKept: p.recordsKept,
     skipped: p.skipped,

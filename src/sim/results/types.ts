@@ -263,8 +263,10 @@ export interface TraceMetadata {
   readonly sources: readonly string[];
   /** Replayed window of trace time, in trace seconds; null when the whole input was replayed. */
   readonly window: { readonly start: number; readonly end: number } | null;
-  /** Thinning: one record in `keepOneIn` kept (the paper's `-k`); 1 when not thinned. */
+  /** Thinning: one in `keepOneIn` kept (the paper's `-k`); 1 when not thinned. */
   readonly keepOneIn: number;
+  /** What `keepOneIn` counted: single records (the paper's runner) or whole Borg jobs. */
+  readonly thinBy: 'job' | 'record';
   /** Records read, kept after thinning and mapping, and skipped (with reasons). */
   readonly recordsRead: number;
   readonly recordsKept: number;

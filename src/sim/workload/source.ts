@@ -1,5 +1,5 @@
-import { fractionToBytes, isSgxJob, loadWorkload, sortedSkipped } from '../../trace/index.js';
-import type { WorkloadFormat, WorkloadProvenance, WorkloadRecord } from '../../trace/index.js';
+import { fractionToBytes, isSgxJob, loadWorkload } from '../../trace/index.js';
+import type { ThinBy, WorkloadFormat, WorkloadProvenance, WorkloadRecord } from '../../trace/index.js';
 import { parseUsageModel } from '../../trace/index.js';
 
 /**
@@ -13,14 +13,15 @@ export interface WorkloadSpec {
   /** Replayed window in trace seconds, [from, to). */
   readonly from?: number;
   readonly to?: number;
-  /** Keep one in N (the paper's `-k`): of Borg jobs, or of records with `thinBy: 'record'`. */
+  /** Keep one in N (the paper's `-k`): of records, or of Borg jobs with `thinBy: 'job'`. */
   readonly keepOneIn: number;
   /**
-   * What `keepOneIn` counts. `job` (default): whole Borg jobs, in order of first arrival. `record`:
+   * What `keepOneIn` counts. `record` (default, as `simulate`, `replay` and every shipped spec):
    * every N-th record in arrival order, as the paper's runner kept every N-th line of its CSV (a
    * line being one task's measurement there), which keeps about 900 pods of the paper's hour.
+   * `job`: whole Borg jobs, in order of first arrival.
    */
-  readonly thinBy?: 'job' | 'record';
+  readonly thinBy?: ThinBy;
   /**
    * Borg task_events only, whole input (no window, no thinning, usage = request): read the trace as
    * simulated time advances (`borgTaskStream`) instead of loading it, so that memory follows the live
@@ -72,25 +73,10 @@ export function loadCachedWorkload(spec: WorkloadSpec): Promise<LoadedWorkload> 
 }
 
 async function readWorkload(spec: WorkloadSpec): Promise<LoadedWorkload> {
-  const byRecord = spec.thinBy === 'record' && spec.keepOneIn > 1;
-  const workload = loadWorkload(spec.sources, mappingOf(byRecord ? { ...spec, keepOneIn: 1 } : spec, 0, 1));
+  const workload = loadWorkload(spec.sources, mappingOf(spec, 0, 1));
   const records: WorkloadRecord[] = [];
-  let index = 0;
-  for await (const r of workload) if (!byRecord || index++ % spec.keepOneIn === 0) records.push(r);
-  let provenance = workload.provenance();
-  if (byRecord) {
-    const thinned = provenance.recordsKept - records.length;
-    const skipped: Record<string, number> = {
-      ...provenance.skipped,
-      thinned: (provenance.skipped['thinned'] ?? 0) + thinned,
-    };
-    provenance = {
-      ...provenance,
-      keepOneIn: spec.keepOneIn,
-      recordsKept: records.length,
-      skipped: sortedSkipped(skipped),
-    };
-  }
+  for await (const r of workload) records.push(r);
+  const provenance = workload.provenance();
   return {
     records,
     provenance,
@@ -110,6 +96,7 @@ export function mappingOf(
     ...(spec.from === undefined ? {} : { from: spec.from }),
     ...(spec.to === undefined ? {} : { to: spec.to }),
     keepOneIn: spec.keepOneIn,
+    thinBy: spec.thinBy ?? 'record',
     sgxShare,
     seed,
     ...(spec.usage === undefined ? {} : { usage: parseUsageModel(spec.usage) }),

@@ -96,6 +96,37 @@ test('paper CSV: one record per line, thinning by line index, measured usage', a
   );
 });
 
+test('thinning counts whole jobs by default, or single records after the zero-memory rule', async () => {
+  // The fixture's three records with memory belong to job 200, its zero-memory one to a second
+  // job: one job in two keeps the whole of job 200 and thins the other before its memory is seen...
+  const byJob = await collectWorkload([EVENTS_DIR], { keepOneIn: 2 });
+  assert.equal(byJob.records.length, 3);
+  assert.equal(byJob.provenance.thinBy, 'job');
+  assert.deepEqual(byJob.provenance.skipped, { 'never-scheduled': 2, thinned: 1, 'time-zero': 1 });
+  // ...one record in two keeps the first and the third, the zero-memory record not counted.
+  const byRecord = await collectWorkload([EVENTS_DIR], { keepOneIn: 2, thinBy: 'record' });
+  assert.deepEqual(
+    byRecord.records.map((r) => r.id),
+    ['200-0-601000000', '200-1-680000000'],
+  );
+  assert.equal(byRecord.provenance.thinBy, 'record');
+  assert.equal(byRecord.provenance.keepOneIn, 2);
+  assert.equal(byRecord.provenance.recordsKept, 2);
+  assert.deepEqual(byRecord.provenance.skipped, {
+    'never-scheduled': 2,
+    thinned: 1,
+    'time-zero': 1,
+    'zero-memory': 1,
+  });
+  // The paper CSV by record: every other line that the zero-memory rule keeps.
+  const csv = await collectWorkload([PAPER], { keepOneIn: 2, thinBy: 'record' });
+  assert.deepEqual(
+    csv.records.map((r) => r.id),
+    ['0'],
+  );
+  assert.equal(csv.provenance.skipped['thinned'], 1);
+});
+
 test('JSON Lines round trip, with defaults for optional keys', async () => {
   const { records } = await collectWorkload([EVENTS_DIR], { sgxShare: 0.5, seed: 3 });
   const dir = makeTempDir('wl-');

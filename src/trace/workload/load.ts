@@ -94,6 +94,7 @@ function emptyProvenance(sources: string[], format: WorkloadFormat, m: ResolvedM
     window: m.from === null && m.to === null ? null : { start: m.from, end: m.to },
     windowBy: m.windowBy,
     keepOneIn: m.keepOneIn,
+    thinBy: m.thinBy,
     sgxShare: m.sgxShare,
     seed: m.seed,
     epcBytesPerUnit: m.epcBytesPerUnit,
@@ -188,9 +189,9 @@ async function* read(
     c.inWindow = records.length;
     records.sort((a, b) => a.r.submit - b.r.submit || a.order - b.order);
     checkWindow(c, m, files);
-    const keep = jobThinner(m.keepOneIn);
+    const keep = thinner(m);
     for (const { r } of records) {
-      if (!keep(r.jobId)) {
+      if (!keep(r.jobId, undefined)) {
         bump(c, 'thinned');
         continue;
       }
@@ -297,16 +298,22 @@ async function* read(
       a.startUs - b.startUs ||
       a.order - b.order,
   );
-  const keepJob = jobThinner(m.keepOneIn);
+  const keep = thinner(m);
+  const byRecord = m.thinBy === 'record';
   for (const span of spans) {
-    const kept = span.lineIndex !== undefined ? span.lineIndex % m.keepOneIn === 0 : keepJob(span.jobId);
-    if (!kept) {
+    // By job, thinning comes first (a thinned job's records are not mapped); by record, it counts
+    // only the records that the zero-memory rule keeps.
+    if (!byRecord && !keep(span.jobId, span.lineIndex)) {
       bump(c, 'thinned');
       continue;
     }
     const record = mapSpan(span, m, fromUs);
     if (m.skipZeroMemory && (!(record.requestFraction! > 0) || !(record.usedFraction! > 0))) {
       bump(c, 'zero-memory');
+      continue;
+    }
+    if (byRecord && !keep(span.jobId, span.lineIndex)) {
+      bump(c, 'thinned');
       continue;
     }
     c.kept++;
@@ -332,6 +339,22 @@ function placementSpan(p: Placement, order: number, initial: boolean, submitUs: 
     usedFraction: undefined,
     order,
   };
+}
+
+/**
+ * The thinning of a mapping, asked once per candidate record in arrival order: by record, every
+ * n-th call keeps; by job, one job in n, counting jobs in the order they first arrive, or for the
+ * paper's CSV (records with a line index) the lines whose index is a multiple of n.
+ */
+function thinner(m: ResolvedMapping): (jobId: string, lineIndex: number | undefined) => boolean {
+  const n = m.keepOneIn;
+  if (n <= 1) return () => true;
+  if (m.thinBy === 'record') {
+    let index = 0;
+    return () => index++ % n === 0;
+  }
+  const keepJob = jobThinner(n);
+  return (jobId, lineIndex) => (lineIndex !== undefined ? lineIndex % n === 0 : keepJob(jobId));
 }
 
 /** Keeps one job in n, counting jobs in the order they first arrive. */

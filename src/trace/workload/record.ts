@@ -57,6 +57,9 @@ export const WORKLOAD_FORMATS: readonly WorkloadFormat[] = [
   'jsonl',
 ];
 
+/** What thinning (`keepOneIn`) counts: whole jobs or single records. */
+export type ThinBy = 'job' | 'record';
+
 /** Placements running (or pending) when the window begins: left out, or loaded as initial pods. */
 export type InitialPods = 'drop' | 'load';
 
@@ -79,8 +82,16 @@ export interface MappingOptions {
    * `start` (the SCHEDULE; what `trace stats` counts as placements in the window).
    */
   readonly windowBy?: 'submit' | 'start';
-  /** Keep one job in N, in order of first arrival (the paper's `-k`; for its CSV, one line in N). */
+  /** Keep one in N (the paper's `-k`): of jobs or of records, as `thinBy` says. */
   readonly keepOneIn?: number;
+  /**
+   * What `keepOneIn` counts. `job` (the default here): whole jobs, in order of first arrival (for
+   * the paper's CSV, one line in N by line index). `record`: every N-th record, in arrival order,
+   * among those the window and the zero-memory rule keep: as the paper's runner kept every N-th
+   * line of its CSV, a line being one task's measurement there. The simulator's commands and
+   * experiment specs default to `record`.
+   */
+  readonly thinBy?: ThinBy;
   /** Share of jobs designated SGX, each job drawn independently from `seed`. Default 0. */
   readonly sgxShare?: number;
   readonly seed?: number;
@@ -110,6 +121,7 @@ export function resolveMapping(o: MappingOptions = {}): ResolvedMapping {
     to: o.to ?? null,
     windowBy: o.windowBy ?? 'submit',
     keepOneIn: o.keepOneIn ?? 1,
+    thinBy: o.thinBy ?? 'job',
     sgxShare: o.sgxShare ?? 0,
     seed: o.seed ?? DEFAULT_SEED,
     epcBytesPerUnit: o.epcBytesPerUnit ?? DEFAULT_EPC_BYTES_PER_UNIT,
@@ -135,6 +147,8 @@ export function mappingProblems(m: ResolvedMapping): string[] {
     out.push(`to (${m.to}) must be after from (${m.from})`);
   if (!Number.isInteger(m.keepOneIn) || m.keepOneIn < 1)
     out.push(`keepOneIn must be an integer >= 1, got ${m.keepOneIn}`);
+  if (m.thinBy !== 'job' && m.thinBy !== 'record')
+    out.push(`thinBy must be job or record, got ${String(m.thinBy)}`);
   if (!(m.sgxShare >= 0 && m.sgxShare <= 1)) out.push(`sgxShare must be in [0, 1], got ${m.sgxShare}`);
   if (!Number.isInteger(m.seed)) out.push(`seed must be an integer, got ${m.seed}`);
   if (!finiteAtLeast(m.epcBytesPerUnit, 0))
@@ -193,6 +207,7 @@ export interface WorkloadProvenance {
   readonly window: { readonly start: number | null; readonly end: number | null } | null;
   readonly windowBy: 'submit' | 'start';
   readonly keepOneIn: number;
+  readonly thinBy: ThinBy;
   readonly sgxShare: number;
   readonly seed: number;
   readonly epcBytesPerUnit: number;
