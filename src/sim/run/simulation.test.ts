@@ -98,10 +98,15 @@ test('einit enforcement: an enclave over its limit never starts and is given up 
   const liar = r.get('liar')!;
   assert.equal(liar.outcome, 'failed');
   assert.equal(liar.failureReason, 'enclave-over-limit');
-  assert.equal(liar.restarts, 4);
+  assert.equal(liar.restarts, 3); // restarted at 10, 30 and 70: the first start is not a restart
   assert.equal(liar.start, null);
   assert.equal(liar.end, 10 + 20 + 40); // refused at 0, 10, 30 and 70
   assert.equal(r.get('ok')!.outcome, 'finished');
+  // No restart allowed: given up at its first refusal, never restarted.
+  const once = await rows([sgxJob('liar', 0, 100, PAGE, 2 * PAGE)], { enforcement: 'einit', maxRestarts: 0 });
+  assert.equal(once.get('liar')!.restarts, 0);
+  assert.equal(once.get('liar')!.end, 0);
+  assert.equal(once.get('liar')!.outcome, 'failed');
 });
 
 test('attackers: one per SGX node; the measured view steers pods away from the attacked EPC', async () => {

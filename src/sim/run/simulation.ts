@@ -861,14 +861,16 @@ class Simulation {
     const now = this.clock.now;
     if (this.config.enforcement === 'einit' && pod.sgx && pod.usageBytes > pod.requestBytes) {
       // The driver refuses EINIT: the container exits with an error and the kubelet restarts it
-      // after a back-off. Its enclave size is fixed (SGX1), so it fails every time.
-      pod.restarts++;
-      this.recorder.restarted();
-      if (!pod.attacker && pod.restarts > this.config.maxRestarts) {
+      // after a back-off. Its enclave size is fixed (SGX1), so it fails every time. `restarts`
+      // counts the restarts made, as the kubelet's restartCount: the first start is not one, and a
+      // pod given up after its last failure is not restarted again.
+      if (!pod.attacker && pod.restarts >= this.config.maxRestarts) {
         this.release(pod);
         this.final(pod, 'failed', 'enclave-over-limit', now);
         return;
       }
+      pod.restarts++;
+      this.recorder.restarted();
       pod.state = State.Backoff;
       this.pushLive(now + restartBackoff(pod.restarts), START, pod);
       return;
