@@ -47,7 +47,7 @@ export type {
   TimeZeroRows,
   DerivePlacementsOptions,
 } from './borg/placements.js';
-export { PlacementTracker, derivePlacements } from './borg/placements.js';
+export { PlacementTracker, derivePlacements, timeGoesBack } from './borg/placements.js';
 export type { Machine } from './borg/machines.js';
 export { MachineTimeline, capacityGroups } from './borg/machines.js';
 

@@ -62,7 +62,7 @@ async function readFile(file: string): Promise<void> {
         pairing.fileEnd(ev.rows, ev.issues);
         return;
       }
-      pairing.rows(ev.batch);
+      pairing.rows(ev.batch, file);
       spareBatches.push(ev.batch.buffer);
       await send();
     }
@@ -79,11 +79,20 @@ async function run(): Promise<void> {
     pairing.end();
     await send();
   } catch (err) {
+    const gate = pairing.failureGate;
+    if (gate !== null) {
+      // A failure at a row: the records before it go first (the stream delivers them), without
+      // waiting for the stream to hand batches back (it may not need them before it fails).
+      out.flush();
+      for (let b = out.ready.shift(); b !== undefined; b = out.ready.shift())
+        post({ type: 'records', buffer: b.buffer, n: b.n }, [b.buffer]);
+    }
     post({
       type: 'error',
       message: err instanceof Error ? err.message : String(err),
       input: err instanceof TraceInputError,
       issue: err instanceof TraceInputError ? err.issue : undefined,
+      ...(gate === null ? {} : { gate }),
     });
   }
 }

@@ -64,7 +64,7 @@ function referenceStream(files: readonly string[], o: PairingOptions) {
       one.i32[c] = b.i32[c * b.rows + i]!;
     }
     one.n = 1;
-    pairing.rows(one);
+    pairing.rows(one, files[fileIndex] ?? '');
   };
 
   return {

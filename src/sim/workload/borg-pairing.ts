@@ -1,4 +1,11 @@
-import { EVENT, ISSUE_REASONS, endsPlacement, fractionToBytes, isSgxJob } from '../../trace/index.js';
+import {
+  EVENT,
+  ISSUE_REASONS,
+  endsPlacement,
+  fractionToBytes,
+  isSgxJob,
+  timeGoesBack,
+} from '../../trace/index.js';
 import type { EventBatch, IssueSummary } from '../../trace/index.js';
 import { KeyIndex } from './key-index.js';
 import {
@@ -151,7 +158,10 @@ export class BorgPairing {
   // Job id -> 1 (SGX) or 0: a hash index on the exact job id (a Map of such keys is slow).
   private readonly sgxByJob = new KeyIndex();
   private originUs = -1;
+  /** The time of the last row read after time 0: rows must not go back in time. */
   private lastUs = 0;
+  /** When `rows` has thrown for a row out of time order: the simulated time it stands at. */
+  failureGate: number | null = null;
   /** The largest simulated time of the rows read since the last record (see paired-records.ts). */
   private gate = -Infinity;
 
@@ -160,8 +170,8 @@ export class BorgPairing {
     private readonly out: RecordWriter,
   ) {}
 
-  /** Reads every row of `b`, in order. */
-  rows(b: EventBatch): void {
+  /** Reads every row of `b`, in order (`file`: where they come from, for an error). */
+  rows(b: EventBatch, file: string): void {
     const R = b.rows;
     const f = b.f64;
     const k = b.i32;
@@ -170,6 +180,11 @@ export class BorgPairing {
       if (timeUs === 0) {
         this.timeZero();
         continue;
+      }
+      if (timeUs < this.lastUs) {
+        // A reader applying rows one by one reaches this row once it has read the one before.
+        this.failureGate = (this.lastUs - this.originUs) / 1e6;
+        throw timeGoesBack(file, k[4 * R + i]!, timeUs, this.lastUs);
       }
       if (this.originUs < 0) this.originUs = timeUs;
       const rel = (timeUs - this.originUs) / 1e6;

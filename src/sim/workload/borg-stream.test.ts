@@ -77,6 +77,32 @@ test('Borg task_events stream: one pod per placement, durations from end events,
   }
 });
 
+test('parts given out of order are read in part order; rows out of time order fail the run at their line', async () => {
+  const dir = makeTempDir('borg-stream-order-');
+  const first = join(dir, 'part-00000-of-00500.csv');
+  const second = join(dir, 'part-00001-of-00500.csv');
+  writeFileSync(first, ROWS.slice(0, 5).join('\n') + '\n');
+  writeFileSync(second, ROWS.slice(5).join('\n') + '\n');
+  const run = (files: string[]) =>
+    simulate({
+      cluster: expandCluster(PAPER_CLUSTER),
+      stream: paperStream(files, { lookahead: 60 }),
+      config: { ...DEFAULT_RUN_CONFIG, schedulerPeriod: null, probe: null, startupDelay: 0 },
+    });
+  const inOrder = await run([first, second]);
+  const reversed = await run([second, first]);
+  assert.deepEqual(reversed.pods, inOrder.pods);
+  // Names that do not tell the order: the run stops with the file and line, not an internal error.
+  const late = join(dir, 'late.csv');
+  const early = join(dir, 'early.csv');
+  writeFileSync(late, ROWS.slice(5).join('\n') + '\n');
+  writeFileSync(early, ROWS.slice(1, 5).join('\n') + '\n');
+  await assert.rejects(
+    run([late, early]),
+    /early\.csv:1: field 1 \(time\): 600000000 comes before 900000000, read earlier/,
+  );
+});
+
 test('unreadable lines are counted by reason, a gzip part cut short included, as the trace reader counts them', async () => {
   const dir = makeTempDir('borg-stream-');
   const plain = join(dir, 'part-00000-of-00500.csv');

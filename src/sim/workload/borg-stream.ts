@@ -240,6 +240,8 @@ export function borgTaskStream(o: BorgStreamOptions): BorgTaskStream {
   let records: Float64Array | null = null;
   let n = 0;
   let at = 0;
+  /** A failure the input reaches at simulated time `gate` (see `PairingOut`), once there. */
+  let failure: { readonly error: Error; readonly gate: number } | null = null;
 
   const start = (): WatchedWorker<PairingIn, PairingOut> => {
     // Only the pairing's options cross to the thread (a caller's object may hold more).
@@ -273,7 +275,12 @@ export function borgTaskStream(o: BorgStreamOptions): BorgTaskStream {
     // Records that came before a failure are still delivered.
     await w.until(() => inbox.length > 0, true);
     const m = inbox.shift()!;
-    if (m.type === 'error') throw m.input ? new TraceInputError(m.message, m.issue) : new Error(m.message);
+    if (m.type === 'error') {
+      const error = m.input ? new TraceInputError(m.message, m.issue) : new Error(m.message);
+      if (m.gate === undefined) throw error;
+      failure = { error, gate: m.gate };
+      return;
+    }
     records = new Float64Array(m.buffer);
     n = m.n;
     at = 0;
@@ -290,6 +297,10 @@ export function borgTaskStream(o: BorgStreamOptions): BorgTaskStream {
       worker ??= start();
       for (;;) {
         if (records === null || at >= n) {
+          if (failure !== null) {
+            if (failure.gate > t) return true;
+            throw failure.error;
+          }
           await nextBatch(worker);
           continue;
         }

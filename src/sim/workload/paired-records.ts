@@ -81,4 +81,10 @@ export type PairingOut =
       /** A bad input (`TraceInputError`, with its issue) rather than a failure of the program. */
       readonly input: boolean;
       readonly issue: TraceIssue | undefined;
+      /**
+       * For a failure at a row (rows out of time order): the simulated time a reader applying rows
+       * one by one reaches that row at. Every record before it has been sent; the stream fails once
+       * the simulation asks for that time, as such a reader would, not as soon as this thread sees it.
+       */
+      readonly gate?: number;
     };

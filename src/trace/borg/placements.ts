@@ -1,5 +1,5 @@
 import { resolveSources } from '../io/sources.js';
-import { IssueLog } from '../issues.js';
+import { IssueLog, TraceInputError } from '../issues.js';
 import type { ScanHooks } from '../scan/scan-files.js';
 import { scanCsvFiles } from '../scan/scan-files.js';
 import { BORG_EVENT_NAMES, EVENT, endsPlacement } from './schema.js';
@@ -62,6 +62,17 @@ export interface PlacementOptions {
  * passed to a callback are boxed, one allocation each per placement.
  */
 export type PlacementSummaryFn = (slot: number, end: PlacementEnd) => void;
+
+/**
+ * The error for a task_events row earlier than one read before it. Pairing needs the rows in time
+ * order (a task's end comes after its start), as the trace's parts are, one after the other: rows
+ * out of order would pair the wrong events, so the read stops rather than give wrong placements.
+ */
+export function timeGoesBack(file: string, line: number, timeUs: number, lastUs: number): TraceInputError {
+  return new TraceInputError(
+    `${file}:${line}: field 1 (time): ${timeUs} comes before ${lastUs}, read earlier: task_events rows must be in time order; give the parts in order (part files are sorted by their number, and a folder is read in order)`,
+  );
+}
 
 /** What the pairing met besides clean placements. All counts are of events. */
 export interface PlacementCounts {
@@ -181,7 +192,11 @@ export class PlacementTracker {
     const f = b.f64;
     const k = b.i32;
     const t = f[i]!;
-    if (t > this.lastUs) this.lastUs = t;
+    // Time-0 rows (tasks running before the trace began) are markers, not events in time.
+    if (t !== 0) {
+      if (t < this.lastUs) throw timeGoesBack(this.files[file] ?? '', k[4 * R + i]!, t, this.lastUs);
+      this.lastUs = t;
+    }
     if (t === 0 && this.timeZero === 'drop') {
       this.counts.timeZeroDropped++;
       return;

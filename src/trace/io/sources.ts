@@ -69,11 +69,29 @@ function filesIn(dir: string): string[] {
     .map((n) => join(dir, n));
 }
 
+/** A Borg part file (`part-00001-of-00500.csv.gz`): its number. */
+const PART_FILE = /^part-(\d+)-of-\d+\.csv(\.gz)?$/;
+
+/**
+ * The files in part order when every one is a Borg part file: the parts split the trace by time,
+ * so their number is their time order, whatever order they were given in (`part-00001 part-00000`).
+ * Stable: files of the same number (copies in other folders) keep their order.
+ */
+function inPartOrder(files: string[]): string[] {
+  const numbers = files.map((f) => PART_FILE.exec(basename(f))?.[1]);
+  if (files.length < 2 || numbers.some((n) => n === undefined)) return files;
+  return files
+    .map((f, i) => ({ f, n: Number(numbers[i]), i }))
+    .sort((a, b) => a.n - b.n || a.i - b.i)
+    .map((e) => e.f);
+}
+
 /**
  * Turns the user's file arguments into an ordered list of files. Each argument is a file, a folder
  * (its data files, sorted by name; for a trace root holding table folders, the folder named `table`)
- * or a glob (`task_events/part-0000[1-4]*`). Order is preserved across arguments, duplicates dropped.
- * A missing file, an empty folder or a glob that matches nothing is an error that names it.
+ * or a glob (`task_events/part-0000[1-4]*`). Order is preserved across arguments, duplicates dropped,
+ * except that Borg part files are read in part order (`inPartOrder`). A missing file, an empty
+ * folder or a glob that matches nothing is an error that names it.
  */
 export function resolveSources(specs: readonly string[], table?: string): string[] {
   if (specs.length === 0) throw new TraceInputError('no input files given');
@@ -106,7 +124,7 @@ export function resolveSources(specs: readonly string[], table?: string): string
       files.forEach(add);
     } else add(spec);
   }
-  return out;
+  return inPartOrder(out);
 }
 
 /** The Borg table a file belongs to, from its folder name (`.../task_events/part-...`), if any. */

@@ -16,21 +16,39 @@ const GOOD = readFileSync(repoPath('src/trace/fixtures/borg/task_events/part-000
 const BAD = readFileSync(repoPath('src/trace/fixtures/bad/task-events-bad.csv'));
 
 /**
+ * `bytes` moved `seconds` later: each line's time (a plain number other than 0) is shifted, so that
+ * copies of a fixture follow each other in time, as the rows of a trace's parts do.
+ */
+function later(bytes: Buffer, seconds: number): Buffer {
+  const text = bytes
+    .toString('latin1')
+    .replace(/^(\d+),/gm, (all, t: string) => (t === '0' ? all : `${Number(t) + seconds * 1e6},`));
+  return Buffer.from(text, 'latin1');
+}
+
+/**
  * Six parts that exercise every way a file can go: good rows, bad rows of several reasons, CRLF
  * endings, gzip, a gzip cut short, and more bad rows after it (so that examples of one reason come
- * from several files, and the log of a later file must not overtake an earlier one's).
+ * from several files, and the log of a later file must not overtake an earlier one's). Each part and
+ * each copy of a fixture comes later in time than the one before.
  */
 function writeParts(dir: string): string[] {
-  const crlf = Buffer.from(GOOD.toString('latin1').replaceAll('\n', '\r\n'), 'latin1');
-  const big = Buffer.concat(Array.from({ length: 400 }, () => GOOD));
+  const day = 86_400;
+  const crlf = Buffer.from(
+    later(GOOD, 2 * day)
+      .toString('latin1')
+      .replaceAll('\n', '\r\n'),
+    'latin1',
+  );
+  const big = Buffer.concat(Array.from({ length: 400 }, (_, i) => later(GOOD, 4 * day + 200 * i)));
   const cut = gzipSync(big);
   const parts: [string, Buffer][] = [
     ['part-00000.csv', GOOD],
-    ['part-00001.csv', BAD],
+    ['part-00001.csv', later(BAD, day)],
     ['part-00002.csv', crlf],
-    ['part-00003.csv.gz', gzipSync(Buffer.concat([BAD, GOOD]))],
+    ['part-00003.csv.gz', gzipSync(Buffer.concat([later(BAD, 3 * day), later(GOOD, 3 * day + 100)]))],
     ['part-00004.csv.gz', cut.subarray(0, cut.length >> 1)],
-    ['part-00005.csv', Buffer.concat([GOOD, BAD])],
+    ['part-00005.csv', Buffer.concat([later(GOOD, 6 * day), later(BAD, 6 * day + 200)])],
   ];
   return parts.map(([name, bytes]) => {
     const file = join(dir, name);
