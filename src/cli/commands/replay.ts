@@ -59,7 +59,8 @@ bundled Borg hour (trace time 6,480-10,080 s, one record in 20, about 900 pods).
 
 Workload (as simulate):
 ${WORKLOAD_FLAG_HELP}
-  --sgx-share <x>            share of jobs that are SGX, 0..1 or percent (default 0.5)
+  --sgx-share <x>            share of jobs that are SGX, 0..1 or percent (default 0.5; JSON Lines
+                             records keep their own designation)
   --seed <n>                 seed of the SGX designation (default 1)
   --attacker-fraction <x>    add attackers requesting 1 page and using this fraction of a node's
                              usable EPC (default 0: none)

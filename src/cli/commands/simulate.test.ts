@@ -230,3 +230,35 @@ test('only the main job itself is named and described as the main job', () => {
   const stream = definitionFromFlags({ stream: true }, ['parts']);
   assert.equal(stream.description, 'simulate parts with --stream');
 });
+
+test('JSON Lines records keep their own SGX designation: no share is swept over them', () => {
+  const dir = makeTempDir('cli-sim-jsonl-');
+  const file = join(dir, 'all-sgx.jsonl');
+  const exported = run(
+    ['trace', 'export', '--from', '6480', '--to', '7200', '--keep-one-in', '20', '--sgx-share', '1'].concat([
+      '--to-format',
+      'jsonl',
+      '-o',
+      file,
+    ]),
+    dir,
+  );
+  assert.equal(exported.status, 0, exported.stderr);
+  const r = run(['simulate', file, '--policy', 'spread', '--json', '--no-report'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as {
+    axes: { axis: string }[];
+    runs: {
+      result: { meta: { sgxShare: number }; summary: { all: { pods: number }; sgx: { pods: number } } };
+    }[];
+  };
+  assert.deepEqual(doc.axes, []);
+  assert.equal(doc.runs.length, 1);
+  const result = doc.runs[0]!.result;
+  assert.ok(result.summary.all.pods > 0);
+  assert.equal(result.summary.sgx.pods, result.summary.all.pods);
+  assert.equal(result.meta.sgxShare, 1);
+  const swept = run(['simulate', file, '--sgx-share', '0,0.5', '--no-report'], dir);
+  assert.equal(swept.status, 2);
+  assert.match(swept.stderr, /--sgx-share: JSON Lines records say themselves which are SGX/);
+});

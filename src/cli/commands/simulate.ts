@@ -57,7 +57,8 @@ CSV, or JSON Lines workload files. Default: the bundled Borg slice (data/).
 Options taking a comma-separated list sweep it (one run per combination):
   --policy <list>            ${POLICY_NAMES.join(', ')}
                              (default: binpack,spread,sgx-unaware)
-  --sgx-share <list>         share of jobs that are SGX, 0..1 or percent (default: 0,0.25,0.5,0.75,1)
+  --sgx-share <list>         share of jobs that are SGX, 0..1 or percent (default: 0,0.25,0.5,0.75,1;
+                             none for JSON Lines input, whose records say which are SGX)
   --cluster <list>           ${builtinClusterNames().slice(0, 3).join(', ')}, ..., borg, or a YAML/JSON
                              cluster spec file (default: paper). See docs/simulator.md.
   --epc-mib <list>           PRM size of every SGX node in MiB, usable EPC by the paper formula
@@ -232,7 +233,20 @@ export function definitionFromFlags(
     },
     ['binpack', 'spread', 'sgx-unaware'],
   );
-  axis('sgxShare', 'sgx-share', (s) => number('sgx-share', s, 0, 1), [0, 0.25, 0.5, 0.75, 1]);
+  // JSON Lines records say themselves which are SGX: no share to sweep over them.
+  const premapped =
+    str('format') === 'jsonl' ||
+    (traces.length > 0 && traces.every((t) => /\.(jsonl|ndjson)(\.gz)?$/i.test(t)));
+  if (premapped && str('sgx-share') !== undefined)
+    throw usage(
+      '--sgx-share: JSON Lines records say themselves which are SGX (their sgx field); drop --sgx-share',
+    );
+  axis(
+    'sgxShare',
+    'sgx-share',
+    (s) => number('sgx-share', s, 0, 1),
+    premapped ? undefined : [0, 0.25, 0.5, 0.75, 1],
+  );
   axis('cluster', 'cluster', (s) => {
     const problem = clusterRefProblem(s);
     if (problem !== undefined) throw usage(`--cluster: ${problem}`);

@@ -1,5 +1,5 @@
 import { usableEpcBytes, USABLE_EPC_128MIB_BYTES } from '../../core/index.js';
-import { sortedSkipped } from '../../trace/index.js';
+import { TraceInputError, sortedSkipped } from '../../trace/index.js';
 import type { WorkloadRecord } from '../../trace/index.js';
 import { BUILTIN_CLUSTERS } from '../cluster/builtins.js';
 import { clusterRefProblem } from '../cluster/cluster-ref.js';
@@ -18,7 +18,7 @@ import { PodCsvWriter } from '../results/pod-csv.js';
 import { RESULTS_SCHEMA_VERSION } from '../results/types.js';
 import type { RunMetadata, RunResult, SweepAxis, SweepValue, TraceMetadata } from '../results/types.js';
 import { recordToJob } from '../workload/from-records.js';
-import { designate, loadCachedWorkload } from '../workload/source.js';
+import { designate, isPremapped, loadCachedWorkload, sgxJobShare } from '../workload/source.js';
 import type { LoadedWorkload, WorkloadSpec } from '../workload/source.js';
 import { bundledMachineEvents } from './bundled.js';
 import { borgTaskStream } from '../workload/borg-stream.js';
@@ -93,6 +93,10 @@ export async function executeRun(spec: RunSpec, onProgress?: (p: RunProgress) =>
   let cluster = await resolveCluster(spec.cluster, spec.config.seed);
   if (spec.epcMiB !== null) cluster = withEpcReservedMiB(cluster, spec.epcMiB);
   const workload = await loadCachedWorkload(spec.workload);
+  if (isPremapped(workload) && spec.params.sgxShare !== undefined)
+    throw new TraceInputError(
+      `${workload.provenance.sources.join(', ')}: JSON Lines records say themselves which are SGX (their sgx field): the SGX share cannot be swept over them; drop the sgxShare sweep (--sgx-share)`,
+    );
   const origin = spec.workload.from ?? workload.records[0]?.submit ?? 0;
   const csv = spec.podsCsv === null ? null : new PodCsvWriter(spec.podsCsv.path);
   let outcome;
@@ -108,7 +112,8 @@ export async function executeRun(spec: RunSpec, onProgress?: (p: RunProgress) =>
     csv?.close();
   }
   const meta = runMetadata(
-    spec,
+    // JSON Lines records keep their designation: the share recorded is theirs.
+    isPremapped(workload) ? { ...spec, sgxShare: sgxJobShare(workload) } : spec,
     cluster,
     traceMetadata(workload, origin, outcome.summary.makespan),
     outcome.summary.makespan,

@@ -110,11 +110,12 @@ export function mappingOf(
 /**
  * A record with the SGX designation of a run: the trace's own per-job draw (`isSgxJob`, seeded by
  * job id, so the same job is SGX in every run with the same seed and a share that includes it) and
- * its memory fractions scaled to EPC or to memory as the trace mapping does. Records without their
- * fractions (JSON Lines input) keep the designation they came with.
+ * its memory fractions scaled to EPC or to memory as the trace mapping does. JSON Lines records are
+ * already mapped and keep the designation and bytes they came with (`trace export` writes their
+ * fractions too, for reference only).
  */
 export function designate(r: WorkloadRecord, share: number, seed: number, w: LoadedWorkload): WorkloadRecord {
-  if (r.requestFraction === undefined || r.usedFraction === undefined) return r;
+  if (isPremapped(w) || r.requestFraction === undefined || r.usedFraction === undefined) return r;
   const sgx = isSgxJob(r.jobId, share, seed);
   if (sgx === r.sgx) return r;
   return {
@@ -125,4 +126,18 @@ export function designate(r: WorkloadRecord, share: number, seed: number, w: Loa
     memoryRequestBytes: sgx ? 0 : fractionToBytes(r.requestFraction, w.memoryBytesPerUnit),
     memoryUsedBytes: sgx ? 0 : fractionToBytes(r.usedFraction, w.memoryBytesPerUnit),
   };
+}
+
+/** Whether a workload's records come mapped already (JSON Lines): no SGX share applies to them. */
+export function isPremapped(w: LoadedWorkload): boolean {
+  return w.provenance.format === 'jsonl';
+}
+
+/** The share of jobs that are SGX among a workload's records, as its records say. */
+export function sgxJobShare(w: LoadedWorkload): number {
+  const jobs = new Map<string, boolean>();
+  for (const r of w.records) jobs.set(r.jobId, (jobs.get(r.jobId) ?? false) || r.sgx);
+  let sgx = 0;
+  for (const v of jobs.values()) if (v) sgx++;
+  return jobs.size === 0 ? 0 : sgx / jobs.size;
 }
