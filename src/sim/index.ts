@@ -3,7 +3,7 @@
  * experiments, write results. The CLI commands `simulate` and `experiment` are built on these.
  */
 export * from './results/types.js';
-export { summaryTable, textTable } from './results/table.js';
+export { summaryNotes, summaryTable, textTable } from './results/table.js';
 export { forFiles, resultJson, resultFileName, writeExperimentResult } from './results/write.js';
 export { podCsvLine, POD_CSV_HEADER, PodCsvWriter } from './results/pod-csv.js';
 export { QuantileCollector } from './results/stats.js';

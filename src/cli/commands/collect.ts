@@ -7,7 +7,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RestReplayApi, collectRun, readState, runIdProblem, runSelector } from '../../k8s/replay/index.js';
 import type { ReplayState } from '../../k8s/replay/index.js';
-import { ENFORCEMENT_MODES, PodCsvWriter, summaryTable, writeExperimentResult } from '../../sim/index.js';
+import {
+  ENFORCEMENT_MODES,
+  PodCsvWriter,
+  summaryNotes,
+  summaryTable,
+  writeExperimentResult,
+} from '../../sim/index.js';
 import type { EnforcementMode } from '../../sim/index.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
@@ -143,7 +149,9 @@ export const command: Command = {
         const { renderReport } = await import('../../report/index.js');
         writeFileSync(join(dir, 'report.html'), renderReport(out.result));
       }
-      process.stdout.write(`${out.result.description}\n\n${summaryTable(out.result)}\n\n`);
+      process.stdout.write(
+        `${out.result.description}\n\n${summaryTable(out.result)}\n\n${summaryNotes(out.result).join('\n')}\n`,
+      );
       if (out.skipped.length > 0)
         process.stderr.write(
           `${out.skipped.length} pod${out.skipped.length === 1 ? '' : 's'} without the replay annotations skipped, e.g. ${out.skipped[0]}\n`,

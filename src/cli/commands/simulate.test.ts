@@ -262,3 +262,35 @@ test('JSON Lines records keep their own SGX designation: no share is swept over 
   assert.equal(swept.status, 2);
   assert.match(swept.stderr, /--sgx-share: JSON Lines records say themselves which are SGX/);
 });
+
+test('a waiting time over only some of its class is marked, and the mark explained', () => {
+  const dir = makeTempDir('cli-sim-partial-');
+  // Attackers hold most of the EPC of both SGX nodes: some SGX pods never start.
+  const r = run(
+    [
+      'simulate',
+      csv(dir),
+      '--policy',
+      'spread',
+      '--sgx-share',
+      '0.5',
+      '--attacker-fraction',
+      '0.8',
+      '--no-report',
+    ],
+    dir,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  const row = lines[lines.findIndex((l) => l.startsWith('---')) + 1];
+  assert.ok(row !== undefined, r.stdout);
+  assert.match(row, /\d+(\.\d)?s\*/);
+  assert.match(
+    r.stdout,
+    /\* Some pods of that class never started .*: the figure covers only those that did\./,
+  );
+  // Every pod started: no mark, no note.
+  const all = run(['simulate', csv(dir), '--policy', 'spread', '--sgx-share', '0', '--no-report'], dir);
+  assert.equal(all.status, 0, all.stderr);
+  assert.doesNotMatch(all.stdout, /\*/);
+});

@@ -24,6 +24,7 @@ import {
   parsePagingModel,
   resultJson,
   runExperiment,
+  summaryNotes,
   summaryTable,
 } from '../../sim/index.js';
 import type {
@@ -464,9 +465,7 @@ export async function runAndReport(
     process.stdout.write(resultJson(result));
   } else {
     process.stdout.write(`${def.description}\n\n${summaryTable(result)}\n\n`);
-    process.stdout.write(
-      `Waiting time = start - submit (seconds); slowdown = run time / nominal duration (EPC paging).\n`,
-    );
+    process.stdout.write(summaryNotes(result).join('\n') + '\n');
   }
   const where = [
     file === null ? null : `results ${shown(file)}`,
