@@ -25,7 +25,16 @@ export { restartBackoff } from './model/backoff.js';
 export type { SimJob } from './run/job.js';
 export { SimInputError } from './run/job.js';
 export type { RunConfig } from './run/config.js';
-export { DEFAULT_RUN_CONFIG } from './run/config.js';
+export {
+  DEFAULT_RUN_CONFIG,
+  MAX_DELAY_SECONDS,
+  MAX_EPC_MIB,
+  MAX_PROBE_SLOTS,
+  MAX_SEED,
+  MIN_PERIOD_SECONDS,
+  MIN_SAMPLE_SECONDS,
+  probeProblem,
+} from './run/config.js';
 export type { RunProgress, SimulationInput } from './run/simulation.js';
 export type { JobSource, JobStream, ArrivalSink } from './run/stream.js';
 export { sortedJobStream } from './run/stream.js';

@@ -13,6 +13,10 @@ import { renderReport } from '../../report/index.js';
 import { ISSUE_REASONS, TraceInputError, WORKLOAD_FORMATS } from '../../trace/index.js';
 import {
   ENFORCEMENT_MODES,
+  MAX_DELAY_SECONDS,
+  MAX_EPC_MIB,
+  MAX_SEED,
+  MIN_PERIOD_SECONDS,
   RunFailedError,
   SimConfigError,
   SimInputError,
@@ -22,6 +26,7 @@ import {
   forFiles,
   mainJobDefinition,
   parsePagingModel,
+  probeProblem,
   resultJson,
   runExperiment,
   summaryNotes,
@@ -186,8 +191,8 @@ function number(flag: string, text: string, min: number, max = Infinity): number
   return v;
 }
 
-function integer(flag: string, text: string, min: number): number {
-  const v = number(flag, text, min);
+function integer(flag: string, text: string, min: number, max = Infinity): number {
+  const v = number(flag, text, min, max);
   if (!Number.isInteger(v)) throw usage(`--${flag}: expected a whole number, got ${JSON.stringify(text)}`);
   return v;
 }
@@ -254,14 +259,14 @@ export function definitionFromFlags(
     // A name stays a name even where a file of that name exists; a file gets its absolute path.
     return isClusterName(s) ? s : resolve(s);
   });
-  axis('epcMiB', 'epc-mib', (s) => number('epc-mib', s, 4));
+  axis('epcMiB', 'epc-mib', (s) => number('epc-mib', s, 4, MAX_EPC_MIB));
   axis('attackerFraction', 'attacker-fraction', (s) => number('attacker-fraction', s, 0, 10));
   axis('enforcement', 'enforcement', (s) => {
     if (!(ENFORCEMENT_MODES as readonly string[]).includes(s))
       throw usage(`--enforcement: expected none, einit or cgroup, got ${JSON.stringify(s)}`);
     return s as EnforcementMode;
   });
-  axis('seed', 'seed', (s) => integer('seed', s, 0));
+  axis('seed', 'seed', (s) => integer('seed', s, 0, MAX_SEED));
   // A single value is a setting, not a sweep: keep it out of run names.
   const fixed = sweep.filter((s) => s.values.length === 1);
   const swept = sweep.filter((s) => s.values.length > 1);
@@ -270,21 +275,28 @@ export function definitionFromFlags(
 
   const run = { ...main.run };
   const sp = str('scheduler-period');
-  if (sp !== undefined) run.schedulerPeriod = sp === 'event' ? null : number('scheduler-period', sp, 0.001);
+  if (sp === 'event') run.schedulerPeriod = null;
+  else if (sp !== undefined) {
+    if (!Number.isFinite(Number(sp)))
+      throw usage(`--scheduler-period: expected seconds or "event", got ${JSON.stringify(sp)}`);
+    run.schedulerPeriod = number('scheduler-period', sp, MIN_PERIOD_SECONDS, MAX_DELAY_SECONDS);
+  }
   const probe = str('probe');
   if (probe !== undefined) {
     if (probe === 'instant') run.probe = null;
     else {
       const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(probe);
-      if (m === null || Number(m[1]) <= 0)
+      if (m === null)
         throw usage(
           `--probe: expected <period>:<window> in seconds (e.g. 7:25) or instant, got ${JSON.stringify(probe)}`,
         );
+      const problem = probeProblem(Number(m[1]), Number(m[2]));
+      if (problem !== undefined) throw usage(`--probe: ${problem}`);
       run.probe = { periodSeconds: Number(m[1]), windowSeconds: Number(m[2]) };
     }
   }
   const sd = str('startup-delay');
-  if (sd !== undefined) run.startupDelay = number('startup-delay', sd, 0);
+  if (sd !== undefined) run.startupDelay = number('startup-delay', sd, 0, MAX_DELAY_SECONDS);
   const tol = str('tolerance');
   if (tol !== undefined) run.tolerance = number('tolerance', tol, 0.01, 100);
   const nodesToScore = str('nodes-to-score');

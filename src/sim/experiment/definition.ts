@@ -4,7 +4,15 @@ import { parseUsageModel, WORKLOAD_FORMATS } from '../../trace/index.js';
 import type { WorkloadFormat } from '../../trace/index.js';
 import { FieldReader, loadStructuredFile, parseStructured } from '../config/structured-file.js';
 import type { FieldPath, StructuredDocument } from '../config/structured-file.js';
-import { DEFAULT_RUN_CONFIG } from '../run/config.js';
+import {
+  DEFAULT_RUN_CONFIG,
+  MAX_DELAY_SECONDS,
+  MAX_EPC_MIB,
+  MAX_SEED,
+  MIN_PERIOD_SECONDS,
+  MIN_SAMPLE_SECONDS,
+  probeProblem,
+} from '../run/config.js';
 import type { RunConfig } from '../run/config.js';
 import { parsePagingModel } from '../model/paging.js';
 import type { EnforcementMode, SweepAxis, SweepValue } from '../results/types.js';
@@ -252,7 +260,7 @@ function experimentFromDocument(doc: StructuredDocument): ExperimentDefinition {
     epcMiB:
       runRaw['epcMiB'] === undefined || runRaw['epcMiB'] === null
         ? null
-        : (r.number(runRaw['epcMiB'], ['run', 'epcMiB'], 4) ?? null),
+        : (r.number(runRaw['epcMiB'], ['run', 'epcMiB'], 4, MAX_EPC_MIB) ?? null),
     attackerFraction:
       runRaw['attackerFraction'] === undefined
         ? 0
@@ -262,8 +270,7 @@ function experimentFromDocument(doc: StructuredDocument): ExperimentDefinition {
         ? 'none'
         : (enforcement(r, runRaw['enforcement'], ['run', 'enforcement']) ?? 'none'),
     cluster,
-    seed:
-      runRaw['seed'] === undefined ? 1 : (r.integer(runRaw['seed'], ['run', 'seed'], 0, 2 ** 32 - 1) ?? 1),
+    seed: runRaw['seed'] === undefined ? 1 : (r.integer(runRaw['seed'], ['run', 'seed'], 0, MAX_SEED) ?? 1),
   };
   const run = readRunSettings(r, runRaw, main.run);
 
@@ -316,7 +323,7 @@ function sweepValue(
     case 'sgxShare':
       return r.number(v, p, 0, 1);
     case 'epcMiB':
-      return r.number(v, p, 4);
+      return r.number(v, p, 4, MAX_EPC_MIB);
     case 'attackerFraction':
       return r.number(v, p, 0, 10);
     case 'enforcement':
@@ -324,7 +331,7 @@ function sweepValue(
     case 'cluster':
       return clusterValue(r, v, p, rel);
     case 'seed':
-      return r.integer(v, p, 0, 2 ** 32 - 1);
+      return r.integer(v, p, 0, MAX_SEED);
   }
 }
 
@@ -455,13 +462,26 @@ function readRunSettings(
   d: ExperimentDefinition['run'],
 ): ExperimentDefinition['run'] {
   const p = (k: string): FieldPath => ['run', k];
-  const num = (k: string, min: number, fallback: number): number =>
-    o[k] === undefined ? fallback : (r.number(o[k], p(k), min) ?? fallback);
-  const nullable = (k: string, min: number, fallback: number | null, nullWord: string): number | null => {
+  const num = (k: string, min: number, fallback: number, max = Infinity): number =>
+    o[k] === undefined ? fallback : (r.number(o[k], p(k), min, max) ?? fallback);
+  const nullable = (
+    k: string,
+    min: number,
+    fallback: number | null,
+    nullWord: string,
+    max = Infinity,
+  ): number | null => {
     const v = o[k];
     if (v === undefined) return fallback;
     if (v === null || v === nullWord) return null;
-    return r.number(v, p(k), min) ?? fallback;
+    if (typeof v === 'string') {
+      r.problem(
+        p(k),
+        `expected a number of seconds (${min} to ${max}) or ${nullWord}, got ${JSON.stringify(v)}`,
+      );
+      return fallback;
+    }
+    return r.number(v, p(k), min, max) ?? fallback;
   };
   let probe = d.probe;
   if (o['probe'] !== undefined) {
@@ -470,10 +490,18 @@ function readRunSettings(
       const po = r.object(o['probe'], p('probe'));
       if (po !== undefined) {
         r.onlyKnown(po, p('probe'), ['periodSeconds', 'windowSeconds']);
-        const period = r.number(po['periodSeconds'], ['run', 'probe', 'periodSeconds'], 0.001);
-        const window = r.number(po['windowSeconds'], ['run', 'probe', 'windowSeconds'], 0);
-        if (period !== undefined && window !== undefined)
-          probe = { periodSeconds: period, windowSeconds: window };
+        const period = r.number(
+          po['periodSeconds'],
+          ['run', 'probe', 'periodSeconds'],
+          MIN_PERIOD_SECONDS,
+          MAX_DELAY_SECONDS,
+        );
+        const window = r.number(po['windowSeconds'], ['run', 'probe', 'windowSeconds'], 0, MAX_DELAY_SECONDS);
+        if (period !== undefined && window !== undefined) {
+          const problem = probeProblem(period, window);
+          if (problem !== undefined) r.problem(p('probe'), problem);
+          else probe = { periodSeconds: period, windowSeconds: window };
+        }
       }
     }
   }
@@ -495,16 +523,22 @@ function readRunSettings(
   return {
     tolerance: num('tolerance', 0.01, d.tolerance),
     ...(sampled === undefined ? {} : { percentageOfNodesToScore: sampled }),
-    schedulerPeriod: nullable('schedulerPeriod', 0.001, d.schedulerPeriod, 'event'),
+    schedulerPeriod: nullable(
+      'schedulerPeriod',
+      MIN_PERIOD_SECONDS,
+      d.schedulerPeriod,
+      'event',
+      MAX_DELAY_SECONDS,
+    ),
     probe,
-    startupDelay: num('startupDelay', 0, d.startupDelay),
+    startupDelay: num('startupDelay', 0, d.startupDelay, MAX_DELAY_SECONDS),
     paging,
     maxRestarts:
       o['maxRestarts'] === undefined
         ? d.maxRestarts
         : (r.integer(o['maxRestarts'], p('maxRestarts'), 0, 1000) ?? d.maxRestarts),
     horizon: nullable('horizon', 0, d.horizon, 'none'),
-    sampleSeconds: num('sampleSeconds', 0.001, d.sampleSeconds),
+    sampleSeconds: num('sampleSeconds', MIN_SAMPLE_SECONDS, d.sampleSeconds, MAX_DELAY_SECONDS),
     perNodeLimit:
       o['perNodeLimit'] === undefined
         ? d.perNodeLimit

@@ -226,6 +226,44 @@ test('experiment specs: every problem named with its line and field', () => {
   }
 });
 
+test('experiment specs: timing settings and sizes that would exhaust memory or repeat a seed are refused', () => {
+  const text = [
+    'run:',
+    '  schedulerPeriod: 0.001',
+    '  startupDelay: 1e9',
+    '  probe: { periodSeconds: 1, windowSeconds: 5000 }',
+    '  sampleSeconds: 0.01',
+    '  epcMiB: 1e308',
+    '  seed: 4294967296',
+    'sweep:',
+    '  sgxShare: [0, 1]',
+    '---',
+  ].join('\n');
+  try {
+    parseExperiment('big.yaml', text.replace('\n---', ''));
+    assert.fail('expected an error');
+  } catch (e) {
+    assert.ok(e instanceof SimConfigError);
+    const where = e.problems.map((p) => `${p.line}:${p.field}: ${p.message}`).join('\n');
+    assert.match(where, /2:run\.schedulerPeriod: .*0\.1.*86400/);
+    assert.match(where, /3:run\.startupDelay: .*86400/);
+    assert.match(where, /4:run\.probe: a window of at most 1000 periods/);
+    assert.match(where, /5:run\.sampleSeconds: /);
+    assert.match(where, /6:run\.epcMiB: .*1048576/);
+    assert.match(where, /7:run\.seed: .*4294967295/);
+  }
+  try {
+    parseExperiment('word.yaml', 'run:\n  schedulerPeriod: eventual\n');
+    assert.fail('expected an error');
+  } catch (e) {
+    assert.ok(e instanceof SimConfigError);
+    assert.match(
+      e.message,
+      /run\.schedulerPeriod: expected a number of seconds \(0\.1 to 86400\) or event, got "eventual"/,
+    );
+  }
+});
+
 test('the shipped experiment specs parse', () => {
   for (const name of ['paper-waiting-times', 'paper-attack', 'paper-epc-sizes', 'policies-borg-cell']) {
     const file = new URL(`../../../../experiments/${name}.yaml`, import.meta.url);

@@ -70,3 +70,32 @@ export function nodesToScoreOf(c: RunConfig): number | undefined {
   const v = fromRun ?? c.profile?.['percentageOfNodesToScore'];
   return typeof v === 'number' ? v : undefined;
 }
+
+// Ranges of the run settings. A simulation keeps a sample per scheduler pass, per probe tick slot
+// and per utilisation period over the simulated span: a period of a millisecond, or a start-up
+// delay of years that stretches the span, made a run of the bundled hour exhaust the memory. The
+// bounds leave every setting of a real cluster room.
+
+/** Shortest scheduler period, probe period (seconds). */
+export const MIN_PERIOD_SECONDS = 0.1;
+/** Longest scheduler period, probe period or window, start-up delay (seconds): a day. */
+export const MAX_DELAY_SECONDS = 86_400;
+/** Shortest utilisation sampling period (seconds). */
+export const MIN_SAMPLE_SECONDS = 1;
+/** Most probe samples a window spans (each node keeps one slot per sample in the window). */
+export const MAX_PROBE_SLOTS = 1_000;
+/** Largest PRM size (MiB): 1 TiB, twice the 512 GiB per socket of today's Xeon Scalable. */
+export const MAX_EPC_MIB = 1_048_576;
+/** Seeds are 32-bit (the core's mulberry32 generator): larger ones would repeat smaller ones. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** What is wrong with a probe's period and window (seconds), or undefined when they are usable. */
+export function probeProblem(periodSeconds: number, windowSeconds: number): string | undefined {
+  if (!(periodSeconds >= MIN_PERIOD_SECONDS && periodSeconds <= MAX_DELAY_SECONDS))
+    return `the period must be ${MIN_PERIOD_SECONDS} to ${MAX_DELAY_SECONDS} s, got ${periodSeconds}`;
+  if (!(windowSeconds >= 0 && windowSeconds <= MAX_DELAY_SECONDS))
+    return `the window must be 0 to ${MAX_DELAY_SECONDS} s, got ${windowSeconds}`;
+  if (windowSeconds / periodSeconds > MAX_PROBE_SLOTS)
+    return `a window of at most ${MAX_PROBE_SLOTS} periods, got ${windowSeconds} s over ${periodSeconds} s periods`;
+  return undefined;
+}
