@@ -181,6 +181,7 @@ const meta = object({
     epcBytesPerSgxNode: nullable(num),
     totalEpcBytes: num,
     totalMemoryBytes: num,
+    machineEvents: optional(object({ sources: arrayOf(str), skipped: record(num) })),
   }),
   policy: str,
   seed: num,

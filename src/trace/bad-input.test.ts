@@ -95,13 +95,46 @@ test('a truncated gzip keeps the rows before the cut and reports the loss; stric
   const whole = join(dir, 'whole.csv.gz');
   writeFileSync(whole, gz);
   assert.equal((await events([whole], {})).length, 400 * 16);
-  // Not gzip at all behind the magic bytes.
+});
+
+test('a gzip file broken before its first line is counted by its gzip reason, and reading goes on', async () => {
+  const dir = makeTempDir('trace-gz-');
+  const gz = gzipSync(readFileSync(GOOD));
+  const whole = join(dir, 'whole.csv.gz');
+  writeFileSync(whole, gz);
+  // Not gzip at all behind the magic bytes, and a file cut in its first line.
   const corrupt = join(dir, 'corrupt.csv.gz');
   writeFileSync(corrupt, Buffer.concat([gz.subarray(0, 10), Buffer.alloc(200, 7)]));
-  await assert.rejects(events([corrupt], {}), /holds no data line/);
+  const cut = join(dir, 'cut.csv.gz');
+  writeFileSync(cut, gz.subarray(0, 30));
   const log = new IssueLog();
-  await assert.rejects(events([corrupt, whole], { issues: log }));
-  assert.equal(log.summary()['corrupt-gzip']?.count, 1);
+  const rows = await events([corrupt, whole, cut], { issues: log });
+  assert.equal(rows.length, 16);
+  const s = log.summary();
+  assert.equal(s['corrupt-gzip']?.count, 1);
+  assert.match(
+    s['corrupt-gzip']!.examples[0]!,
+    /corrupt\.csv\.gz:1: expected a complete gzip stream, got invalid/,
+  );
+  assert.equal(s['truncated-gzip']?.count, 1);
+  assert.match(s['truncated-gzip']!.examples[0]!, /cut\.csv\.gz:1: expected a complete gzip stream/);
+  await assert.rejects(
+    events([corrupt, whole], { strict: true }),
+    /corrupt\.csv\.gz:1: expected a complete gzip/,
+  );
+  // Parsed on worker threads, the same.
+  const stats = await traceStats([whole, corrupt], { format: 'task_events', threads: 2 });
+  assert.equal(stats.rows.read, 16);
+  assert.equal(stats.skipped['corrupt-gzip']?.count, 1);
+  // Nothing readable at all: the error says why.
+  await assert.rejects(
+    traceStats([cut], { format: 'task_events' }),
+    /no valid row in .*cut\.csv\.gz: 1 line skipped as unreadable \(truncated-gzip 1; first: .*cut\.csv\.gz:1: expected a complete gzip stream/,
+  );
+  await assert.rejects(
+    collectWorkload([corrupt], { format: 'task_events' }),
+    /corrupt\.csv\.gz: no usable record in the input: 1 line skipped as unreadable \(corrupt-gzip 1;/,
+  );
 });
 
 test('empty and missing files, and an empty window, are clear errors', async () => {

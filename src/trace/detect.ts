@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { openBytes } from './io/bytes.js';
+import { GzipStreamError, openBytes } from './io/bytes.js';
 import { tableFromPath } from './io/sources.js';
 import { TraceInputError } from './issues.js';
 
@@ -22,12 +22,33 @@ export function isTraceFormat(s: string): s is TraceFormat {
 /** The first line of a file (decompressed), at most 64 KiB of it. */
 async function firstLine(file: string): Promise<string> {
   let head = Buffer.alloc(0);
-  for await (const chunk of openBytes(file)) {
-    head = Buffer.concat([head, chunk]);
-    if (head.indexOf(10) >= 0 || head.length >= 65536) break;
+  try {
+    for await (const chunk of openBytes(file)) {
+      head = Buffer.concat([head, chunk]);
+      if (head.indexOf(10) >= 0 || head.length >= 65536) break;
+    }
+  } catch (err) {
+    // The loop stops at the first newline, so a broken stream means no complete line to judge by.
+    if (err instanceof GzipStreamError) throw unreadableGzip(file, err);
+    throw err;
   }
   const nl = head.indexOf(10);
   return head.toString('utf8', 0, nl < 0 ? head.length : nl).replace(/\r$/, '');
+}
+
+/** A gzip file whose stream breaks before its first line ends: nothing of it can be read. */
+function unreadableGzip(file: string, err: GzipStreamError): TraceInputError {
+  const what =
+    err.kind === 'truncated-gzip'
+      ? 'the gzip data ends early, before its first complete line (truncated file?)'
+      : `the gzip data is damaged before its first complete line: ${err.message}`;
+  return new TraceInputError(`${file}: ${what}; nothing of it can be read: fetch the file again`, {
+    reason: err.kind,
+    file,
+    line: 1,
+    expected: 'a complete gzip stream',
+    got: err.message,
+  });
 }
 
 /** A Borg table recognised by its field count (and, for 6 fields, a non-numeric platform hash). */

@@ -4,7 +4,7 @@
  * public surface; everything else in src/trace is internal.
  */
 export type { IssueReason, TraceIssue, IssueCount, IssueSummary } from './issues.js';
-export { IssueLog, TraceInputError, formatIssue, issueTotal, ISSUE_REASONS } from './issues.js';
+export { IssueLog, TraceInputError, formatIssue, issueTotal, skippedNote, ISSUE_REASONS } from './issues.js';
 export { resolveSources, tableFromPath } from './io/sources.js';
 export { openBytes, isGzipFile, GzipStreamError } from './io/bytes.js';
 export { CsvRow } from './scan/csv-row.js';

@@ -90,6 +90,22 @@ export function issueTotal(summary: IssueSummary): number {
   return n;
 }
 
+/**
+ * What a read skipped as unreadable, for an error about input that gave nothing usable:
+ * `1 line skipped as unreadable (column-count 1; first: f.csv:1: expected ...)`; empty when nothing was.
+ */
+export function skippedNote(summary: IssueSummary): string {
+  const reasons = ISSUE_REASONS.filter((r) => (summary[r]?.count ?? 0) > 0);
+  if (reasons.length === 0) return '';
+  const total = issueTotal(summary);
+  const list = reasons.map((r) => `${r} ${summary[r]!.count}`).join(', ');
+  const first = summary[reasons[0]!]!.examples[0];
+  return (
+    `${total} ${total === 1 ? 'line' : 'lines'} skipped as unreadable ` +
+    `(${list}${first === undefined ? '' : `; first: ${first}`})`
+  );
+}
+
 const EXAMPLES_PER_REASON = 3;
 
 /** Collects issues for one read (possibly over many files). */

@@ -101,6 +101,38 @@ test('input that could not be read is warned about after the table, once per inp
   assert.doesNotMatch(clean.stderr, /warning/);
 });
 
+test('a borg machine table with unreadable lines is warned about; one without a machine is an error', () => {
+  const dir = makeTempDir('cli-sim-');
+  const machines = join(dir, 'machines.csv');
+  writeFileSync(machines, '0,1,0,p,0.5,0.5\n0,2,0,p,0.5,0.5\n0,3,0,p\nx,4,0,p,1,1\n');
+  const flags = ['--cluster', 'borg', '--policy', 'binpack,spread', '--sgx-share', '0.5', '--no-report'];
+  const r = run(['simulate', '--machines', machines, ...flags], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+  assert.deepEqual(warnings, [
+    `warning: ${machines}: unreadable machine_events lines skipped (column-count 1, not-a-number 1); ` +
+      'the cluster has the machines of the other lines; ' +
+      '`sgx-orchestrator trace stats --format machine_events` on the same files shows where.',
+  ]);
+  const doc = JSON.parse(readFileSync(join(dir, 'sgx-results', 'results.json'), 'utf8')) as {
+    runs: { result: { meta: { cluster: { nodes: number; machineEvents?: unknown } } } }[];
+  };
+  assert.equal(doc.runs[0]!.result.meta.cluster.nodes, 2);
+  assert.deepEqual(doc.runs[0]!.result.meta.cluster.machineEvents, {
+    sources: [machines],
+    skipped: { 'column-count': 1, 'not-a-number': 1 },
+  });
+
+  // A task_events part given as the machine table: not an empty cluster where no pod runs.
+  const taskEvents = join(dir, 'te.csv');
+  writeFileSync(taskEvents, '0,1,2,3,4,5,6,7,8,9,10,11,12\n');
+  const wrong = run(['simulate', '--machines', taskEvents, ...flags], dir);
+  assert.equal(wrong.status, 3, wrong.stderr);
+  assert.match(wrong.stderr, /te\.csv: no machine could be read: 1 line skipped as unreadable/);
+  assert.match(wrong.stderr, /a machine_events row has 6 comma-separated fields/);
+  assert.doesNotMatch(wrong.stderr, /internal error|\n\s+at /);
+});
+
 test('progress: redrawn on a terminal at most four times a second; elsewhere a line every 30 s', () => {
   let t = 0;
   const written: string[] = [];

@@ -494,25 +494,48 @@ export async function runAndReport(
 
 /**
  * One warning per input whose runs skipped lines that could not be read (malformed rows, a gzip part
- * cut short): results.json counts them under `trace.skipped`, but a table that looks complete must
- * not hide them. Rows left out by design (time 0, never scheduled, thinned...) are not warned about.
+ * cut short), the trace's and a `borg` cluster's machine_events alike: results.json counts them under
+ * `trace.skipped` and `cluster.machineEvents`, but a table that looks complete must not hide them.
+ * Rows left out by design (time 0, never scheduled, thinned...) are not warned about.
  */
 export function unreadableInputNotes(result: ExperimentResult): string[] {
   const notes = new Map<string, string>();
+  const add = (
+    sources: readonly string[],
+    skipped: Readonly<Record<string, number>>,
+    what: 'input' | 'machine_events',
+  ): void => {
+    const key = `${what}\n${sources.join('\n')}`;
+    if (notes.has(key)) return;
+    const note = unreadableNote(sources, skipped, what);
+    if (note !== undefined) notes.set(key, note);
+  };
   for (const run of result.runs) {
-    const trace = run.result.meta.trace;
-    const key = trace.sources.join('\n');
-    if (notes.has(key)) continue;
-    const reasons = ISSUE_REASONS.filter((r) => (trace.skipped[r] ?? 0) > 0);
-    if (reasons.length === 0) continue;
-    const files = trace.sources.length === 1 ? trace.sources[0]! : `${trace.sources.length} files`;
-    const list = reasons.map((r) => `${r} ${trace.skipped[r]}`).join(', ');
-    notes.set(
-      key,
-      `warning: ${files}: unreadable input skipped (${list}); \`sgx-orchestrator trace stats\` on the same files shows where.`,
-    );
+    const { trace, cluster } = run.result.meta;
+    add(trace.sources, trace.skipped, 'input');
+    if (cluster.machineEvents !== undefined)
+      add(cluster.machineEvents.sources, cluster.machineEvents.skipped, 'machine_events');
   }
   return [...notes.values()];
+}
+
+/** The warning for one input, or undefined when none of its skipped lines was unreadable. */
+function unreadableNote(
+  sources: readonly string[],
+  skipped: Readonly<Record<string, number>>,
+  what: 'input' | 'machine_events',
+): string | undefined {
+  const reasons = ISSUE_REASONS.filter((r) => (skipped[r] ?? 0) > 0);
+  if (reasons.length === 0) return undefined;
+  const files = sources.length === 1 ? sources[0]! : `${sources.length} files`;
+  const list = reasons.map((r) => `${r} ${skipped[r]}`).join(', ');
+  if (what === 'input') {
+    return `warning: ${files}: unreadable input skipped (${list}); \`sgx-orchestrator trace stats\` on the same files shows where.`;
+  }
+  return (
+    `warning: ${files}: unreadable machine_events lines skipped (${list}); the cluster has the machines ` +
+    `of the other lines; \`sgx-orchestrator trace stats --format machine_events\` on the same files shows where.`
+  );
 }
 
 export const command: Command = {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoPath } from '../../testing/paths.js';
 import { makeTempDir } from '../../testing/temp-dir.js';
@@ -88,4 +88,30 @@ test('bad flags exit 2, bad input exits 3 with the file named', () => {
   );
   assert.equal(strict.status, 3);
   assert.match(strict.stderr, /task-events-bad\.csv:2: expected 13 comma-separated fields/);
+});
+
+test('a damaged gzip file is an input error (exit 3) that says what is wrong with it', () => {
+  const dir = makeTempDir('trace-cli-gz-');
+  const part = readFileSync(
+    repoPath('data/google-clusterdata-2011-2/task_events/part-00001-of-00500.csv.gz'),
+  );
+  const cut = join(dir, 'cut.csv.gz');
+  writeFileSync(cut, part.subarray(0, 100));
+  const garbage = join(dir, 'garbage.csv.gz');
+  writeFileSync(garbage, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('garbage')]));
+  const detected = cli('stats', cut);
+  assert.equal(detected.status, 3, detected.stderr);
+  assert.match(detected.stderr, /cut\.csv\.gz: the gzip data ends early, before its first complete line/);
+  const corrupt = cli('stats', garbage);
+  assert.equal(corrupt.status, 3, corrupt.stderr);
+  assert.match(corrupt.stderr, /garbage\.csv\.gz: the gzip data is damaged before its first complete line/);
+  const given = cli('stats', cut, '--format', 'task_events');
+  assert.equal(given.status, 3, given.stderr);
+  assert.match(
+    given.stderr,
+    /no valid row in .*cut\.csv\.gz: 1 line skipped as unreadable \(truncated-gzip 1;/,
+  );
+  for (const r of [detected, corrupt, given]) {
+    assert.doesNotMatch(r.stderr, /internal error|holds no data line|\n\s+at /);
+  }
 });

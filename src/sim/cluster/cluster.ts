@@ -21,6 +21,14 @@ export interface Cluster {
   readonly name: string;
   readonly description: string;
   readonly nodes: readonly SimNode[];
+  /** A cluster read from machine_events: the lines skipped as unreadable; absent when none was. */
+  readonly machineEvents?: UnreadableLines;
+}
+
+/** Input files of which some lines could not be read, and how many per reason. */
+export interface UnreadableLines {
+  readonly sources: readonly string[];
+  readonly skipped: Readonly<Record<string, number>>;
 }
 
 /** Lists the nodes of a spec: group `sgx` with count 2 gives `sgx-1`, `sgx-2`. */

@@ -216,7 +216,11 @@ function runMetadata(spec: RunSpec, cluster: Cluster, trace: TraceMetadata, make
   return {
     runId: c.runId,
     trace,
-    cluster: { name: cluster.name, ...describeCluster(cluster) },
+    cluster: {
+      name: cluster.name,
+      ...describeCluster(cluster),
+      ...(cluster.machineEvents === undefined ? {} : { machineEvents: cluster.machineEvents }),
+    },
     policy: c.policy,
     seed: c.seed,
     sgxShare: spec.sgxShare,

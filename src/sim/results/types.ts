@@ -285,6 +285,14 @@ export interface ClusterMetadata {
   readonly epcBytesPerSgxNode: number | null;
   readonly totalEpcBytes: number;
   readonly totalMemoryBytes: number;
+  /**
+   * A `borg` cluster whose machine_events had lines that could not be read: its files and the lines
+   * skipped per reason (the cluster has the machines of the other lines). Absent when none was.
+   */
+  readonly machineEvents?: {
+    readonly sources: readonly string[];
+    readonly skipped: Readonly<Record<string, number>>;
+  };
 }
 
 /** Everything needed to know exactly what was run, and to run it again. */

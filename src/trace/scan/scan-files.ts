@@ -31,8 +31,9 @@ export interface ScanHooks {
  *
  * `fastLine`, when given, consumes the common lines itself (see `FastLineDecoder`); `onRow` then sees
  * only the others. Blank lines are reported as `blank-line`. A truncated or corrupt gzip stream is reported (the
- * partial last line goes with it) and reading goes on with the next file; in strict mode it throws.
- * A file without a single non-empty line is an error.
+ * partial last line goes with it) and reading goes on with the next file, even when nothing of the
+ * file could be read; in strict mode it throws. Any other file without a single non-empty line is an
+ * error.
  */
 export async function* scanCsvFiles(
   files: readonly string[],
@@ -63,6 +64,7 @@ export async function* scanCsvFiles(
       fastLine,
     );
     const progress = { fileBytesRead: 0 };
+    let damaged = false;
     try {
       for await (const chunk of openBytes(file, progress)) {
         scanner.push(chunk);
@@ -78,6 +80,7 @@ export async function* scanCsvFiles(
       scanner.finish();
     } catch (err) {
       if (!(err instanceof GzipStreamError)) throw err;
+      damaged = true;
       scanner.discardPartial();
       log.report({
         reason: err.kind,
@@ -88,12 +91,20 @@ export async function* scanCsvFiles(
       });
     }
     bytesBefore += sizes[index] ?? 0;
-    const rows = scanner.rowCount;
-    if (rows === 0 && fileSize(file) === 0) throw new TraceInputError(`${file}: the file is empty`);
-    if (rows === 0) throw new TraceInputError(`${file}: the file holds no data line`);
+    if (scanner.rowCount === 0 && !damaged) throw noDataLine(file);
     hooks.onFileEnd?.(file, index, scanner.lines);
     yield;
   }
+}
+
+/**
+ * The error for a file without a single data line. A gzip file whose stream broke before its first
+ * line is not one: its loss is counted (truncated-gzip, corrupt-gzip) and reading goes on, as after
+ * a stream that breaks later.
+ */
+function noDataLine(file: string): TraceInputError {
+  if (fileSize(file) === 0) return new TraceInputError(`${file}: the file is empty`);
+  return new TraceInputError(`${file}: the file holds no data line`);
 }
 
 /** Size of a file on disk; 0 when it cannot be read (the reader reports that file itself). */

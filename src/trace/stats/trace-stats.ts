@@ -10,7 +10,7 @@ import type { TraceFormat } from '../detect.js';
 import { formatOfAll } from '../detect.js';
 import { resolveSources } from '../io/sources.js';
 import type { IssueSummary } from '../issues.js';
-import { IssueLog, TraceInputError } from '../issues.js';
+import { IssueLog, TraceInputError, skippedNote } from '../issues.js';
 import { decodePaperCsvRow } from '../paper-csv.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import type { ScanHooks } from '../scan/scan-files.js';
@@ -298,8 +298,12 @@ export async function traceStats(
       `no row in the window [${options.from ?? 0} s, ${options.to ?? 'end'}) of ${files.length === 1 ? files[0] : `${files.length} files`}`,
     );
   }
-  if (kept === 0)
-    throw new TraceInputError(`no valid row in ${files.length === 1 ? files[0] : `${files.length} files`}`);
+  if (kept === 0) {
+    const skipped = skippedNote(log.summary());
+    throw new TraceInputError(
+      `no valid row in ${files.length === 1 ? files[0] : `${files.length} files`}${skipped === '' ? '' : `: ${skipped}`}`,
+    );
+  }
 
   const seconds = Math.max((now() - started) / 1000, 1e-6);
   return {

@@ -5,7 +5,7 @@ import { readTaskUsage } from '../borg/task-usage.js';
 import { formatOfAll } from '../detect.js';
 import { resolveSources } from '../io/sources.js';
 import type { IssueSummary } from '../issues.js';
-import { IssueLog, TraceInputError } from '../issues.js';
+import { IssueLog, TraceInputError, skippedNote } from '../issues.js';
 import { readPaperCsv } from '../paper-csv.js';
 import type { ScanHooks } from '../scan/scan-files.js';
 import { readRows, scanRows } from '../scan/scan-files.js';
@@ -188,7 +188,7 @@ async function* read(
     }
     c.inWindow = records.length;
     records.sort((a, b) => a.r.submit - b.r.submit || a.order - b.order);
-    checkWindow(c, m, files);
+    checkWindow(c, m, files, log);
     const keep = thinner(m);
     for (const { r } of records) {
       if (!keep(r.jobId, undefined)) {
@@ -289,7 +289,7 @@ async function* read(
   }
 
   c.inWindow = spans.length;
-  checkWindow(c, m, files);
+  checkWindow(c, m, files, log);
   // Arrival order; at equal arrival, initial pods first, then by start, then as read.
   spans.sort(
     (a, b) =>
@@ -371,10 +371,15 @@ function jobThinner(n: number): (jobId: string) => boolean {
   };
 }
 
-function checkWindow(c: Counters, m: ResolvedMapping, files: readonly string[]): void {
+function checkWindow(c: Counters, m: ResolvedMapping, files: readonly string[], log: IssueLog): void {
   if (c.inWindow > 0) return;
   const what = files.length === 1 ? files[0]! : `${files.length} files`;
-  if (c.read === 0) throw new TraceInputError(`${what}: no usable record in the input`);
+  if (c.read === 0) {
+    const skipped = skippedNote(log.summary());
+    throw new TraceInputError(
+      `${what}: no usable record in the input${skipped === '' ? '' : `: ${skipped}`}`,
+    );
+  }
   const range = `${(c.minUs / 1e6).toFixed(0)} s to ${(c.maxUs / 1e6).toFixed(0)} s`;
   throw new TraceInputError(
     `no record in the window [${m.from ?? 0} s, ${m.to ?? 'end'}) of ${what}: its records span ${range}`,
