@@ -5,6 +5,8 @@ export interface Command {
   readonly summary: string;
   /** Full help text printed by `sgx-orchestrator <name> --help`. */
   readonly help: string;
+  /** Subcommands with their own help (`trace stats --help`), by name. */
+  readonly subcommands?: Readonly<Record<string, string>>;
   /** Runs the command; resolves to the exit status. Throws `CliError` for user-facing failures. */
   run(argv: readonly string[]): Promise<number>;
 }

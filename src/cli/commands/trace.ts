@@ -398,6 +398,7 @@ export const command: Command = {
   name: 'trace',
   summary: 'trace files: figures (stats) and workload files (export to JSON Lines or the paper CSV)',
   help: [HELP, STATS_HELP, EXPORT_HELP].join('\n'),
+  subcommands: { stats: STATS_HELP, export: EXPORT_HELP },
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === 'stats') return runStats(rest);
