@@ -295,7 +295,7 @@ export async function traceStats(
 
   if (kept === 0 && (options.from !== undefined || options.to !== undefined)) {
     throw new TraceInputError(
-      `no row in the window [${options.from ?? 0} s, ${options.to ?? 'end'}) of ${files.length === 1 ? files[0] : `${files.length} files`}`,
+      `no row in the window [${options.from ?? 0} s, ${options.to === undefined ? 'end' : `${options.to} s`}) of ${files.length === 1 ? files[0] : `${files.length} files`}`,
     );
   }
   if (kept === 0)

@@ -377,6 +377,6 @@ function checkWindow(c: Counters, m: ResolvedMapping, files: readonly string[]):
   if (c.read === 0) throw new TraceInputError(`${what}: no usable record in the input`);
   const range = `${(c.minUs / 1e6).toFixed(0)} s to ${(c.maxUs / 1e6).toFixed(0)} s`;
   throw new TraceInputError(
-    `no record in the window [${m.from ?? 0} s, ${m.to ?? 'end'}) of ${what}: its records span ${range}`,
+    `no record in the window [${m.from ?? 0} s, ${m.to === null ? 'end' : `${m.to} s`}) of ${what}: its records span ${range}`,
   );
 }
