@@ -152,7 +152,7 @@ test('empty and missing files, and an empty window, are clear errors', async () 
   );
   await assert.rejects(
     traceStats([GOOD], { from: 10_000, to: 20_000 }),
-    /no row in the window \[10000 s, 20000\)/,
+    /no row in the window \[10000 s, 20000 s\)/,
   );
   await assert.rejects(collectWorkload([GOOD], { from: 10_000 }), /no record in the window/);
 });

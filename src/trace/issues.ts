@@ -15,7 +15,8 @@ export type IssueReason =
   | 'out-of-range' // a value outside its domain (a fraction above 1, a negative request)
   | 'blank-line' // an empty line inside the data
   | 'line-too-long' // a line beyond 1 MiB (not trace data): skipped to its end
-  | 'bad-json' // a JSON Lines record that does not parse or lacks a field
+  | 'bad-json' // a JSON Lines record that does not parse, or a key of the wrong type
+  | 'duplicate-id' // a JSON Lines record whose id an earlier record of the input has
   | 'truncated-gzip' // the compressed stream ends early: the rest of the file is lost
   | 'corrupt-gzip'; // the compressed stream is not valid gzip
 
@@ -31,18 +32,22 @@ export const ISSUE_REASONS: readonly IssueReason[] = [
   'blank-line',
   'line-too-long',
   'bad-json',
+  'duplicate-id',
   'truncated-gzip',
   'corrupt-gzip',
 ];
 
-/** One bad line: where, which field (1-based, as in the official schema), what was expected. */
+/** One bad line: where, which field, what was expected. */
 export interface TraceIssue {
   readonly reason: IssueReason;
   readonly file: string;
   /** 1-based line number; 0 when the issue concerns the file as a whole. */
   readonly line: number;
-  /** 1-based field number, when one field is at fault. */
-  readonly field?: number;
+  /**
+   * The field at fault, when one is: its 1-based number in a CSV row (as in the official schema),
+   * its key in a JSON Lines record.
+   */
+  readonly field?: number | string;
   readonly expected: string;
   readonly got: string;
 }

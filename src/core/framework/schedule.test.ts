@@ -224,7 +224,13 @@ test('a pod with impossible data is an error naming the pod and field, on every 
   const pod = { ...makePod('p').build(), request: { cpuMillis: -1, memoryBytes: 0, epcBytes: 0 } };
   const d = schedule(snapshot, pod, profile, makeContext());
   assert.equal(d.node, undefined);
-  assert.equal(d.error, 'pod default/p: request.cpuMillis must be a whole number >= 0, got -1');
+  assert.equal(d.error, 'pod default/p: request.cpuMillis must be a whole number from 0 to 2^53 - 1, got -1');
+  // Whole, but beyond the exact range of a double.
+  const huge = { ...makePod('h').build(), request: { cpuMillis: 0, memoryBytes: 0, epcBytes: 1e30 } };
+  assert.equal(
+    schedule(snapshot, huge, profile, makeContext()).error,
+    'pod default/h: request.epcBytes must be a whole number from 0 to 2^53 - 1, got 1e+30',
+  );
   const f = filterCandidates(snapshot, pod, profile, makeContext(), ['a']);
   assert.equal(f.failed[0]?.status.code, 'Error');
   const unmarked = { ...makePod('q').build(), request: { cpuMillis: 0, memoryBytes: 0, epcBytes: 4096 } };

@@ -132,7 +132,7 @@ export function podSanity(pod: PodView): Status {
         : null;
   if (bad !== null) {
     return invalid(
-      `pod ${pod.namespace}/${pod.name}: request.${bad} must be a whole number >= 0, got ${r[bad]}`,
+      `pod ${pod.namespace}/${pod.name}: request.${bad} must be a whole number from 0 to 2^53 - 1, got ${r[bad]}`,
     );
   }
   if (r.epcBytes > 0 && !pod.sgx) {

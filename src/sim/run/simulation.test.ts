@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulate } from './simulation.js';
 import type { SimJob } from './job.js';
+import { SimInputError } from './job.js';
 import { DEFAULT_RUN_CONFIG } from './config.js';
 import type { RunConfig } from './config.js';
 import { expandCluster } from '../cluster/cluster.js';
@@ -174,6 +175,25 @@ test('jobs out of submit order are refused, naming the job', async () => {
   await assert.rejects(
     simulate({ cluster: paper, jobs: [sgxJob('x', 5, 1, PAGE), sgxJob('y', 4, 1, PAGE)], config: EXACT }),
     /job y: submit: jobs must come in submit order/,
+  );
+});
+
+test('amounts that are not exact whole numbers are refused, naming the job and the field', async () => {
+  const run = (job: SimJob): Promise<unknown> => simulate({ cluster: paper, jobs: [job], config: EXACT });
+  await assert.rejects(
+    run(sgxJob('y', 0, 1, 1e30)),
+    (e: unknown) =>
+      e instanceof SimInputError &&
+      e.message ===
+        'job y: requestBytes: expected a whole number from 0 to 2^53 - 1 (bytes or millicores), got 1e+30',
+  );
+  await assert.rejects(
+    run(sgxJob('z', 0, 1, PAGE, 1.5)),
+    /^SimInputError: job z: usageBytes: expected a whole number from 0 to 2\^53 - 1 \(bytes or millicores\), got 1\.5$/,
+  );
+  await assert.rejects(
+    run({ ...stdJob('c', 0, 1, PAGE), cpuMillis: 2 ** 53 }),
+    /job c: cpuMillis: expected a whole number from 0 to 2\^53 - 1 .*got 9007199254740992$/,
   );
 });
 

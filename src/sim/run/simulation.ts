@@ -1135,10 +1135,16 @@ function checkFinite(job: SimJob, field: keyof SimJob, v: number): void {
     throw new SimInputError(job.id, field, `expected a finite number >= 0, got ${v}`);
 }
 
+// Amounts are summed per node and compared with capacities: only whole numbers below 2^53 are exact
+// in a double (a larger one such as 1e30 is whole but stands for many values).
 function checkWhole(job: SimJob, field: keyof SimJob, v: number): void {
   checkFinite(job, field, v);
-  if (!Number.isInteger(v))
-    throw new SimInputError(job.id, field, `expected a whole number (bytes or millicores), got ${v}`);
+  if (!Number.isSafeInteger(v))
+    throw new SimInputError(
+      job.id,
+      field,
+      `expected a whole number from 0 to 2^53 - 1 (bytes or millicores), got ${v}`,
+    );
 }
 
 /** The reasons of a failed decision, one entry per distinct reason kind. */

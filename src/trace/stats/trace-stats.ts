@@ -15,7 +15,7 @@ import { decodePaperCsvRow } from '../paper-csv.js';
 import type { CsvRow } from '../scan/csv-row.js';
 import type { ScanHooks } from '../scan/scan-files.js';
 import { fileSize, scanRows } from '../scan/scan-files.js';
-import { parseRecordLine } from '../workload/jsonl.js';
+import { parseRecordLine, SeenIds } from '../workload/jsonl.js';
 import { defaultParserThreads, parseInParallel } from '../parallel/parse-in-parallel.js';
 import type { RowFiguresData } from './row-figures.js';
 import type { TaskEventsFigures } from './task-events-figures.js';
@@ -270,13 +270,14 @@ export async function traceStats(
     }
     case 'jsonl': {
       const jobs = new Set<string>();
+      const seen = new SeenIds();
       let sgx = 0;
       let censored = 0;
       let initial = 0;
       await scanRows(
         files,
         counted((row) => {
-          const r = parseRecordLine(row, log);
+          const r = parseRecordLine(row, log, seen);
           if (r === undefined || !inWindow(r.submit * 1e6)) return;
           seeTime(r.submit * 1e6);
           jobs.add(r.jobId);
@@ -295,7 +296,7 @@ export async function traceStats(
 
   if (kept === 0 && (options.from !== undefined || options.to !== undefined)) {
     throw new TraceInputError(
-      `no row in the window [${options.from ?? 0} s, ${options.to ?? 'end'}) of ${files.length === 1 ? files[0] : `${files.length} files`}`,
+      `no row in the window [${options.from ?? 0} s, ${options.to === undefined ? 'end' : `${options.to} s`}) of ${files.length === 1 ? files[0] : `${files.length} files`}`,
     );
   }
   if (kept === 0) {

@@ -74,7 +74,11 @@ test('an empty window is a clear error naming the data range', async () => {
     collectWorkload([EVENTS_DIR], { from: 5000, to: 6000 }),
     (e: unknown) =>
       e instanceof TraceInputError &&
-      /no record in the window \[5000 s, 6000\).*600 s to 671 s/.test(e.message),
+      /no record in the window \[5000 s, 6000 s\).*600 s to 671 s/.test(e.message),
+  );
+  await assert.rejects(
+    collectWorkload([EVENTS_DIR], { from: 5000 }),
+    /no record in the window \[5000 s, end\) of/,
   );
 });
 

@@ -9,7 +9,7 @@ import { IssueLog, TraceInputError, skippedNote } from '../issues.js';
 import { readPaperCsv } from '../paper-csv.js';
 import type { ScanHooks } from '../scan/scan-files.js';
 import { readRows, scanRows } from '../scan/scan-files.js';
-import { parseRecordLine } from './jsonl.js';
+import { parseRecordLine, SeenIds } from './jsonl.js';
 import type { Span } from './mapping.js';
 import { mapSpan } from './mapping.js';
 import type {
@@ -171,10 +171,11 @@ async function* read(
 
   if (format === 'jsonl') {
     const records: { r: WorkloadRecord; order: number }[] = [];
+    const seen = new SeenIds();
     for await (const r of readRows<WorkloadRecord>(
       files,
       (row, out) => {
-        const rec = parseRecordLine(row, log);
+        const rec = parseRecordLine(row, log, seen);
         if (rec !== undefined) out.push(rec);
       },
       log,
@@ -382,6 +383,6 @@ function checkWindow(c: Counters, m: ResolvedMapping, files: readonly string[], 
   }
   const range = `${(c.minUs / 1e6).toFixed(0)} s to ${(c.maxUs / 1e6).toFixed(0)} s`;
   throw new TraceInputError(
-    `no record in the window [${m.from ?? 0} s, ${m.to ?? 'end'}) of ${what}: its records span ${range}`,
+    `no record in the window [${m.from ?? 0} s, ${m.to === null ? 'end' : `${m.to} s`}) of ${what}: its records span ${range}`,
   );
 }
