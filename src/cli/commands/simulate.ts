@@ -476,7 +476,9 @@ export async function runAndReport(
   if (o.json) {
     process.stdout.write(resultJson(result));
   } else {
-    process.stdout.write(`${def.description}\n\n${summaryTable(result)}\n\n`);
+    process.stdout.write(
+      `${def.description === '' ? def.name : def.description}\n\n${summaryTable(result)}\n\n`,
+    );
     process.stdout.write(summaryNotes(result).join('\n') + '\n');
   }
   const where = [

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { POLICY_NAMES, SCORED_POLICIES, isScoredPolicy } from '../../core/index.js';
 import { parseUsageModel, WORKLOAD_FORMATS } from '../../trace/index.js';
@@ -385,10 +386,15 @@ function readWorkload(
   const o = r.object(raw, path);
   if (o === undefined) return undefined;
   r.onlyKnown(o, path, WORKLOAD_FIELDS);
-  const sources =
-    o['sources'] === undefined
-      ? [bundledTaskEvents()]
-      : (stringList(r, o['sources'], [...path, 'sources']) ?? []).map(rel);
+  const given =
+    o['sources'] === undefined ? undefined : (stringList(r, o['sources'], [...path, 'sources']) ?? []);
+  const sources = given === undefined ? [bundledTaskEvents()] : given.map(rel);
+  // A missing file is said here, with the spec's line and the path it was looked for at (relative
+  // paths are the spec file's), rather than by the first run that reads it.
+  sources.forEach((s, i) => {
+    if (!/[*?[]/.test(s) && !existsSync(s))
+      r.problem([...path, 'sources', i], `no such file or folder: ${s} (relative paths are the spec file's)`);
+  });
   let format: WorkloadFormat | undefined;
   if (o['format'] !== undefined) {
     if ((WORKLOAD_FORMATS as readonly unknown[]).includes(o['format']))

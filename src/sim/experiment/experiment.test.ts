@@ -264,6 +264,19 @@ test('experiment specs: timing settings and sizes that would exhaust memory or r
   }
 });
 
+test('a workload source that does not exist is a problem of the spec, with its line', () => {
+  try {
+    parseExperiment('missing.yaml', 'workload:\n  sources: [nothere/task_events]\n');
+    assert.fail('expected an error');
+  } catch (e) {
+    assert.ok(e instanceof SimConfigError);
+    assert.match(
+      e.message,
+      /missing\.yaml:2: workload\.sources\[0\]: no such file or folder: .*nothere[\\/]task_events/,
+    );
+  }
+});
+
 test('the shipped experiment specs parse', () => {
   for (const name of ['paper-waiting-times', 'paper-attack', 'paper-epc-sizes', 'policies-borg-cell']) {
     const file = new URL(`../../../../experiments/${name}.yaml`, import.meta.url);
