@@ -14,12 +14,16 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('trace --help lists both subcommands and their options', () => {
-  const r = cli('stats', '--help');
+test('trace --help lists both subcommands and their options; the help of a subcommand is its own', () => {
+  const r = cli('--help');
   assert.equal(r.status, 0);
   assert.match(r.stdout, /trace stats/);
   assert.match(r.stdout, /--to-format/);
   assert.match(r.stdout, /--strict/);
+  const stats = cli('stats', '--help');
+  assert.equal(stats.status, 0);
+  assert.match(stats.stdout, /--strict/);
+  assert.doesNotMatch(stats.stdout, /--to-format/);
 });
 
 test('trace stats --json prints one object with stable keys', () => {

@@ -60,6 +60,10 @@ export function formatTraceStats(s: TraceStats): string {
       p.withoutSubmit > 0 ? `${int(p.withoutSubmit)} without a SUBMIT read before them` : '',
       p.atTimeZero > 0 ? `${int(p.atTimeZero)} running before the trace began (time 0)` : '',
       p.neverScheduled > 0 ? `${int(p.neverScheduled)} tasks never scheduled in the data read` : '',
+      p.endsWithoutSchedule > 0
+        ? `${int(p.endsWithoutSchedule)} ending events of tasks not seen scheduled (running before the data read began)`
+        : '',
+      p.staysWithoutEnd > 0 ? `${int(p.staysWithoutEnd)} stays without an end event` : '',
     ].filter((x) => x !== '');
     if (notes.length > 0) row('  notes', notes.join('; '));
   }

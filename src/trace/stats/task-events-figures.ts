@@ -26,6 +26,8 @@ export interface TaskEventsFigures {
     readonly withoutSubmit: number;
     readonly atTimeZero: number;
     readonly neverScheduled: number;
+    readonly endsWithoutSchedule: number;
+    readonly staysWithoutEnd: number;
   };
   readonly memoryRequest: Distribution | null;
 }
@@ -133,6 +135,8 @@ export class TaskEventsAccumulator {
         withoutSubmit: this.withoutSubmit,
         atTimeZero: this.atTimeZero,
         neverScheduled: this.tracker.counts.endedWhilePending + this.tracker.counts.pendingAtEnd,
+        endsWithoutSchedule: this.tracker.counts.endWithoutSchedule,
+        staysWithoutEnd: this.tracker.counts.staysWithoutEnd,
       },
       memoryRequest: distributionOf(this.memory),
     };

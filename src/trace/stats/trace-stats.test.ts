@@ -74,6 +74,8 @@ test('fixture figures: events, placements, censoring, stable keys', async () => 
     withoutSubmit: 1,
     atTimeZero: 1,
     neverScheduled: 2,
+    endsWithoutSchedule: 1,
+    staysWithoutEnd: 0,
   });
   assert.deepEqual(s.timeRange, { first: 0, last: 700 });
   const text = formatTraceStats(s);

@@ -80,6 +80,13 @@ export interface TraceStats {
     readonly atTimeZero: number;
     /** Over the whole data: tasks that left while pending, or were still pending at the end. */
     readonly neverScheduled: number;
+    /**
+     * Over the whole data: ending events of tasks not seen scheduled (running since before the
+     * first row read, as when reading starts after part 0).
+     */
+    readonly endsWithoutSchedule: number;
+    /** Over the whole data: stays whose end event is missing (a new SUBMIT or SCHEDULE came first). */
+    readonly staysWithoutEnd: number;
   } | null;
   /** Memory request (fraction of the largest machine): placements for task_events, assigned memory for task_usage, requested_fraction for the paper CSV. */
   readonly memoryRequest: Distribution | null;
