@@ -16,6 +16,7 @@ export const WORKLOAD_FLAG_OPTIONS = {
   'keep-one-in': { type: 'string' },
   'thin-by': { type: 'string' },
   usage: { type: 'string' },
+  'initial-pods': { type: 'string' },
   format: { type: 'string' },
 } as const;
 
@@ -26,6 +27,8 @@ export const WORKLOAD_FLAG_HELP = `  --from <s>, --to <s>       replayed window 
   --thin-by <record|job>     what --keep-one-in counts: records, like the paper's runner (default),
                              or whole Borg jobs
   --usage <model>            usage where the trace has none: request, ratio:<r>, uniform:<a>:<b>
+  --initial-pods <drop|load> tasks already running when the window begins: left out (default), or
+                             loaded as pods arriving at the window start with the rest of their run
   --format <format>          ${WORKLOAD_FORMATS.join(', ')} (default: recognised per file)`;
 
 /** A usage error that points at the command's help. */
@@ -79,6 +82,10 @@ export function workloadFromFlags(
   if (thinBy !== undefined && thinBy !== 'job' && thinBy !== 'record') {
     throw flagError(command, `--thin-by: expected record or job, got ${JSON.stringify(thinBy)}`);
   }
+  const initialPods = str('initial-pods');
+  if (initialPods !== undefined && initialPods !== 'drop' && initialPods !== 'load') {
+    throw flagError(command, `--initial-pods: expected drop or load, got ${JSON.stringify(initialPods)}`);
+  }
   const usageModel = str('usage');
   if (usageModel !== undefined) {
     try {
@@ -121,5 +128,6 @@ export function workloadFromFlags(
     thinBy: thinBy === 'job' ? ('job' as const) : ('record' as const),
     ...(fmt === undefined ? {} : { format: fmt as WorkloadFormat }),
     ...(usageModel === undefined ? {} : { usage: usageModel }),
+    ...(initialPods === undefined ? {} : { initialPods }),
   };
 }

@@ -326,3 +326,12 @@ test('a waiting time over only some of its class is marked, and the mark explain
   assert.equal(all.status, 0, all.stderr);
   assert.doesNotMatch(all.stdout, /\*/);
 });
+
+test('--initial-pods reaches the workload; a streamed input refuses it', () => {
+  assert.equal(definitionFromFlags({ 'initial-pods': 'load' }, []).workload.initialPods, 'load');
+  assert.equal(definitionFromFlags({}, []).workload.initialPods, undefined);
+  assert.throws(
+    () => definitionFromFlags({ 'initial-pods': 'load', stream: true }, ['parts']),
+    /--stream reads the whole input unthinned: drop --initial-pods/,
+  );
+});

@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { POLICY_NAMES, SCORED_POLICIES, isScoredPolicy } from '../../core/index.js';
 import { renderReport } from '../../report/index.js';
-import { ISSUE_REASONS, TraceInputError, WORKLOAD_FORMATS } from '../../trace/index.js';
+import { ISSUE_REASONS, TraceInputError } from '../../trace/index.js';
 import {
   ENFORCEMENT_MODES,
   MAX_DELAY_SECONDS,
@@ -44,7 +44,7 @@ import type {
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { prepareOutDir } from '../out-dir.js';
-import { workloadFromFlags } from '../workload-flags.js';
+import { WORKLOAD_FLAG_HELP, workloadFromFlags } from '../workload-flags.js';
 
 const HELP = `Usage: sgx-orchestrator simulate [<trace>...] [options]
        sgx-orchestrator simulate --paper-compat [--epc-mib 128] [--skip N] <csv>
@@ -75,16 +75,10 @@ Options taking a comma-separated list sweep it (one run per combination):
   --seed <list>              seed of the SGX designation, spread's tie-breaks, borg SGX machines (1)
 
 Workload:
-  --from <s>, --to <s>       replayed window in trace seconds (default 6480..10080 for the bundled
-                             trace; the whole input for your files)
-  --keep-one-in <n>          keep one record in n (default 20 for the bundled trace, else 1)
-  --thin-by <record|job>     what --keep-one-in counts: records, like the paper's runner (default),
-                             or whole Borg jobs
-  --usage <model>            usage where the trace has none: request, ratio:<r>, uniform:<a>:<b>
-  --format <format>          ${WORKLOAD_FORMATS.join(', ')} (default: recognised per file)
+${WORKLOAD_FLAG_HELP}
   --stream                   task_events only: read the whole input as the simulation advances
                              (memory follows the live tasks: many parts, or the month); no
-                             window, thinning or usage model
+                             window, thinning, usage model or initial pods
   --borg-sgx-nodes <share>   with --cluster borg: share of machines with SGX (default 0.25)
   --machines <path>          with --cluster borg: machine_events (default: the bundled table)
 
@@ -129,6 +123,7 @@ const OPTIONS = {
   'thin-by': { type: 'string' },
   stream: { type: 'boolean' },
   usage: { type: 'string' },
+  'initial-pods': { type: 'string' },
   format: { type: 'string' },
   'borg-sgx-nodes': { type: 'string' },
   machines: { type: 'string' },
@@ -210,7 +205,7 @@ export function definitionFromFlags(
   let workload = workloadFromFlags('simulate', str, traces);
   if (values['stream'] === true) {
     if (traces.length === 0) throw usage('--stream: give the task_events parts to stream');
-    for (const flag of ['from', 'to', 'keep-one-in', 'thin-by', 'usage'] as const) {
+    for (const flag of ['from', 'to', 'keep-one-in', 'thin-by', 'usage', 'initial-pods'] as const) {
       if (values[flag] !== undefined) throw usage(`--stream reads the whole input unthinned: drop --${flag}`);
     }
     const fmt = str('format');
