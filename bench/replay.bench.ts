@@ -37,7 +37,13 @@ function plan(runId: string, spreadSeconds: number): ReplayPlan {
       cpuMillis: 0,
     });
   }
-  return { items, provenance: {} as ReplayPlan['provenance'], origin: 0, span: spreadSeconds + 60 };
+  return {
+    items,
+    provenance: {} as ReplayPlan['provenance'],
+    origin: 0,
+    span: spreadSeconds + 60,
+    sgxShare: 0.5,
+  };
 }
 
 const DESCRIPTION: RunDescription = {

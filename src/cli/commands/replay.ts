@@ -277,7 +277,7 @@ function describe(plan: ReplayPlan, s: ReturnType<typeof settings>): RunDescript
     recordsKept: p.recordsKept,
     skipped: p.skipped,
     usageModel: p.usageModel,
-    sgxShare: s.sgxShare,
+    sgxShare: plan.sgxShare,
     seed: s.seed,
     attackerFraction: s.attackerFraction,
     schedulerName: s.manifest.schedulerName,

@@ -5,7 +5,7 @@
  */
 import { recordToJob } from '../../sim/index.js';
 import type { WorkloadSpec } from '../../sim/index.js';
-import { designate, loadCachedWorkload } from '../../sim/workload/source.js';
+import { designate, isPremapped, loadCachedWorkload, sgxJobShare } from '../../sim/workload/source.js';
 import type { WorkloadProvenance } from '../../trace/index.js';
 import { podName } from './names.js';
 
@@ -57,6 +57,8 @@ export interface ReplayPlan {
   readonly origin: number;
   /** Trace seconds from origin to the last arrival (attackers run until then plus the longest pod). */
   readonly span: number;
+  /** Share of jobs that are SGX: the option's, or a JSON Lines workload's own (its records say). */
+  readonly sgxShare: number;
 }
 
 export async function buildPlan(o: PlanOptions): Promise<ReplayPlan> {
@@ -79,7 +81,8 @@ export async function buildPlan(o: PlanOptions): Promise<ReplayPlan> {
     span = Math.max(span, job.submit + job.duration);
   }
   const attackers = o.attack === undefined ? [] : attackerItems(o.runId, o.attack, span);
-  return { items: [...attackers, ...items], provenance: w.provenance, origin, span };
+  const sgxShare = isPremapped(w) ? sgxJobShare(w) : o.sgxShare;
+  return { items: [...attackers, ...items], provenance: w.provenance, origin, span, sgxShare };
 }
 
 /** Attackers arrive at time 0 and stay for the whole replay, like the simulator's. */
