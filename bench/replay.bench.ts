@@ -80,6 +80,7 @@ async function once(label: string, runId: string, spreadSeconds: number): Promis
         schedulerName: 'sgx-scheduler',
         labels: {},
         epcResource: 'sgx.intel.com/epc',
+        enclaveResource: 'sgx.intel.com/enclave',
         sgxImage: 'stress-sgx',
         standardImage: 'stress-ng',
         sgxTemplate: DEFAULT_SGX_TEMPLATE,

@@ -82,8 +82,12 @@ export function prometheusUrl(values: SourceValues, usage: UsageError): string |
   if (sourceName === 'none') return undefined;
   if (sourceName !== 'prometheus') throw usage(`--usage-source ${sourceName}: expected none or prometheus`);
   if (url === undefined) throw usage('--usage-source prometheus needs --prometheus-url');
-  if (!URL.canParse(url))
-    throw usage(`--prometheus-url ${url}: expected a URL such as http://prometheus.monitoring.svc:9090`);
+  // `host:9090` parses as a URL of scheme `host:`: only http(s) can be queried.
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+    throw usage(
+      `--prometheus-url ${url}: expected an http:// or https:// URL such as http://prometheus.monitoring.svc:9090`,
+    );
   return url;
 }
 

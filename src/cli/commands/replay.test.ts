@@ -62,7 +62,11 @@ test('replay --dry-run prints valid Pod manifests, attackers included, without a
   const limits = (
     attackers[0]!['spec'] as { containers: { resources: { limits: Record<string, string> } }[] }
   ).containers[0]!.resources.limits;
-  assert.deepEqual(limits, { 'sgx.intel.com/epc': '4096' }, 'an attacker requests one page');
+  assert.deepEqual(
+    limits,
+    { 'sgx.intel.com/epc': '4096', 'sgx.intel.com/enclave': '1' },
+    'an attacker requests one page and the enclave device',
+  );
   assert.match(run.stderr(), new RegExp(`${docs.length} pod manifests \\(dry run`));
 });
 

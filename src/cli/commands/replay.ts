@@ -26,6 +26,7 @@ import {
   simNodeOf,
   systemClock,
 } from '../../k8s/replay/index.js';
+import { validateResourceName } from '../../k8s/device-plugin/index.js';
 import type { AttackSpec, ManifestOptions, ReplayPlan, RunDescription } from '../../k8s/replay/index.js';
 import type { WorkloadSpec } from '../../sim/index.js';
 import type { Command } from '../command.js';
@@ -73,6 +74,9 @@ Pods:
   --labels <k=v,...>         extra labels on every pod
   --epc-resource <name>      ${EPC_RESOURCE_NAMES.join(', ')}
                              (default sgx.intel.com/epc)
+  --enclave-resource <name>  the enclave device, one requested by every SGX pod and attacker, as
+                             the node agent's device plugin needs (default sgx.intel.com/enclave;
+                             none: not requested, where a webhook adds it)
   --sgx-image <image>        image of the SGX workload (default ${DEFAULT_SGX_IMAGE}, built from
                              stress-sgx; see docs/replay.md)
   --standard-image <image>   image of the standard workload (default ${DEFAULT_STANDARD_IMAGE})
@@ -111,6 +115,7 @@ const OPTIONS = {
   'scheduler-name': { type: 'string' },
   labels: { type: 'string' },
   'epc-resource': { type: 'string' },
+  'enclave-resource': { type: 'string' },
   'sgx-image': { type: 'string' },
   'standard-image': { type: 'string' },
   'sgx-template': { type: 'string' },
@@ -202,6 +207,9 @@ function settings(values: Values, positionals: readonly string[]) {
       'replay',
       `--epc-resource: expected one of ${EPC_RESOURCE_NAMES.join(', ')}, got ${JSON.stringify(epc)}`,
     );
+  const enclave = str('enclave-resource') ?? 'sgx.intel.com/enclave';
+  const enclaveProblem = enclave === 'none' ? undefined : validateResourceName(enclave);
+  if (enclaveProblem !== undefined) throw flagError('replay', `--enclave-resource: ${enclaveProblem}`);
   const schedulerName = str('scheduler-name') ?? 'sgx-scheduler';
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(schedulerName))
     throw flagError(
@@ -246,6 +254,7 @@ function settings(values: Values, positionals: readonly string[]) {
       schedulerName,
       labels: parseLabels(str('labels')),
       epcResource: epc as EpcResourceName,
+      enclaveResource: enclave === 'none' ? null : enclave,
       sgxImage: str('sgx-image') ?? DEFAULT_SGX_IMAGE,
       standardImage: str('standard-image') ?? DEFAULT_STANDARD_IMAGE,
       sgxTemplate: loadOr(str('sgx-template'), DEFAULT_SGX_TEMPLATE),

@@ -28,6 +28,7 @@ const OPTIONS: ManifestOptions = {
   schedulerName: 'sgx-scheduler',
   labels: { team: 'sched' },
   epcResource: 'sgx.intel.com/epc',
+  enclaveResource: 'sgx.intel.com/enclave',
   sgxImage: 'registry.example/stress-sgx:1',
   standardImage: 'registry.example/stress-ng:1',
   sgxTemplate: DEFAULT_SGX_TEMPLATE,
@@ -66,12 +67,16 @@ type PodJson = {
   };
 };
 
-test('an SGX pod requests its EPC with limit = request and runs stress-sgx for its compressed duration', () => {
+test('an SGX pod requests its EPC with limit = request, one enclave device, and runs stress-sgx for its compressed duration', () => {
   const pod = podManifest(sgxItem, OPTIONS) as unknown as PodJson;
   new Pod(pod as never).validate();
   const c = pod.spec.containers[0]!;
-  assert.deepEqual(c.resources.requests, { 'sgx.intel.com/epc': String(100 * 4096) });
-  assert.deepEqual(c.resources.limits, { 'sgx.intel.com/epc': String(100 * 4096) });
+  const resources = { 'sgx.intel.com/epc': String(100 * 4096), 'sgx.intel.com/enclave': '1' };
+  assert.deepEqual(c.resources.requests, resources);
+  assert.deepEqual(c.resources.limits, resources);
+  // Where an admission webhook adds the device request, the replay can leave it out.
+  const bare = podManifest(sgxItem, { ...OPTIONS, enclaveResource: null }) as unknown as PodJson;
+  assert.deepEqual(bare.spec.containers[0]!.resources.requests, { 'sgx.intel.com/epc': String(100 * 4096) });
   assert.deepEqual(c.args, ['--sgx-vm', '1', '--sgx-vm-bytes', String(80 * 4096), '--timeout', '10']);
   assert.equal(pod.spec.schedulerName, 'sgx-scheduler');
   assert.equal(pod.metadata.labels[RUN_LABEL], 'run-1');
@@ -97,7 +102,10 @@ test('EPC quantities are in the resource unit, rounded up to whole units', () =>
   assert.equal(epcQuantity('kubernetes.azure.com/sgx_epc_mem_in_MiB', 1024 * 1024 + 1), '2');
   assert.equal(epcQuantity('alibabacloud.com/sgx_epc_MiB', 4096), '1');
   const pod = podManifest(sgxItem, { ...OPTIONS, epcResource: 'intel.com/sgx' }) as unknown as PodJson;
-  assert.deepEqual(pod.spec.containers[0]!.resources.limits, { 'intel.com/sgx': '100' });
+  assert.deepEqual(pod.spec.containers[0]!.resources.limits, {
+    'intel.com/sgx': '100',
+    'sgx.intel.com/enclave': '1',
+  });
 });
 
 test('live durations are whole seconds, at least one', () => {

@@ -1,7 +1,7 @@
 /**
  * Pod manifests of replay items: the template rendered, then the fields the replay owns set on top.
  * SGX pods (and attackers) request the EPC resource with limit = request (extended resources cannot
- * be overcommitted); standard pods request memory without a limit, as the paper's runner did (a
+ * be overcommitted), and one enclave device; standard pods request memory without a limit, as the paper's runner did (a
  * limit would let the kernel kill pods whose use exceeds their request).
  */
 import { EPC_RESOURCE_UNITS } from '../../core/index.js';
@@ -20,6 +20,12 @@ export interface ManifestOptions {
   /** Extra labels on every pod. */
   readonly labels: Readonly<Record<string, string>>;
   readonly epcResource: EpcResourceName;
+  /**
+   * The enclave device's resource, one requested by every SGX pod and attacker (the node agent's
+   * device plugin, like Intel's, mounts /dev/sgx_enclave only into a container that asks for it;
+   * Intel's admission webhook adds the request itself); null: not requested.
+   */
+  readonly enclaveResource: string | null;
   readonly sgxImage: string;
   readonly standardImage: string;
   readonly sgxTemplate: PodTemplate;
@@ -107,6 +113,10 @@ export function podManifest(item: ReplayItem, o: ManifestOptions): { [k: string]
     const q = epcQuantity(o.epcResource, item.requestBytes);
     requests[o.epcResource] = q;
     limits[o.epcResource] = q;
+    if (o.enclaveResource !== null) {
+      requests[o.enclaveResource] = '1';
+      limits[o.enclaveResource] = '1';
+    }
   } else {
     requests['memory'] = String(item.requestBytes);
   }

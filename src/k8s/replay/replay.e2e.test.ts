@@ -54,6 +54,7 @@ function manifest(runId: string): Omit<ManifestOptions, 'originMs'> {
     schedulerName: 'sgx-scheduler',
     labels: {},
     epcResource: 'sgx.intel.com/epc',
+    enclaveResource: 'sgx.intel.com/enclave',
     sgxImage: 'stress-sgx:test',
     standardImage: 'stress-ng:test',
     sgxTemplate: DEFAULT_SGX_TEMPLATE,

@@ -12,11 +12,13 @@ import {
 /** A Prometheus HTTP API answering instant queries from a table. */
 async function fakePrometheus(
   answers: Record<string, unknown>,
-): Promise<{ url: string; queries: string[]; close(): Promise<void> }> {
+): Promise<{ url: string; queries: string[]; paths: string[]; close(): Promise<void> }> {
   const queries: string[] = [];
+  const paths: string[] = [];
   const server = createServer((req, res) => {
     const q = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
     queries.push(q);
+    paths.push(new URL(req.url ?? '/', 'http://x').pathname);
     const answer = answers[q];
     res.writeHead(answer === undefined ? 400 : 200, { 'Content-Type': 'application/json' });
     res.end(
@@ -27,6 +29,7 @@ async function fakePrometheus(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     queries,
+    paths,
     close: () => new Promise((ok) => server.close(() => ok())),
   };
 }
@@ -56,6 +59,23 @@ test('reads per-node EPC usage with the agent sample time', async () => {
     assert.equal(usage.get('sgx-2')?.epcAt, 1700000010000);
     assert.equal(usage.get('sgx-2')?.epcBytes, 1048576);
     assert.deepEqual(prom.queries.sort(), [DEFAULT_EPC_QUERY, DEFAULT_TIMESTAMP_QUERY].sort());
+  } finally {
+    await prom.close();
+  }
+});
+
+test('a Prometheus served under a path prefix is queried under it', async () => {
+  const prom = await fakePrometheus({
+    [DEFAULT_EPC_QUERY]: vector([['sgx-1', 1700000010, '4096']]),
+    [DEFAULT_TIMESTAMP_QUERY]: vector([]),
+  });
+  try {
+    for (const base of [`${prom.url}/prometheus`, `${prom.url}/prometheus/`]) {
+      const usage = await prometheusUsage({ url: base }).poll();
+      assert.equal(usage.get('sgx-1')?.epcBytes, 4096);
+    }
+    assert.ok(prom.paths.length > 0);
+    for (const p of prom.paths) assert.equal(p, '/prometheus/api/v1/query');
   } finally {
     await prom.close();
   }

@@ -39,7 +39,9 @@ interface VectorSample {
 
 /** Runs an instant query; returns node -> [value, timestamp ms]. */
 async function query(o: PrometheusOptions, promql: string): Promise<Map<string, [number, number]>> {
-  const url = new URL('/api/v1/query', o.url.endsWith('/') ? o.url : o.url + '/');
+  // Relative to the base, so that a Prometheus served under a path (behind a proxy:
+  // http://host/prometheus/) keeps its prefix.
+  const url = new URL('api/v1/query', o.url.endsWith('/') ? o.url : o.url + '/');
   url.searchParams.set('query', promql);
   const f = o.fetch ?? fetch;
   let res: Response;
