@@ -106,7 +106,7 @@ export const command: Command = {
       });
       api = new RestReplayApi(kc);
     } catch (err) {
-      if (err instanceof KubeConfigError) throw new CliError('unavailable', err.message);
+      if (err instanceof KubeConfigError) throw new CliError('config', err.message);
       throw err;
     }
     try {

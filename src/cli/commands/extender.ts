@@ -47,6 +47,9 @@ ${MEASURED_USAGE_HELP}  --bind                     serve the bind verb (set bind
   --kubeconfig <file>        API server access (default: $KUBECONFIG, in-cluster, ~/.kube/config)
   --context <name>           kubeconfig context
   --log-level <level>        debug, info, warn or error (default info); logs are JSON lines on stderr
+  --shutdown-grace <dur>     on SIGTERM, /readyz answers 503 and requests are still answered for this
+                             long, then the server drains (default 5s; keep it under the pod's
+                             terminationGracePeriodSeconds)
   -h, --help                 this help
 
 Endpoints: POST <prefix>/filter, <prefix>/prioritize, <prefix>/bind; GET /healthz, /readyz (503 until
@@ -80,6 +83,7 @@ export const command: Command = {
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
+        'shutdown-grace': { type: 'string', default: '5s' },
       },
       usageWithHint('extender'),
     );
@@ -106,6 +110,7 @@ export const command: Command = {
       }
     }
     const seed = parseSeed(values.seed, plainUsage);
+    const graceMs = parseDuration('--shutdown-grace', values['shutdown-grace']);
     const maxBody =
       values['max-body-bytes'] === undefined
         ? DEFAULT_MAX_BODY_BYTES
@@ -170,7 +175,7 @@ export const command: Command = {
         log('info', 'shutting down', { signal });
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
-        void app.close().then(() => {
+        void app.drain(graceMs).then(() => {
           kube.closeConnections();
           resolve();
         });

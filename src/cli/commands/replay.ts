@@ -170,7 +170,7 @@ async function kubeApi(values: Values): Promise<RestReplayApi> {
     });
     return new RestReplayApi(kc);
   } catch (err) {
-    if (err instanceof KubeConfigError) throw new CliError('unavailable', err.message);
+    if (err instanceof KubeConfigError) throw new CliError('config', err.message);
     throw err;
   }
 }

@@ -43,6 +43,8 @@ export interface ExtenderApp {
   readonly cache: ClusterCache;
   /** Resolves once nodes and pods have been listed. */
   readonly synced: Promise<void>;
+  /** `RunningExtender.drain`, then everything else stops. */
+  drain(graceMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,11 @@ export async function startExtenderApp(opts: ExtenderAppOptions): Promise<Extend
     server,
     cache,
     synced,
+    async drain(graceMs: number) {
+      await server.drain(graceMs);
+      await poller?.stop();
+      await cache.stop();
+    },
     async close() {
       await server.close();
       await poller?.stop();

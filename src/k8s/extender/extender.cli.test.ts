@@ -93,7 +93,7 @@ test('extender --help documents the verbs and flags; bad flags and bad profiles 
   assert.match(cfg.stderr, /profile\.yaml: invalid profile:\ntolerence: unknown field/);
 });
 
-test('the extender CLI serves filter over HTTPS against the API server and stops cleanly on SIGTERM', async (t) => {
+test('the extender CLI serves filter over HTTPS against the API server and drains cleanly on SIGTERM', async (t) => {
   const api = await startFakeApiServer();
   t.after(() => api.close());
   const dir = mkdtempSync(join(tmpdir(), 'sgx-extender-tls-'));
@@ -122,6 +122,8 @@ test('the extender CLI serves filter over HTTPS against the API server and stops
       api.kubeconfigPath,
       '--policy',
       'binpack',
+      '--shutdown-grace',
+      '1s',
       ...(tls === undefined ? [] : ['--tls-cert', tls.cert, '--tls-key', tls.key]),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -163,6 +165,17 @@ test('the extender CLI serves filter over HTTPS against the API server and stops
   assert.match(metrics, /process_cpu_user_seconds_total/);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
+  // Draining: no longer ready (the Service drops the endpoint), yet still answering the scheduler.
+  let draining = 0;
+  for (let i = 0; i < 50 && draining !== 503; i++) {
+    const r = await call(`${url}/readyz`, undefined, ca);
+    draining = r.status;
+    if (draining === 503) assert.match(r.text, /not ready: shutting down/);
+    else await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(draining, 503);
+  const late = JSON.parse((await call(`${url}/filter`, body, ca)).text) as { NodeNames: string[] };
+  assert.deepEqual(late.NodeNames, ['sgx-1']);
   assert.equal(await exited, 0);
   assert.match(
     stderr,

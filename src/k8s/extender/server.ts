@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -56,6 +57,14 @@ export interface RunningExtender {
   readonly port: number;
   readonly server: Server;
   readonly metrics: ExtenderMetrics;
+  /**
+   * Stops taking part, gracefully: /readyz answers 503 at once (so that the Service drops this
+   * endpoint), requests are still answered for `graceMs` (those routed here before the endpoint
+   * update reaches kube-scheduler), then the server stops taking connections and ends once the
+   * requests in flight are answered, or after `graceMs` more.
+   */
+  drain(graceMs: number): Promise<void>;
+  /** Stops at once, dropping connections (tests, and after a drain). */
   close(): Promise<void>;
 }
 
@@ -129,6 +138,8 @@ export async function startExtenderServer(opts: ExtenderServerOptions): Promise<
   const prefix = normalisePrefix(opts.urlPrefix ?? '/');
   const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const metrics = opts.metrics ?? new ExtenderMetrics();
+  /** Set by `drain`: /readyz says so while requests are still answered. */
+  let draining = false;
   const log: LogFn = opts.log ?? (() => undefined);
   const verbs = new Map<string, ExtenderVerb>([
     [`${prefix}/filter`, 'filter'],
@@ -236,7 +247,9 @@ export async function startExtenderServer(opts: ExtenderServerOptions): Promise<
     if (path === '/healthz') {
       send(res, 200, 'ok\n', 'text/plain; charset=utf-8');
     } else if (path === '/readyz') {
-      const r = opts.readiness?.() ?? { ready: true };
+      const r = draining
+        ? { ready: false, reason: 'shutting down' }
+        : (opts.readiness?.() ?? { ready: true });
       send(
         res,
         r.ready ? 200 : 503,
@@ -280,6 +293,16 @@ export async function startExtenderServer(opts: ExtenderServerOptions): Promise<
     port: addr.port,
     server,
     metrics,
+    async drain(graceMs: number) {
+      draining = true;
+      await delay(graceMs);
+      await new Promise<void>((resolve) => {
+        // Idle keep-alive connections close now; busy ones once their answer is sent.
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), graceMs).unref();
+      });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -63,17 +63,13 @@ test('RBAC is least privilege: the scheduler gets exactly what it calls, the ext
   const { manifests } = await loaded;
   assert.deepEqual(grants(find(manifests, 'ClusterRole', 'sgx-scheduler')), [
     'core/events:create',
-    'core/events:patch',
-    'core/nodes:get',
     'core/nodes:list',
     'core/nodes:watch',
     'core/pods/binding:create',
     'core/pods/status:patch',
-    'core/pods:get',
     'core/pods:list',
     'core/pods:watch',
     'events.k8s.io/events:create',
-    'events.k8s.io/events:patch',
   ]);
   assert.deepEqual(grants(find(manifests, 'Role', 'sgx-scheduler-leader-election')), [
     'coordination.k8s.io/leases:create',
@@ -81,10 +77,8 @@ test('RBAC is least privilege: the scheduler gets exactly what it calls, the ext
     'coordination.k8s.io/leases:update[sgx-scheduler]',
   ]);
   assert.deepEqual(grants(find(manifests, 'ClusterRole', 'sgx-extender')), [
-    'core/nodes:get',
     'core/nodes:list',
     'core/nodes:watch',
-    'core/pods:get',
     'core/pods:list',
     'core/pods:watch',
   ]);
