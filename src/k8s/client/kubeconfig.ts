@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -56,6 +56,15 @@ export interface LoadedKubeConfig {
   closeConnections(): void;
 }
 
+/** Adds what `more` names and `kc` does not; the current context only if `kc` has none. */
+function mergeFirstWins(kc: KubeConfig, more: KubeConfig): void {
+  for (const c of more.getClusters()) if (kc.getCluster(c.name) === null) kc.addCluster(c);
+  for (const u of more.getUsers()) if (kc.getUser(u.name) === null) kc.addUser(u);
+  for (const c of more.getContexts()) if (kc.getContextObject(c.name) === null) kc.addContext(c);
+  // Unset is '' or undefined, by how the file was loaded.
+  if (!kc.getCurrentContext() && more.getCurrentContext()) kc.setCurrentContext(more.getCurrentContext());
+}
+
 export function loadKubeConfig(src: KubeConfigSource = {}): LoadedKubeConfig {
   const env = src.env ?? process.env;
   const kc = new PooledKubeConfig();
@@ -71,8 +80,25 @@ export function loadKubeConfig(src: KubeConfigSource = {}): LoadedKubeConfig {
   };
   const envPath = env['KUBECONFIG'];
   if (src.path !== undefined && src.path !== '') fromFile(src.path, '--kubeconfig');
-  else if (envPath !== undefined && envPath !== '') fromFile(envPath.split(':')[0]!, 'KUBECONFIG');
-  else if (existsSync(SERVICE_ACCOUNT_TOKEN) && env['KUBERNETES_SERVICE_HOST'] !== undefined) {
+  else if (envPath !== undefined && envPath !== '') {
+    // As kubectl: every file of the list that exists, merged; the first to name a cluster, user or
+    // context (or to set the current context) wins.
+    const paths = envPath.split(delimiter).filter((p) => p !== '');
+    const present = paths.filter((p) => existsSync(p));
+    if (present.length === 0)
+      throw new KubeConfigError(`kubeconfig ${paths.join(delimiter)} (KUBECONFIG) does not exist`);
+    fromFile(present[0]!, 'KUBECONFIG');
+    for (const path of present.slice(1)) {
+      const more = new KubeConfig();
+      try {
+        more.loadFromFile(path);
+      } catch (err) {
+        throw new KubeConfigError(`cannot read kubeconfig ${path} (KUBECONFIG): ${(err as Error).message}`);
+      }
+      mergeFirstWins(kc, more);
+    }
+    source = present.join(delimiter);
+  } else if (existsSync(SERVICE_ACCOUNT_TOKEN) && env['KUBERNETES_SERVICE_HOST'] !== undefined) {
     kc.loadFromCluster();
     source = 'in-cluster';
   } else if (existsSync(join(homedir(), '.kube', 'config')))
