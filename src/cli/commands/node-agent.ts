@@ -50,7 +50,8 @@ Options:
   --epc-resource <name>         EPC resource to advertise: ${EPC_RESOURCE_NAMES.join(', ')}
                                 (default sgx.intel.com/epc, bytes; intel.com/sgx counts 4 KiB pages)
   --epc-bytes <qty>             EPC size when the kernel does not report it (e.g. 93.5Mi)
-  --sgx-label <key=value>       label for SGX nodes (default sgx.intel.com/capable=true)
+  --sgx-label <key=value>       label for SGX nodes (default sgx.intel.com/capable=true); removed from a
+                                node without SGX only if the agent added it, never if found in place
   --device-plugin-dir <dir>     the kubelet's device-plugins directory (default ${DEFAULT_DEVICE_PLUGIN_DIR})
   --enclave-resource <name>     device plugin resource for the enclave device (default sgx.intel.com/enclave)
   --provision-resource <name>   resource for /dev/sgx_provision, or "none" (default sgx.intel.com/provision)
