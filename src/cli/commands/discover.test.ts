@@ -1,8 +1,11 @@
 // `sgx-orchestrator discover` on fixture host trees, through the real entry point.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { repoPath } from '../../testing/paths.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 function discover(...args: string[]) {
   const r = spawnSync(process.execPath, [repoPath('bin/sgx-orchestrator.js'), 'discover', ...args], {
@@ -46,5 +49,28 @@ describe('sgx-orchestrator discover', () => {
     assert.match(size.stderr, /expected a positive byte quantity/);
     const override = discover('--host-root', tree('sgx-cpu-no-driver'), '--epc-bytes', '93.5Mi', '--json');
     assert.equal((JSON.parse(override.stdout) as { epc: { totalBytes: number } }).epc.totalBytes, 98041856);
+  });
+
+  it('a --host-root that is missing, or is no host tree (no proc), exits 3 naming it', () => {
+    const work = makeTempDir('discover-host-root-');
+    const missing = join(work, 'nonexistent');
+    const r = discover('--host-root', missing);
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.ok(
+      r.stderr.includes(
+        `sgx-orchestrator discover: --host-root ${missing}: no such directory; give the directory where the host's /proc, /sys and /dev are mounted`,
+      ),
+      r.stderr,
+    );
+    const empty = join(work, 'empty');
+    mkdirSync(empty);
+    mkdirSync(join(empty, 'sys'));
+    const e = discover('--host-root', empty);
+    assert.equal(e.status, 3, e.stderr);
+    assert.ok(
+      e.stderr.includes(`--host-root ${empty}: has no proc directory, so it is not a host tree`),
+      e.stderr,
+    );
   });
 });

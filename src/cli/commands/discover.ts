@@ -19,7 +19,8 @@ Options:
   --json                print the findings as JSON
   -h, --help            this help
 
-Exit status: 0 (also without SGX), 2 for bad options.
+Exit status: 0 (also without SGX), 2 for bad options, 3 when --host-root is not a host tree (missing,
+or without proc and sys).
 `;
 
 export const command: Command = {
@@ -38,7 +39,7 @@ export const command: Command = {
     );
     const epc = values['epc-bytes'] === undefined ? undefined : parseEpcBytes(values['epc-bytes']);
     const found = await discoverSgx(
-      new HostFs(values['host-root']),
+      await hostFromFlag(values['host-root']),
       epc === undefined ? {} : { epcOverrideBytes: epc },
     );
     // In JSON, unknown values are null rather than missing keys, so that scripts see every field.
@@ -47,6 +48,29 @@ export const command: Command = {
     return 0;
   },
 };
+
+/**
+ * The host tree named by `--host-root`. A directory that is not there, or that has no proc and sys, is
+ * refused: read as a host, it would look like a machine without SGX, a wrong answer instead of an
+ * error (a typo in the flag, or a mount missing from the pod).
+ */
+export async function hostFromFlag(root: string): Promise<HostFs> {
+  const host = new HostFs(root);
+  const what =
+    "give the directory where the host's /proc, /sys and /dev are mounted (default /; /host in the node agent's DaemonSet)";
+  if ((await host.kind('/')) !== 'directory') {
+    throw new CliError('config', `--host-root ${root}: no such directory; ${what}`);
+  }
+  const missing: string[] = [];
+  for (const dir of ['proc', 'sys']) if ((await host.kind(`/${dir}`)) !== 'directory') missing.push(dir);
+  if (missing.length > 0) {
+    throw new CliError(
+      'config',
+      `--host-root ${root}: has no ${missing.join(' and no ')} directory, so it is not a host tree; ${what}`,
+    );
+  }
+  return host;
+}
 
 export function parseEpcBytes(text: string): number {
   try {

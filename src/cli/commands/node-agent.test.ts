@@ -1,8 +1,10 @@
 // The real `sgx-orchestrator node-agent` process on a fixture host tree, against the fake API server
 // and a fake kubelet: node status, device plugin registration and re-registration after a kubelet
-// restart, per-pod usage and limits in /metrics, enforcement in misc.max, clean SIGTERM.
+// restart, per-pod usage and limits in /metrics, enforcement in misc.max, clean SIGTERM; startup
+// failures that end the process with status 3 and leave nothing running.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { test } from 'node:test';
 import { k8sNode, k8sPod, startFakeApiServer } from '../../testing/fake-apiserver/index.js';
 import { FakeKubelet } from '../../testing/fake-kubelet/index.js';
 import { repoPath } from '../../testing/paths.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 
 const MIB = 1024 * 1024;
 
@@ -234,3 +237,162 @@ test('node-agent refuses contradictory options with status 2 and a clear message
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--slots many: expected a whole number/);
 });
+
+/** The agent as a child process, its JSON log lines collected. */
+function spawnAgent(
+  args: readonly string[],
+  cwd?: string,
+): {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  lines: Record<string, unknown>[];
+  stderr: () => string;
+} {
+  const child = spawn(process.execPath, [repoPath('bin/sgx-orchestrator.js'), 'node-agent', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    ...(cwd === undefined ? {} : { cwd }),
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const lines: Record<string, unknown>[] = [];
+  createInterface({ input: child.stderr! }).on('line', (l) => {
+    try {
+      lines.push(JSON.parse(l) as Record<string, unknown>);
+    } catch {
+      lines.push({ msg: l });
+    }
+  });
+  return { child, exited, lines, stderr: () => lines.map((l) => String(l['msg'])).join('\n') };
+}
+
+/** Resolves to the exit status, or fails if the process is still running after `ms`. */
+async function exitsWithin(agent: ReturnType<typeof spawnAgent>, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'running'>((resolve) => (timer = setTimeout(() => resolve('running'), ms)));
+  const r = await Promise.race([agent.exited, timeout]);
+  clearTimeout(timer);
+  if (r === 'running') {
+    agent.child.kill('SIGKILL');
+    assert.fail(`the agent still runs ${ms} ms after start; its log:\n${agent.stderr()}`);
+  }
+  return r;
+}
+
+test('node-agent stops everything and exits 3 when a part cannot start', async () => {
+  const work = makeTempDir('node-agent-startup-');
+  const api = await startFakeApiServer();
+  const busy = createServer();
+  try {
+    api.state.create('nodes', k8sNode('sgx-1'));
+    const root = join(work, 'host');
+    await cp(repoPath('src/node-agent/fixtures/sgx-misc-cgroupfs'), root, { recursive: true });
+    const common = ['--kubeconfig', api.kubeconfigPath, '--node-name', 'sgx-1', '--host-root', root];
+    const common2 = [...common, '--node-status-interval', '100ms', '--sample-interval', '100ms'];
+
+    // A device-plugins directory that does not exist; the pod watch and node status already run.
+    const missing = join(work, 'no-such-dir');
+    const noDir = spawnAgent([
+      ...common2,
+      '--device-plugin-dir',
+      missing,
+      '--metrics-address',
+      '127.0.0.1:0',
+    ]);
+    assert.equal(await exitsWithin(noDir, 15_000), 3);
+    assert.match(noDir.stderr(), new RegExp(`cannot serve the device plugin in ${escapeRegExp(missing)}: `));
+    assert.match(noDir.stderr(), /mount the kubelet's device-plugins directory, or use --no-device-plugin/);
+
+    // The metrics port is taken; the device plugin already serves its sockets, which must go too.
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    const pluginDir = join(work, 'device-plugins');
+    await mkdir(pluginDir);
+    const portTaken = spawnAgent([
+      ...common2,
+      '--device-plugin-dir',
+      pluginDir,
+      '--metrics-address',
+      `127.0.0.1:${port}`,
+    ]);
+    assert.equal(await exitsWithin(portTaken, 15_000), 3);
+    assert.match(
+      portTaken.stderr(),
+      new RegExp(`cannot serve metrics on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`),
+    );
+    assert.ok(
+      portTaken.lines.some((l) => l['msg'] === 'waiting for the kubelet'),
+      'the device plugin was serving before the failure',
+    );
+    assert.deepEqual(await readdir(pluginDir), [], 'the device plugin sockets are removed');
+  } finally {
+    busy.close();
+    await api.close();
+  }
+});
+
+test('node-agent --device-plugin-dir relative to the working directory serves and registers there', async () => {
+  const work = makeTempDir('node-agent-relative-');
+  const root = join(work, 'host');
+  await cp(repoPath('src/node-agent/fixtures/sgx-misc-cgroupfs'), root, { recursive: true });
+  await mkdir(join(work, 'dp'));
+  const kubelet = await FakeKubelet.start(join(work, 'dp'));
+  try {
+    const agent = spawnAgent(
+      [
+        '--standalone',
+        '--node-name',
+        'n1',
+        '--host-root',
+        'host',
+        '--device-plugin-dir',
+        'dp',
+        '--provision-resource',
+        'none',
+        '--metrics-address',
+        '127.0.0.1:0',
+      ],
+      work,
+    );
+    try {
+      await kubelet.waitForRegistration('sgx.intel.com/enclave', 1, 10_000);
+      assert.deepEqual((await readdir(join(work, 'dp'))).sort(), [
+        'kubelet.sock',
+        'sgx.intel.com-enclave.sock',
+      ]);
+      assert.ok(!agent.lines.some((l) => String(l['msg']).includes('socket gone')), agent.stderr());
+    } finally {
+      agent.child.kill('SIGTERM');
+    }
+    assert.equal(await exitsWithin(agent, 10_000), 0);
+  } finally {
+    await kubelet.stop();
+  }
+});
+
+test('node-agent refuses a --host-root that is no host tree, with status 3', () => {
+  const work = makeTempDir('node-agent-host-root-');
+  const missing = join(work, 'nonexistent');
+  const r = spawnSync(
+    process.execPath,
+    [
+      repoPath('bin/sgx-orchestrator.js'),
+      'node-agent',
+      '--standalone',
+      '--metrics-address',
+      '127.0.0.1:0',
+      '--host-root',
+      missing,
+    ],
+    { encoding: 'utf8', timeout: 15_000 },
+  );
+  assert.equal(r.status, 3, r.stderr);
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `node-agent: --host-root ${escapeRegExp(missing)}: no such directory; give the directory where the host's /proc, /sys and /dev are mounted`,
+    ),
+  );
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

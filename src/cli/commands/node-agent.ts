@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { isEpcResourceName, EPC_RESOURCE_NAMES, type EpcResourceName } from '../../core/index.js';
 import { jsonLogger, type Logger } from '../../k8s/client/log.js';
 import {
@@ -14,7 +15,6 @@ import {
   createMetricsServer,
   describeProblem,
   discoverSgx,
-  HostFs,
   NodeAgentMetrics,
   Sampler,
   selectBackends,
@@ -33,7 +33,7 @@ import {
   plainUsage,
   usageWithHelp,
 } from '../flags.js';
-import { parseEpcBytes } from './discover.js';
+import { hostFromFlag, parseEpcBytes } from './discover.js';
 
 const HELP = `Usage: sgx-orchestrator node-agent [options]
 
@@ -50,7 +50,8 @@ Options:
   --epc-resource <name>         EPC resource to advertise: ${EPC_RESOURCE_NAMES.join(', ')}
                                 (default sgx.intel.com/epc, bytes; intel.com/sgx counts 4 KiB pages)
   --epc-bytes <qty>             EPC size when the kernel does not report it (e.g. 93.5Mi)
-  --sgx-label <key=value>       label for SGX nodes (default sgx.intel.com/capable=true)
+  --sgx-label <key=value>       label for SGX nodes (default sgx.intel.com/capable=true); removed from a
+                                node without SGX only if the agent added it, never if found in place
   --device-plugin-dir <dir>     the kubelet's device-plugins directory (default ${DEFAULT_DEVICE_PLUGIN_DIR})
   --enclave-resource <name>     device plugin resource for the enclave device (default sgx.intel.com/enclave)
   --provision-resource <name>   resource for /dev/sgx_provision, or "none" (default sgx.intel.com/provision)
@@ -73,7 +74,9 @@ Options:
   -h, --help                    this help
 
 Stops cleanly on SIGTERM or SIGINT (the device plugin socket is removed): exit status 0; 75 when the
-node's SGX changed; 2 for bad options, 3 for bad configuration (kubeconfig, unusable directories).
+node's SGX changed; 2 for bad options, 3 for bad configuration (kubeconfig, a --host-root without proc
+and sys, a device-plugins directory or metrics address that cannot be served); on a startup failure
+whatever had started is stopped first.
 `;
 
 /** Exit status when the node's SGX changed and the agent stops to be restarted (EX_TEMPFAIL). */
@@ -181,13 +184,16 @@ export const command: Command = {
     const rediscoverMs = parseDuration('--rediscover-interval', values['rediscover-interval']);
     const address = parseHostPort('--metrics-address', values['metrics-address'], '0.0.0.0:9102', plainUsage);
     const level = parseLogLevel(values['log-level'], plainUsage);
+    // Absolute, because the sockets in it are given to gRPC as unix: addresses, where a relative
+    // path would be read as a host name.
+    const pluginDir = resolvePath(values['device-plugin-dir']);
     const log: Logger = jsonLogger((l) => process.stderr.write(l), {
       minLevel: level,
       component: 'node-agent',
     });
 
     // Discovery
-    const host = new HostFs(values['host-root']);
+    const host = await hostFromFlag(values['host-root']);
     const discovery = await discoverSgx(
       host,
       epcOverride === undefined ? {} : { epcOverrideBytes: epcOverride },
@@ -207,184 +213,191 @@ export const command: Command = {
       log('warn', `discovery: ${describeProblem(p)}`, { file: p.file, reason: p.reason });
 
     // Kubernetes: the pods of this node, and the node status
+    // Everything started below is stopped through `stops`, in reverse order, on the way out: after
+    // SIGTERM, after a discovery change, and also when a later part fails to start, since the pod
+    // watch and the node status timers would otherwise keep the process running (and patching the
+    // node) after the error was reported.
     const stops: (() => Promise<void> | void)[] = [];
-    let pods: () => readonly NodePod[] = () => [];
-    if (!values.standalone) {
-      // Loaded only when needed: the Kubernetes client takes seconds to import, and --standalone
-      // (and the device plugin) do not use it.
-      const [{ loadKubeConfig }, { NodePodsWatcher }, { NodeStatusReconciler }] = await Promise.all([
-        import('../../k8s/client/kubeconfig.js'),
-        import('../../k8s/node-pods/index.js'),
-        import('../../k8s/node-status/index.js'),
-      ]);
-      let kc;
-      try {
-        kc = loadKubeConfig({
-          ...(values.kubeconfig === undefined ? {} : { path: values.kubeconfig }),
-          ...(values.context === undefined ? {} : { context: values.context }),
-        });
-      } catch (err) {
-        throw new CliError('config', `${(err as Error).message} (or run with --standalone)`);
-      }
-      const watcher = new NodePodsWatcher({ kc: kc.kc, nodeName, enclaveResource, log });
-      watcher.start().then(
-        () => log('info', 'pods of the node listed', { node: nodeName }),
-        (err: unknown) => log('error', 'pod watch failed', { error: String(err) }),
-      );
-      stops.push(() => watcher.stop());
-      pods = () => watcher.pods();
-      if (!values['no-node-status']) {
-        const reconciler = new NodeStatusReconciler({
-          kc: kc.kc,
-          nodeName,
-          desired: () => ({
-            resourceName: epcResource,
-            epcBytes: discovery.epc.totalBytes,
-            capable: discovery.sgxCapable,
-            label,
-          }),
-          log,
-          observer: metrics,
-        });
-        void reconciler.start(statusMs);
-        stops.push(() => reconciler.stop());
-      }
-      stops.push(() => kc.closeConnections());
-    }
-
-    // Usage and limits
-    const { usage, enforcer } = selectBackends(host, discovery, {
-      enforce,
-      ...(cgroupDriver === undefined ? {} : { cgroupDriver }),
-    });
-    const sampler = new Sampler({
-      usage,
-      enforcer,
-      pods,
-      metrics,
-      log,
-      unrequested: unrequested as UnrequestedEpcPolicy,
-    });
-    sampler.start(sampleMs);
-    stops.push(() => sampler.stop());
-    log('info', 'sampling EPC usage', {
-      source: usage.name,
-      enforcement: enforcer.name,
-      intervalMs: sampleMs,
-    });
-
-    // Device plugin
-    const runners: DevicePluginRunner[] = [];
-    if (!values['no-device-plugin'] && discovery.sgxCapable && discovery.devices.enclave !== undefined) {
-      const resources = sgxResources({
-        enclaveResource,
-        provisionResource,
-        slots,
-        enclaveDevice: discovery.devices.enclave,
-        provisionDevice: discovery.devices.provision,
-      });
-      for (const r of resources) {
-        const runner = new DevicePluginRunner({
-          service: new SharedDeviceService(r, {
-            env: (requests) => allocationEnv(pods(), requests),
-            observer: {
-              devices: (res, healthy, unhealthy) => metrics.devicePluginDevices(res, healthy, unhealthy),
-              allocation: (res, n, ok) => metrics.devicePluginAllocation(res, n, ok),
-            },
-          }),
-          pluginDir: values['device-plugin-dir'],
-          health: async () => {
-            for (const p of r.healthPaths) if ((await host.kind(p)) === undefined) return false;
-            return true;
-          },
-          log,
-          observer: {
-            registration: (res, ok) => metrics.devicePluginRegistration(res, ok),
-            unregistered: (res) => metrics.devicePluginUnregistered(res),
-          },
-        });
-        try {
-          await runner.start();
-        } catch (err) {
-          throw new CliError(
-            'config',
-            `cannot serve the device plugin in ${values['device-plugin-dir']}: ${(err as Error).message} (mount the kubelet's device-plugins directory, or use --no-device-plugin)`,
-          );
-        }
-        runners.push(runner);
-        stops.push(() => runner.stop());
-      }
-    } else if (!values['no-device-plugin']) {
-      log('info', 'no SGX device: the device plugin is not served', { node: nodeName });
-    }
-
-    // Metrics and health
-    const server = createMetricsServer({
-      registry: metrics.registry,
-      health: () => {
-        const last = sampler.lastSampleAtMs;
-        if (last === undefined) return undefined;
-        const age = Date.now() - last;
-        return age > 3 * sampleMs + 5000 ? `last sample ${Math.round(age / 1000)} s ago` : undefined;
-      },
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) =>
-        reject(
-          new CliError('config', `cannot serve metrics on ${values['metrics-address']}: ${err.message}`),
-        ),
-      );
-      server.listen(address.port, address.host, resolve);
-    });
-    const bound = server.address() as AddressInfo;
-    log('info', 'serving metrics', {
-      address: `${bound.address}:${bound.port}`,
-      paths: ['/metrics', '/healthz'],
-    });
-
-    // What discovery found decides which parts run. If it changes (a driver loaded after boot, a
-    // kernel with the EPC cgroup), stop cleanly with status 75 and let the DaemonSet start us again
-    // with the new picture, rather than rebuilding every part in place.
-    const signature = (d: typeof discovery): string =>
-      JSON.stringify([
-        d.sgxCapable,
-        d.driver,
-        d.devices,
-        d.epc.totalBytes,
-        d.cgroup.miscRoot,
-        d.cgroup.sgxEpcMisc,
-      ]);
-    const initial = signature(discovery);
     let exitCode = 0;
-    await new Promise<void>((resolve) => {
-      const done = (): void => resolve();
-      process.once('SIGTERM', done);
-      process.once('SIGINT', done);
-      const timer = setInterval(() => {
-        discoverSgx(host, epcOverride === undefined ? {} : { epcOverrideBytes: epcOverride })
-          .then((again) => {
-            if (signature(again) === initial) return;
-            log('warn', 'SGX configuration of the node changed: restarting to apply it', {
-              capable: again.sgxCapable,
-              driver: again.driver,
-              epcBytes: again.epc.totalBytes,
-              sgxEpcCgroup: again.cgroup.sgxEpcMisc,
-            });
-            exitCode = EXIT_RESTART;
-            clearInterval(timer);
-            resolve();
-          })
-          .catch(() => undefined);
-      }, rediscoverMs);
-      stops.push(() => clearInterval(timer));
-    });
-    log('info', 'stopping', { node: nodeName });
-    server.close();
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (err) {
-        log('warn', 'error while stopping', { error: String(err) });
+    try {
+      let pods: () => readonly NodePod[] = () => [];
+      if (!values.standalone) {
+        // Loaded only when needed: the Kubernetes client takes seconds to import, and --standalone
+        // (and the device plugin) do not use it.
+        const [{ loadKubeConfig }, { NodePodsWatcher }, { NodeStatusReconciler }] = await Promise.all([
+          import('../../k8s/client/kubeconfig.js'),
+          import('../../k8s/node-pods/index.js'),
+          import('../../k8s/node-status/index.js'),
+        ]);
+        let kc;
+        try {
+          kc = loadKubeConfig({
+            ...(values.kubeconfig === undefined ? {} : { path: values.kubeconfig }),
+            ...(values.context === undefined ? {} : { context: values.context }),
+          });
+        } catch (err) {
+          throw new CliError('config', `${(err as Error).message} (or run with --standalone)`);
+        }
+        const watcher = new NodePodsWatcher({ kc: kc.kc, nodeName, enclaveResource, log });
+        watcher.start().then(
+          () => log('info', 'pods of the node listed', { node: nodeName }),
+          (err: unknown) => log('error', 'pod watch failed', { error: String(err) }),
+        );
+        stops.push(() => watcher.stop());
+        pods = () => watcher.pods();
+        if (!values['no-node-status']) {
+          const reconciler = new NodeStatusReconciler({
+            kc: kc.kc,
+            nodeName,
+            desired: () => ({
+              resourceName: epcResource,
+              epcBytes: discovery.epc.totalBytes,
+              capable: discovery.sgxCapable,
+              label,
+            }),
+            log,
+            observer: metrics,
+          });
+          void reconciler.start(statusMs);
+          stops.push(() => reconciler.stop());
+        }
+        stops.push(() => kc.closeConnections());
+      }
+
+      // Usage and limits
+      const { usage, enforcer } = selectBackends(host, discovery, {
+        enforce,
+        ...(cgroupDriver === undefined ? {} : { cgroupDriver }),
+      });
+      const sampler = new Sampler({
+        usage,
+        enforcer,
+        pods,
+        metrics,
+        log,
+        unrequested: unrequested as UnrequestedEpcPolicy,
+      });
+      sampler.start(sampleMs);
+      stops.push(() => sampler.stop());
+      log('info', 'sampling EPC usage', {
+        source: usage.name,
+        enforcement: enforcer.name,
+        intervalMs: sampleMs,
+      });
+
+      // Device plugin
+      const runners: DevicePluginRunner[] = [];
+      if (!values['no-device-plugin'] && discovery.sgxCapable && discovery.devices.enclave !== undefined) {
+        const resources = sgxResources({
+          enclaveResource,
+          provisionResource,
+          slots,
+          enclaveDevice: discovery.devices.enclave,
+          provisionDevice: discovery.devices.provision,
+        });
+        for (const r of resources) {
+          const runner = new DevicePluginRunner({
+            service: new SharedDeviceService(r, {
+              env: (requests) => allocationEnv(pods(), requests),
+              observer: {
+                devices: (res, healthy, unhealthy) => metrics.devicePluginDevices(res, healthy, unhealthy),
+                allocation: (res, n, ok) => metrics.devicePluginAllocation(res, n, ok),
+              },
+            }),
+            pluginDir,
+            health: async () => {
+              for (const p of r.healthPaths) if ((await host.kind(p)) === undefined) return false;
+              return true;
+            },
+            log,
+            observer: {
+              registration: (res, ok) => metrics.devicePluginRegistration(res, ok),
+              unregistered: (res) => metrics.devicePluginUnregistered(res),
+            },
+          });
+          stops.push(() => runner.stop());
+          try {
+            await runner.start();
+          } catch (err) {
+            throw new CliError(
+              'config',
+              `cannot serve the device plugin in ${pluginDir}: ${(err as Error).message} (mount the kubelet's device-plugins directory, or use --no-device-plugin)`,
+            );
+          }
+          runners.push(runner);
+        }
+      } else if (!values['no-device-plugin']) {
+        log('info', 'no SGX device: the device plugin is not served', { node: nodeName });
+      }
+
+      // Metrics and health
+      const server = createMetricsServer({
+        registry: metrics.registry,
+        health: () => {
+          const last = sampler.lastSampleAtMs;
+          if (last === undefined) return undefined;
+          const age = Date.now() - last;
+          return age > 3 * sampleMs + 5000 ? `last sample ${Math.round(age / 1000)} s ago` : undefined;
+        },
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (err) =>
+          reject(
+            new CliError('config', `cannot serve metrics on ${values['metrics-address']}: ${err.message}`),
+          ),
+        );
+        server.listen(address.port, address.host, resolve);
+      });
+      stops.push(() => void server.close());
+      const bound = server.address() as AddressInfo;
+      log('info', 'serving metrics', {
+        address: `${bound.address}:${bound.port}`,
+        paths: ['/metrics', '/healthz'],
+      });
+
+      // What discovery found decides which parts run. If it changes (a driver loaded after boot, a
+      // kernel with the EPC cgroup), stop cleanly with status 75 and let the DaemonSet start us again
+      // with the new picture, rather than rebuilding every part in place.
+      const signature = (d: typeof discovery): string =>
+        JSON.stringify([
+          d.sgxCapable,
+          d.driver,
+          d.devices,
+          d.epc.totalBytes,
+          d.cgroup.miscRoot,
+          d.cgroup.sgxEpcMisc,
+        ]);
+      const initial = signature(discovery);
+      await new Promise<void>((resolve) => {
+        const done = (): void => resolve();
+        process.once('SIGTERM', done);
+        process.once('SIGINT', done);
+        const timer = setInterval(() => {
+          discoverSgx(host, epcOverride === undefined ? {} : { epcOverrideBytes: epcOverride })
+            .then((again) => {
+              if (signature(again) === initial) return;
+              log('warn', 'SGX configuration of the node changed: restarting to apply it', {
+                capable: again.sgxCapable,
+                driver: again.driver,
+                epcBytes: again.epc.totalBytes,
+                sgxEpcCgroup: again.cgroup.sgxEpcMisc,
+              });
+              exitCode = EXIT_RESTART;
+              clearInterval(timer);
+              resolve();
+            })
+            .catch(() => undefined);
+        }, rediscoverMs);
+        stops.push(() => clearInterval(timer));
+      });
+    } finally {
+      log('info', 'stopping', { node: nodeName });
+      for (const stop of stops.reverse()) {
+        try {
+          await stop();
+        } catch (err) {
+          log('warn', 'error while stopping', { error: String(err) });
+        }
       }
     }
     return exitCode;

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { API_DESCRIPTOR } from './api-descriptor.js';
@@ -109,9 +110,12 @@ export function loadDevicePluginApi(): DevicePluginApi {
   return cached;
 }
 
-/** The grpc-js address of a unix socket path. */
+/**
+ * The grpc-js address of a unix socket path. Always made absolute: in `unix://dir/x.sock` gRPC reads
+ * `dir` as a host name and the rest as the path, so a relative path would name another file.
+ */
 export function unixAddress(path: string): string {
-  return `unix://${path}`;
+  return `unix://${resolvePath(path)}`;
 }
 
 /** Binds a server to a unix socket; resolves when it listens. */

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeKubelet } from '../../testing/fake-kubelet/index.js';
 import { memoryLogger } from '../client/log.js';
 import * as protoLoader from '@grpc/proto-loader';
 import { repoPath } from '../../testing/paths.js';
 import { API_DESCRIPTOR } from './api-descriptor.js';
-import { LOADER_OPTIONS, loadDevicePluginApi, type DeviceSpec } from './api.js';
+import { LOADER_OPTIONS, loadDevicePluginApi, unixAddress, type DeviceSpec } from './api.js';
 import { DevicePluginRunner } from './runner.js';
 import { sgxResources, socketNameFor, validateResourceName } from './resources.js';
 import { SharedDeviceService } from './service.js';
@@ -201,6 +201,14 @@ describe('device plugin API definition', () => {
     assert.match(validateResourceName('enclave') ?? '', /vendor-domain\/type/);
     assert.match(validateResourceName('kubernetes.io/sgx') ?? '', /kubernetes\.io/);
     assert.equal(socketNameFor('sgx.intel.com/enclave'), 'sgx.intel.com-enclave.sock');
+  });
+
+  it('gives gRPC absolute unix addresses (in unix://dp/x.sock, dp would be a host name)', () => {
+    assert.equal(
+      unixAddress('/var/lib/kubelet/device-plugins/kubelet.sock'),
+      'unix:///var/lib/kubelet/device-plugins/kubelet.sock',
+    );
+    assert.equal(unixAddress('dp/kubelet.sock'), `unix://${resolve('dp/kubelet.sock')}`);
   });
 });
 

@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../client/log.js';
 import {
@@ -62,6 +62,7 @@ export class DevicePluginRunner {
   private readonly o: DevicePluginRunnerOptions;
   private readonly timing: RunnerTiming;
   readonly socketPath: string;
+  private readonly pluginDir: string;
   private readonly kubeletSocket: string;
   private server: grpc.Server | undefined;
   private ownSocket: string | undefined;
@@ -78,8 +79,10 @@ export class DevicePluginRunner {
   constructor(options: DevicePluginRunnerOptions) {
     this.o = options;
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
-    this.socketPath = join(options.pluginDir, socketNameFor(options.service.resourceName));
-    this.kubeletSocket = join(options.pluginDir, KUBELET_SOCKET);
+    // Absolute, as the socket paths go into unix: addresses and log lines.
+    this.pluginDir = resolvePath(options.pluginDir);
+    this.socketPath = join(this.pluginDir, socketNameFor(options.service.resourceName));
+    this.kubeletSocket = join(this.pluginDir, KUBELET_SOCKET);
     this.backoffMs = this.timing.retryInitialMs;
   }
 
@@ -106,7 +109,7 @@ export class DevicePluginRunner {
       }, this.timing.healthIntervalMs),
     );
     try {
-      this.watcher = watch(this.o.pluginDir, () => void this.check());
+      this.watcher = watch(this.pluginDir, () => void this.check());
       this.watcher.on('error', () => undefined);
     } catch {
       // Polling alone still works.

@@ -4,6 +4,7 @@ export {
   planNodeSgx,
   escapeJsonPointer,
   epcQuantity,
+  OWNED_LABEL_ANNOTATION,
   OWNED_RESOURCE_ANNOTATION,
   type DesiredNodeSgx,
   type CurrentNodeSgx,

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { k8sNode, startFakeApiServer, type FakeApiServer } from '../../testing/fake-apiserver/index.js';
 import { memoryLogger } from '../client/index.js';
 import { NodeStatusReconciler } from './patcher.js';
-import { OWNED_RESOURCE_ANNOTATION, type DesiredNodeSgx } from './plan.js';
+import { OWNED_LABEL_ANNOTATION, OWNED_RESOURCE_ANNOTATION, type DesiredNodeSgx } from './plan.js';
 
 const GIB = 1024 ** 3;
 const LABEL = { key: 'sgx.intel.com/capable', value: 'true' };
@@ -18,10 +18,10 @@ describe('NodeStatusReconciler against the fake API server', () => {
     await api.close();
   });
 
-  function reconciler(desired: DesiredNodeSgx, patches: boolean[] = []) {
+  function reconciler(desired: DesiredNodeSgx, patches: boolean[] = [], nodeName = 'sgx-1') {
     return new NodeStatusReconciler({
       kc: api.makeKubeConfig(),
-      nodeName: 'sgx-1',
+      nodeName,
       desired: () => desired,
       log: memoryLogger(),
       observer: { nodeStatusPatch: (ok) => void patches.push(ok) },
@@ -103,6 +103,49 @@ describe('NodeStatusReconciler against the fake API server', () => {
     assert.equal(
       (api.state.node('sgx-1')!['status'] as { capacity: Record<string, string> }).capacity['intel.com/sgx'],
       '23936',
+    );
+  });
+
+  const labelsOf = (name: string): Record<string, string> =>
+    api.state.node(name)!.metadata['labels'] as Record<string, string>;
+  const notCapable: DesiredNodeSgx = {
+    resourceName: 'sgx.intel.com/epc',
+    epcBytes: 0,
+    capable: false,
+    label: LABEL,
+  };
+
+  it('a label set by hand survives discovery finding no SGX (the DaemonSet selects on it)', async () => {
+    api.state.create('nodes', k8sNode('by-hand', { labels: { 'sgx.intel.com/capable': 'true' } }));
+    // Capable first: the agent finds the label in place and must not take it over.
+    await reconciler({ ...notCapable, capable: true, epcBytes: GIB }, [], 'by-hand').reconcileOnce();
+    const annotations = api.state.node('by-hand')!.metadata['annotations'] as Record<string, string>;
+    assert.equal(annotations[OWNED_LABEL_ANNOTATION], undefined);
+    await reconciler(notCapable, [], 'by-hand').reconcileOnce();
+    assert.equal(labelsOf('by-hand')['sgx.intel.com/capable'], 'true');
+    assert.equal(
+      (api.state.node('by-hand')!['status'] as { capacity: Record<string, string> }).capacity[
+        'sgx.intel.com/epc'
+      ],
+      undefined,
+      'the EPC it advertised is withdrawn',
+    );
+  });
+
+  it('a label the agent set is removed when the node stops being capable', async () => {
+    api.state.create('nodes', k8sNode('by-agent'));
+    await reconciler({ ...notCapable, capable: true, epcBytes: GIB }, [], 'by-agent').reconcileOnce();
+    assert.equal(labelsOf('by-agent')['sgx.intel.com/capable'], 'true');
+    const annotations = api.state.node('by-agent')!.metadata['annotations'] as Record<string, string>;
+    assert.equal(annotations[OWNED_LABEL_ANNOTATION], 'sgx.intel.com/capable=true');
+    const r = await reconciler(notCapable, [], 'by-agent').reconcileOnce();
+    assert.deepEqual(r, { ok: true, patched: true });
+    assert.equal(labelsOf('by-agent')['sgx.intel.com/capable'], undefined);
+    assert.equal(
+      (api.state.node('by-agent')!.metadata['annotations'] as Record<string, string> | undefined)?.[
+        OWNED_LABEL_ANNOTATION
+      ],
+      undefined,
     );
   });
 

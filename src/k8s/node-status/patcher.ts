@@ -26,6 +26,7 @@ export class NodeStatusReconciler {
   private readonly log: Logger;
   private readonly observer: NodeStatusObserver | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(options: {
     kc: KubeConfig;
@@ -47,10 +48,14 @@ export class NodeStatusReconciler {
     try {
       node = await this.core.readNode({ name: this.nodeName });
     } catch (err) {
+      // A round cut short by stop() (its connections closed as the agent exits) is no API error.
+      if (this.stopped) return { ok: false, patched: false };
       this.observer?.nodeStatusPatch(false);
       this.log('warn', 'cannot read the node', { node: this.nodeName, error: errorText(err) });
       return { ok: false, patched: false };
     }
+    // Stopped while reading: the agent is exiting, and patches sent now would land after it said so.
+    if (this.stopped) return { ok: true, patched: false };
     const desired = this.desired();
     const plan = planNodeSgx(currentOf(node), desired);
     let patched = false;
@@ -70,6 +75,7 @@ export class NodeStatusReconciler {
         patched = true;
       }
     } catch (err) {
+      if (this.stopped) return { ok: false, patched };
       this.observer?.nodeStatusPatch(false);
       this.log('warn', 'cannot patch the node', { node: this.nodeName, error: errorText(err) });
       return { ok: false, patched };
@@ -88,11 +94,13 @@ export class NodeStatusReconciler {
 
   /** Reconciles now and every `intervalMs`. */
   start(intervalMs: number): Promise<{ ok: boolean; patched: boolean }> {
+    this.stopped = false;
     this.timer = setInterval(() => void this.reconcileOnce(), intervalMs);
     return this.reconcileOnce();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
   }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   epcQuantity,
   escapeJsonPointer,
+  OWNED_LABEL_ANNOTATION,
   OWNED_RESOURCE_ANNOTATION,
   planNodeSgx,
   type DesiredNodeSgx,
@@ -39,7 +40,10 @@ describe('planNodeSgx', () => {
     assert.deepEqual(plan.metadataPatch, {
       metadata: {
         labels: { 'sgx.intel.com/capable': 'true' },
-        annotations: { [OWNED_RESOURCE_ANNOTATION]: 'sgx.intel.com/epc' },
+        annotations: {
+          [OWNED_LABEL_ANNOTATION]: 'sgx.intel.com/capable=true',
+          [OWNED_RESOURCE_ANNOTATION]: 'sgx.intel.com/epc',
+        },
       },
     });
   });
@@ -64,11 +68,21 @@ describe('planNodeSgx', () => {
         capacity: { cpu: '4', 'sgx.intel.com/epc': v },
         allocatable: { cpu: '4', 'sgx.intel.com/epc': v },
         labels: { 'sgx.intel.com/capable': 'true' },
-        annotations: { [OWNED_RESOURCE_ANNOTATION]: 'sgx.intel.com/epc' },
+        annotations: {
+          [OWNED_LABEL_ANNOTATION]: 'sgx.intel.com/capable=true',
+          [OWNED_RESOURCE_ANNOTATION]: 'sgx.intel.com/epc',
+        },
       },
       desired,
     );
     assert.deepEqual(plan, { statusOps: [], metadataPatch: undefined });
+  });
+
+  it('does not claim a label it found in place', () => {
+    const plan = planNodeSgx({ ...bare, labels: { 'sgx.intel.com/capable': 'true' } }, desired);
+    assert.deepEqual(plan.metadataPatch, {
+      metadata: { annotations: { [OWNED_RESOURCE_ANNOTATION]: 'sgx.intel.com/epc' } },
+    });
   });
 
   it('moves from a resource it owned to the newly configured one, leaving others alone', () => {
@@ -98,7 +112,10 @@ describe('planNodeSgx', () => {
         capacity: { 'sgx.intel.com/epc': '5' },
         allocatable: { 'sgx.intel.com/epc': '5' },
         labels: { 'sgx.intel.com/capable': 'true' },
-        annotations: { [OWNED_RESOURCE_ANNOTATION]: 'sgx.intel.com/epc' },
+        annotations: {
+          [OWNED_LABEL_ANNOTATION]: 'sgx.intel.com/capable=true',
+          [OWNED_RESOURCE_ANNOTATION]: 'sgx.intel.com/epc',
+        },
       },
       { ...desired, capable: false, epcBytes: 0 },
     );
@@ -109,7 +126,47 @@ describe('planNodeSgx', () => {
     assert.deepEqual(plan.metadataPatch, {
       metadata: {
         labels: { 'sgx.intel.com/capable': null },
-        annotations: { [OWNED_RESOURCE_ANNOTATION]: null },
+        annotations: { [OWNED_LABEL_ANNOTATION]: null, [OWNED_RESOURCE_ANNOTATION]: null },
+      },
+    });
+  });
+
+  it('never removes a label it did not set (by hand or by NFD: the DaemonSet may select on it)', () => {
+    const plan = planNodeSgx(
+      { ...bare, labels: { 'sgx.intel.com/capable': 'true' } },
+      { ...desired, capable: false, epcBytes: 0 },
+    );
+    assert.deepEqual(plan, { statusOps: [], metadataPatch: undefined });
+  });
+
+  it('leaves a label it set alone once someone gave it another value', () => {
+    const plan = planNodeSgx(
+      {
+        ...bare,
+        labels: { 'sgx.intel.com/capable': 'yes' },
+        annotations: { [OWNED_LABEL_ANNOTATION]: 'sgx.intel.com/capable=true' },
+      },
+      { ...desired, capable: false, epcBytes: 0 },
+    );
+    assert.deepEqual(plan.metadataPatch, { metadata: { annotations: { [OWNED_LABEL_ANNOTATION]: null } } });
+  });
+
+  it('moves from a label it set to the newly configured one', () => {
+    const plan = planNodeSgx(
+      {
+        ...bare,
+        labels: { 'sgx.intel.com/capable': 'true' },
+        annotations: {
+          [OWNED_LABEL_ANNOTATION]: 'sgx.intel.com/capable=true',
+          [OWNED_RESOURCE_ANNOTATION]: 'sgx.intel.com/epc',
+        },
+      },
+      { ...desired, label: { key: 'example.com/sgx', value: 'yes' } },
+    );
+    assert.deepEqual(plan.metadataPatch, {
+      metadata: {
+        labels: { 'example.com/sgx': 'yes', 'sgx.intel.com/capable': null },
+        annotations: { [OWNED_LABEL_ANNOTATION]: 'example.com/sgx=yes' },
       },
     });
   });
