@@ -308,7 +308,7 @@ describe('renderReport', () => {
   it('reports the wall-clock time when known', () => {
     assert.match(renderReport(sampleResults({ wallMs: 1500 })), /3 s \(sum over runs\)/);
     assert.match(renderReport(main, { wallMs: 95_000 }), /<td>95 s<\/td>/);
-    assert.match(renderReport(main), /not recorded/);
+    assert.match(renderReport(main), /<td>not in the results \(results files leave it out/);
   });
   it('colours every series through the colour scale, even an enforcement mode named none', () => {
     const onlyNone = sampleResults({
@@ -438,5 +438,31 @@ describe('renderReport', () => {
     assert.match(section(html, 'waiting'), />no SGX pods in these runs</);
     const allSgx = renderReport(sampleResults({ policies: ['binpack'], epcMiBs: [64, 128], sgxShares: [1] }));
     assert.match(section(allSgx, 'waiting'), />no standard pods in this run</);
+  });
+  it('says what the header knows: horizon or none, each cluster once, shards counted from 0', () => {
+    const noHorizon = renderReport({
+      ...main,
+      runs: main.runs.map((run) => ({
+        ...run,
+        result: { ...run.result, meta: { ...run.result.meta, horizonSet: false } },
+      })),
+    });
+    assert.match(
+      noHorizon,
+      /<th scope="row">Horizon<\/th><td>none \(each run went on until every pod had ended or could never be placed\): makespan 60 min<\/td>/,
+    );
+    const epc = renderReport(sampleResults({ epcMiBs: [64, 128] }));
+    const cluster = /<th scope="row">Cluster<\/th><td>([^<]*)<\/td>/.exec(epc)?.[1] ?? '';
+    assert.equal(cluster.split('paper:').length, 2, `one cluster: ${cluster}`);
+    const shard = renderReport({ ...main, shard: { index: 1, count: 2 }, runs: main.runs.slice(0, 2) });
+    assert.match(shard, /<td>2 of 4 \(shard 1 of 2, counted from 0 as in --shard 1\/2\)<\/td>/);
+  });
+
+  it('writes grammatical notes', () => {
+    const unslowed = withRun(sampleResults({ policies: ['spread'] }), 0, (r) => ({
+      ...r,
+      summary: { ...r.summary, sgx: { ...r.summary.sgx, slowdown: constant(r.summary.sgx.finished, 1) } },
+    }));
+    assert.match(renderReport(unslowed), /no SGX pod was slowed down by paging in any run/);
   });
 });

@@ -245,6 +245,7 @@ export function attackSection(ctx: FigureContext): Section {
           // A white halo keeps the count legible over the lines.
           stroke: 'white',
           strokeWidth: 3,
+          paintOrder: 'stroke',
         }),
       ],
     });

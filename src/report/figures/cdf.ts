@@ -175,7 +175,7 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
     ) + (partial ? '\n' + note(partialNote(spec.metric)) : '');
   if (spec.unit === 'ratio' && tail <= 1) {
     // Every curve would be one vertical line at 1: say it in words instead.
-    const why = `Every ${spec.metric} is 1: no ${CLASS_NAMES[classesDrawn[0]!]} was slowed down by paging in any run.`;
+    const why = `Every ${spec.metric} is 1: no ${CLASS_NAMES[classesDrawn[0]!].replace(/s$/, '')} was slowed down by paging in any run.`;
     return { id: spec.id, title: spec.title, html: note(why) + '\n' + table };
   }
   // Waiting times span from zero to hours: on a linear axis every curve but the slowest is a vertical
@@ -227,6 +227,7 @@ export function cdfSection(ctx: FigureContext, spec: CdfSpec): Section {
       fill: '#5b5b66',
       stroke: 'white',
       strokeWidth: 3,
+      paintOrder: 'stroke',
       fontSize: 12,
       // In ems of the font: about the panel's width, less a margin.
       lineWidth: Math.max(4, (panelWidth - 16) / 12),
