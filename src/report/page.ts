@@ -32,6 +32,9 @@ tbody th { white-space: nowrap; }
 .plot [class$='-swatches'], .legend [class$='-swatches'] { font-size: 13px; }
 .plot [class$='-swatches'] svg, .legend [class$='-swatches'] svg { width: 13px; height: 13px; }
 .legend { display: flex; gap: 24px; flex-wrap: wrap; margin: 8px 0 0; }
+.legend .swatches { display: flex; gap: 14px; flex-wrap: wrap; align-items: center; font-size: 13px; }
+.legend .swatch { display: inline-flex; align-items: center; gap: 5px; }
+.legend .legend-title { font-weight: 600; }
 tbody tr:nth-child(even) { background: var(--bg-alt); }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.best { font-weight: 700; }

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExperimentResult, ExperimentRun, RunResult } from '../sim/results/types.js';
+import type {
+  Distribution,
+  ExperimentResult,
+  ExperimentRun,
+  PodClassSummary,
+  RunResult,
+} from '../sim/results/types.js';
 import { renderReport } from './index.js';
 import { sampleResults } from './sample-results.js';
 
@@ -41,6 +47,50 @@ function withRun(
   return { ...results, runs };
 }
 
+/** A copy in which every pod of every run started (no waiting time covers only part of its class). */
+function allStarted(results: ExperimentResult): ExperimentResult {
+  return {
+    ...results,
+    runs: results.runs.map((run) => {
+      const s = run.result.summary;
+      const started = (c: PodClassSummary): PodClassSummary => ({
+        ...c,
+        neverPlaced: 0,
+        waiting: { ...c.waiting, count: c.waiting.count === 0 ? 0 : c.pods },
+      });
+      return {
+        ...run,
+        result: {
+          ...run.result,
+          summary: { ...s, all: started(s.all), sgx: started(s.sgx), standard: started(s.standard) },
+        },
+      };
+    }),
+  };
+}
+
+/** The HTML of one section of a page. */
+function section(html: string, id: string): string {
+  const start = html.indexOf(`<section id="${id}">`);
+  assert.ok(start >= 0, `section ${id}`);
+  return html.slice(start, html.indexOf('</section>', start));
+}
+
+/** A distribution of `count` values all equal to `v`, as the simulator summarises it. */
+function constant(count: number, v: number): Distribution {
+  return {
+    count,
+    mean: v,
+    min: v,
+    p50: v,
+    p90: v,
+    p95: v,
+    p99: v,
+    max: v,
+    percentiles: Array.from({ length: 101 }, () => v),
+  };
+}
+
 const main = sampleResults({ policies: ['binpack', 'spread'], sgxShares: [0.25, 0.75] });
 
 describe('renderReport', () => {
@@ -76,7 +126,7 @@ describe('renderReport', () => {
   });
 
   it('puts the numbers of the results in the tables, and marks the best value of each column', () => {
-    const results = withRun(main, 0, (r) => ({
+    const results = withRun(allStarted(main), 0, (r) => ({
       ...r,
       summary: {
         ...r.summary,
@@ -133,7 +183,29 @@ describe('renderReport', () => {
     };
     const h2 = renderReport(noRefusals);
     assert.ok(!figures(h2).includes('refusals'));
-    assert.match(h2, /No placement was refused in any run/);
+    const unplaced = noRefusals.runs.reduce((n, r) => n + r.result.summary.all.neverPlaced, 0);
+    assert.ok(unplaced > 0);
+    // Pods never placed did not find a node at their first attempt: the note must not say they did.
+    assert.match(h2, new RegExp(`yet ${unplaced} pods were never placed`));
+    assert.doesNotMatch(h2, /No placement was refused in any run: every pod found a node/);
+
+    const allPlaced: ExperimentResult = {
+      ...noRefusals,
+      runs: noRefusals.runs.map((run) => ({
+        ...run,
+        result: {
+          ...run.result,
+          summary: {
+            ...run.result.summary,
+            all: { ...run.result.summary.all, neverPlaced: 0 },
+          },
+        },
+      })),
+    };
+    assert.match(
+      renderReport(allPlaced),
+      /No placement was refused in any run: every pod found a node at its first attempt/,
+    );
   });
 
   it('draws the attack and EPC-size figures when the sweep has them', () => {
@@ -236,6 +308,161 @@ describe('renderReport', () => {
   it('reports the wall-clock time when known', () => {
     assert.match(renderReport(sampleResults({ wallMs: 1500 })), /3 s \(sum over runs\)/);
     assert.match(renderReport(main, { wallMs: 95_000 }), /<td>95 s<\/td>/);
-    assert.match(renderReport(main), /not recorded/);
+    assert.match(renderReport(main), /<td>not in the results \(results files leave it out/);
+  });
+  it('colours every series through the colour scale, even an enforcement mode named none', () => {
+    const onlyNone = sampleResults({
+      policies: ['spread'],
+      attackerFractions: [0, 0.5, 1],
+      enforcements: ['none'],
+    });
+    const attack = section(renderReport(onlyNone), 'attack');
+    assert.doesNotMatch(attack, /stroke="none"/);
+    // `none` has its fixed colour, vermillion.
+    assert.match(attack, /stroke="#D55E00"/);
+  });
+
+  it('gives policies and enforcement modes fixed colours, and lays facets out in sweep order', () => {
+    const spreadOnly = renderReport(sampleResults({ policies: ['spread'] }));
+    const both = renderReport(sampleResults({ policies: ['spread', 'binpack'] }));
+    // spread is orange and binpack blue, whichever comes first and whatever else was run.
+    for (const html of [spreadOnly, both]) assert.match(section(html, 'waiting'), /stroke="#E69F00"/);
+    assert.match(section(both, 'waiting'), /stroke="#0072B2"/);
+    assert.doesNotMatch(section(spreadOnly, 'waiting'), /stroke="#0072B2"/);
+
+    const attack = renderReport(
+      sampleResults({
+        policies: ['spread'],
+        attackerFractions: [0, 1],
+        enforcements: ['none', 'einit', 'cgroup'],
+      }),
+    );
+    const waiting = section(attack, 'waiting');
+    const at = (label: string): number => waiting.indexOf(`>${label}<`);
+    assert.ok(at('enforcement none') >= 0);
+    assert.ok(at('enforcement none') < at('enforcement einit'), 'none before einit');
+    assert.ok(at('enforcement einit') < at('enforcement cgroup'), 'einit before cgroup');
+    // Three modes, three line styles: lines that coincide stay visible.
+    const plot = section(attack, 'attack');
+    for (const dash of ['9,4', '2,2.5']) assert.match(plot, new RegExp(`stroke-dasharray="${dash}"`));
+  });
+
+  it('marks figures over only the pods that started, in the plots and in the tables', () => {
+    const base = sampleResults({
+      policies: ['spread'],
+      attackerFractions: [0, 1],
+      enforcements: ['none', 'cgroup'],
+    });
+    const stuck = base.runs.findIndex(
+      (r) => r.result.meta.attackerFraction === 1 && r.result.meta.enforcement === 'none',
+    );
+    const results = withRun(allStarted(base), stuck, (r) => {
+      const sgx = r.summary.sgx;
+      return {
+        ...r,
+        summary: {
+          ...r.summary,
+          sgx: {
+            ...sgx,
+            finished: 1,
+            failed: 0,
+            neverPlaced: sgx.pods - 1,
+            waiting: constant(1, 5.5),
+            turnaround: constant(1, 300),
+            slowdown: constant(1, 1.2),
+          },
+        },
+      };
+    });
+    const pods = results.runs[stuck]!.result.summary.sgx.pods;
+    const html = renderReport(results);
+    const attack = section(html, 'attack');
+    assert.match(attack, new RegExp(`only 1 of ${pods} honest SGX pods started`));
+    assert.match(attack, new RegExp(`>1 of ${pods}<`));
+    // Hollow marker: a white fill.
+    assert.match(attack, /fill="white"/);
+    const row = tableRows(attack).find((r) => r[0] === 'attack 100 % · enforcement none');
+    assert.ok(row);
+    assert.equal(row[7], '5.5 *');
+    assert.match(attack, /\* Some honest SGX pods of that run never started/);
+    // The CDF is a share of every pod of the class: the stuck run's curve tops out at 1 of them.
+    const waiting = section(html, 'waiting');
+    assert.match(waiting, new RegExp(`only 1 of ${pods} SGX pods started`));
+    assert.match(waiting, /Share of all pods of the class/);
+    const cdfRow = tableRows(waiting).find(
+      (r) => r[0] === 'attack 100 % · enforcement none' && r[1] === 'SGX pods',
+    );
+    assert.ok(cdfRow);
+    assert.deepEqual(cdfRow.slice(2, 5), [String(pods), '1', '5.5 *']);
+    // The summary table marks the stuck run's SGX waiting time too.
+    assert.ok(tableRows(section(html, 'comparison')).some((r) => r.includes('5.5 *')));
+  });
+
+  it('gives an axis over equal values a span and readable ticks', () => {
+    const idle = allStarted(sampleResults({ policies: ['binpack'], sgxShares: [0] }));
+    const zero: ExperimentResult = {
+      ...idle,
+      runs: idle.runs.map((run) => {
+        const q = run.result.summary.pendingQueue;
+        return {
+          ...run,
+          result: {
+            ...run.result,
+            summary: {
+              ...run.result.summary,
+              pendingQueue: { ...q, epcRequestedBytes: q.t.map(() => 0) },
+            },
+          },
+        };
+      }),
+    };
+    const pending = section(renderReport(zero), 'pending-queue');
+    assert.doesNotMatch(pending, />-?\d+\.\d{4,}</, 'no tick with many decimals');
+    assert.match(pending, />1\.0</, 'the empty EPC axis spans 0 to 1');
+    // A single attacker fraction still gets an axis from 0 to 100 %.
+    const one = renderReport(
+      sampleResults({ policies: ['binpack'], sgxShares: [1], attackerFractions: [1] }),
+    );
+    assert.doesNotMatch(section(one, 'attack'), />-?\d+\.\d{4,}</);
+    assert.match(section(one, 'attack'), />0</);
+  });
+
+  it('says what the pending queue and the refusals count', () => {
+    const html = renderReport(main);
+    assert.match(section(html, 'pending-queue'), /still waiting after each scheduler pass/);
+    assert.match(section(html, 'refusals'), /counted once under each reason they met/);
+  });
+
+  it('writes a note in an empty facet instead of leaving it blank', () => {
+    const html = renderReport(sampleResults({ policies: ['binpack', 'spread'], sgxShares: [0, 0.5] }));
+    assert.match(section(html, 'waiting'), />no SGX pods in these runs</);
+    const allSgx = renderReport(sampleResults({ policies: ['binpack'], epcMiBs: [64, 128], sgxShares: [1] }));
+    assert.match(section(allSgx, 'waiting'), />no standard pods in this run</);
+  });
+  it('says what the header knows: horizon or none, each cluster once, shards counted from 0', () => {
+    const noHorizon = renderReport({
+      ...main,
+      runs: main.runs.map((run) => ({
+        ...run,
+        result: { ...run.result, meta: { ...run.result.meta, horizonSet: false } },
+      })),
+    });
+    assert.match(
+      noHorizon,
+      /<th scope="row">Horizon<\/th><td>none \(each run went on until every pod had ended or could never be placed\): makespan 60 min<\/td>/,
+    );
+    const epc = renderReport(sampleResults({ epcMiBs: [64, 128] }));
+    const cluster = /<th scope="row">Cluster<\/th><td>([^<]*)<\/td>/.exec(epc)?.[1] ?? '';
+    assert.equal(cluster.split('paper:').length, 2, `one cluster: ${cluster}`);
+    const shard = renderReport({ ...main, shard: { index: 1, count: 2 }, runs: main.runs.slice(0, 2) });
+    assert.match(shard, /<td>2 of 4 \(shard 1 of 2, counted from 0 as in --shard 1\/2\)<\/td>/);
+  });
+
+  it('writes grammatical notes', () => {
+    const unslowed = withRun(sampleResults({ policies: ['spread'] }), 0, (r) => ({
+      ...r,
+      summary: { ...r.summary, sgx: { ...r.summary.sgx, slowdown: constant(r.summary.sgx.finished, 1) } },
+    }));
+    assert.match(renderReport(unslowed), /no SGX pod was slowed down by paging in any run/);
   });
 });

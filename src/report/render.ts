@@ -56,6 +56,7 @@ export function renderReport(results: ExperimentResult, options: ReportOptions =
         classes: ['sgx', 'standard'],
         unit: 'seconds',
         intro: 'Share of pods that waited at most x seconds between submission and start.',
+        share: 'class',
       }),
       cdfSection(ctx, {
         id: 'turnaround',
@@ -63,7 +64,8 @@ export function renderReport(results: ExperimentResult, options: ReportOptions =
         metric: 'turnaround',
         classes: ['sgx', 'standard'],
         unit: 'seconds',
-        intro: 'Share of finished pods whose submission-to-end time was at most x seconds.',
+        intro: 'Share of pods that finished at most x seconds after their submission.',
+        share: 'class',
       }),
       pendingSection(ctx),
       epcSizesSection(ctx),
@@ -76,6 +78,7 @@ export function renderReport(results: ExperimentResult, options: ReportOptions =
         classes: ['sgx'],
         unit: 'ratio',
         intro: 'Run time over nominal duration of finished SGX pods (1 = no paging).',
+        share: 'counted',
       }),
       refusalsSection(ctx),
     );

@@ -152,4 +152,49 @@ describe('report in a browser', { skip }, () => {
     });
     assertClean(await open('big-cluster', renderReport(big)), ['utilisation-0']);
   });
+  it('draws every line in a visible colour, keeps tick labels inside their plots and labels log axes', async () => {
+    // Only the enforcement mode `none`, one SGX share and an empty EPC queue: the cases where
+    // colours were taken as CSS values and axes collapsed to a point.
+    const results = sampleResults({
+      policies: ['binpack', 'spread', 'sgx-unaware'],
+      sgxShares: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      attackerFractions: [0, 1],
+      enforcements: ['none'],
+    });
+    const file = join(ARTIFACTS, 'report-axes.html');
+    writeFileSync(file, renderReport(results));
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const found = await page.$$eval('figure.fig', (figures) =>
+      figures.map((f) => {
+        const svgs = [...f.querySelectorAll('svg')];
+        const clipped: string[] = [];
+        let invisible = 0;
+        for (const svg of svgs) {
+          const box = svg.getBoundingClientRect();
+          for (const t of svg.querySelectorAll('g[aria-label$="tick label"] text')) {
+            const r = t.getBoundingClientRect();
+            if (r.left < box.left - 0.5 || r.right > box.right + 0.5) clipped.push(t.textContent ?? '');
+          }
+          for (const p of svg.querySelectorAll('g[aria-label="line"] path')) {
+            if (p.ownerDocument.defaultView?.getComputedStyle(p).stroke === 'none') invisible++;
+          }
+        }
+        const xTicks = svgs.flatMap((svg) =>
+          [...svg.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.textContent),
+        );
+        return { name: f.getAttribute('data-figure') ?? '?', clipped, invisible, xTicks };
+      }),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'report-axes.png'), fullPage: true });
+    await page.close();
+    for (const f of found) {
+      assert.deepEqual(f.clipped, [], `${f.name}: tick labels outside the plot`);
+      assert.equal(f.invisible, 0, `${f.name}: lines without a stroke`);
+    }
+    // Eleven columns of waiting-time panels on a log axis: each panel labels at least two ticks.
+    const waiting = found.find((f) => f.name === 'waiting');
+    assert.ok(waiting);
+    assert.ok(waiting.xTicks.length >= 2 * 11, `log ticks: ${waiting.xTicks.join(' ')}`);
+  });
 });

@@ -26,8 +26,13 @@ export interface ReportRuns {
   readonly compared: boolean;
   /** Axes on which the runs differ, in the results' own order (policy first if it varies). */
   readonly varying: readonly SweepAxis[];
-  /** Distinct policies in order of first appearance: the colour domain of every figure. */
+  /** Distinct policies in sweep order: the colour domain of every figure. */
   readonly policies: readonly string[];
+  /**
+   * Each axis's values in sweep order: the order of the experiment's axes (the spec's, which is the
+   * order a reader swept them in), then any value only the runs have, in order of first appearance.
+   */
+  readonly order: Readonly<Record<SweepAxis, readonly SweepValue[]>>;
 }
 
 const AXIS_ORDER: readonly SweepAxis[] = [
@@ -93,14 +98,22 @@ export const AXIS_NAMES: Readonly<Record<SweepAxis, string>> = {
   seed: 'Seed',
 };
 
-/** Orders axis values: numbers ascending, then strings in natural order. */
-export function compareValues(a: SweepValue, b: SweepValue): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'number') return -1;
-  if (typeof b === 'number') return 1;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
+/** Values of each axis in sweep order (see `ReportRuns.order`). */
+function sweepOrder(
+  sets: readonly ExperimentResult[],
+  runs: readonly { readonly values: Readonly<Record<SweepAxis, SweepValue>> }[],
+): Record<SweepAxis, SweepValue[]> {
+  const order = {} as Record<SweepAxis, SweepValue[]>;
+  for (const axis of AXIS_ORDER) {
+    const values: SweepValue[] = [];
+    const add = (v: SweepValue): void => {
+      if (!values.some((x) => String(x) === String(v))) values.push(v);
+    };
+    for (const set of sets) for (const a of set.axes) if (a.axis === axis) a.values.forEach(add);
+    for (const r of runs) add(r.values[axis]);
+    order[axis] = values;
+  }
+  return order;
 }
 
 /** Flattens one or two results sets into labelled runs. */
@@ -127,9 +140,9 @@ export function collectRuns(
   const varying = AXIS_ORDER.filter(
     (axis) => new Set(withValues.map((r) => String(r.values[axis]))).size > 1,
   );
-  const policies: string[] = [];
-  for (const r of withValues)
-    if (!policies.includes(r.run.result.meta.policy)) policies.push(r.run.result.meta.policy);
+  const order = sweepOrder(compare === undefined ? [primary] : [primary, compare], withValues);
+  const present = new Set(withValues.map((r) => r.run.result.meta.policy));
+  const policies = order.policy.map(String).filter((p) => present.has(p));
   const runs = withValues.map((r): ReportRun => {
     const parts = varying.map((axis) => formatAxisValue(axis, r.values[axis]));
     const base = parts.length > 0 ? parts.join(' · ') : r.run.result.meta.runId;
@@ -141,15 +154,17 @@ export function collectRuns(
       values: r.values,
     };
   });
-  return { runs, setLabels: labels, compared, varying, policies };
+  return { runs, setLabels: labels, compared, varying, policies, order };
 }
 
-/** Distinct values of an axis over the runs, ordered, as display labels. */
-export function facetDomain(runs: readonly ReportRun[], axis: SweepAxis): string[] {
-  const values: SweepValue[] = [];
-  for (const r of runs)
-    if (!values.some((v) => String(v) === String(r.values[axis]))) values.push(r.values[axis]);
-  return values.sort(compareValues).map((v) => formatAxisValue(axis, v));
+/** Distinct values of an axis over the given runs (all by default), in sweep order, as display labels. */
+export function facetDomain(
+  report: ReportRuns,
+  axis: SweepAxis,
+  runs: readonly ReportRun[] = report.runs,
+): string[] {
+  const present = new Set(runs.map((r) => String(r.values[axis])));
+  return report.order[axis].filter((v) => present.has(String(v))).map((v) => formatAxisValue(axis, v));
 }
 
 /**

@@ -38,6 +38,13 @@ describe('validateResults', () => {
       () => validateResults(s),
       /\$\.runs\[0\]\.result\.meta\.enforcement: expected one of none, einit, cgroup/,
     );
+    // A missing field is said to be missing, not "undefined undefined".
+    const m = roundTrip() as { runs: { result: { meta: Record<string, unknown> } }[] };
+    delete m.runs[0]!.result.meta.policy;
+    assert.throws(
+      () => validateResults(m),
+      /\$\.runs\[0\]\.result\.meta\.policy: expected a string, got nothing \(the field is missing\)/,
+    );
   });
 
   it('checks that time series have as many values as sample times', () => {

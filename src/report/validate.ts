@@ -20,6 +20,7 @@ export class ResultsFormatError extends Error {
 type Check = (value: unknown, path: string) => void;
 
 function describe(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string')
@@ -196,6 +197,7 @@ const meta = object({
   percentageOfNodesToScore: optional(num),
   pagingModel: str,
   horizon: num,
+  horizonSet: optional(bool),
   version: str,
   schemaVersion: str,
   wallMs: optional(num),

@@ -1,20 +1,34 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sampleResults } from '../../report/sample-results.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
 import { CliError } from '../errors.js';
 import { command, readResultsDir } from './report.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sgx-report-cli-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir('sgx-report-cli-');
 
 function resultsDir(name: string, content: string): string {
   const d = join(dir, name);
   mkdirSync(d, { recursive: true });
   writeFileSync(join(d, 'results.json'), content);
   return d;
+}
+
+/** Runs `f` with stderr captured. */
+async function stderrOf<T>(f: () => Promise<T>): Promise<{ value: T; err: string }> {
+  const write = process.stderr.write.bind(process.stderr);
+  let err = '';
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { value: await f(), err };
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 async function quiet<T>(f: () => Promise<T>): Promise<{ value: T; out: string }> {
@@ -97,6 +111,28 @@ describe('report command', () => {
     const { value } = await quiet(() => command.run([d]));
     assert.equal(value, 0);
     assert.match(readFileSync(join(d, 'report.html'), 'utf8'), /<td>6 of 6<\/td>/);
+  });
+
+  it('warns when shards are missing, even when only one is there, counting shards from 0', async () => {
+    const whole = sampleResults({ name: 'sharded', sgxShares: [0, 0.5, 1] });
+    const d = join(dir, 'one-shard');
+    mkdirSync(d);
+    const part = {
+      ...whole,
+      shard: { index: 0, count: 2 },
+      runs: whole.runs.filter((r) => r.index % 2 === 0),
+    };
+    writeFileSync(join(d, 'results.shard-0-of-2.json'), JSON.stringify(part));
+    const { value, err } = await stderrOf(() => quiet(() => command.run([d])));
+    assert.equal(value.value, 0);
+    assert.match(err, /warning: .*: shard 1 of 2 missing \(shards counted from 0, as in --shard i\/n/);
+    assert.match(err, /the report shows 3 of 6 runs/);
+    assert.match(readFileSync(join(d, 'report.html'), 'utf8'), /<td>3 of 6<\/td>/);
+    // A shard file rendered as it is says which shard it is, counted the same way.
+    const file = join(dir, 'shard-file.json');
+    writeFileSync(file, JSON.stringify({ ...part, shard: { index: 1, count: 2 } }));
+    const alone = await stderrOf(() => quiet(() => command.run([file, '--out', join(dir, 's.html')])));
+    assert.match(alone.err, /shard 0 of 2 missing/);
   });
 
   it('refuses bad usage with exit code usage', async () => {

@@ -28,7 +28,8 @@ with a note saying why.
 <results> is a results directory written by \`simulate\`, \`experiment\` or the live replay
 (it holds ${RESULTS_FILE}), or the path of such a JSON file. A directory holding only the
 shard files of \`experiment --shard i/n\` (results.shard-<i>-of-<n>.json) gets one report
-of all its shards.
+of all its shards; missing shards are named in a warning. Shards are counted from 0, as in
+--shard i/n and the file names.
 
 Options:
   -o, --out <file.html>     where to write the report (default: <results>/${REPORT_FILE})
@@ -93,11 +94,15 @@ function lineColumn(text: string, offset: number): string {
  */
 export function readResultsDir(path: string): { file: string; results: ExperimentResult } {
   const files = resultsFiles(path);
-  if (files.length === 1) return readResultsFile(files[0]!);
   const shards = files.map((f) => {
     const { results } = readResultsFile(f);
     return { source: f, results };
   });
+  // A whole sweep's results: nothing to join. A shard, even alone, goes through the join, which
+  // finds the shards that are missing.
+  if (shards.length === 1 && shards[0]!.results.shard.count === 1) {
+    return { file: files[0]!, results: shards[0]!.results };
+  }
   let merged;
   try {
     merged = mergeShards(shards);
@@ -106,10 +111,13 @@ export function readResultsDir(path: string): { file: string; results: Experimen
   }
   if (merged.missingShards.length > 0) {
     const count = merged.results.totalRuns;
+    const missing = merged.missingShards;
     process.stderr.write(
-      `warning: ${path}: shard${merged.missingShards.length === 1 ? '' : 's'} ${merged.missingShards.join(', ')} of ${
+      `warning: ${path}: shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${
         shards[0]!.results.shard.count
-      } missing; the report shows ${merged.results.runs.length} of ${count} runs\n`,
+      } missing (shards counted from 0, as in --shard i/n and results.shard-<i>-of-<n>.json); the report shows ${
+        merged.results.runs.length
+      } of ${count} runs\n`,
     );
   }
   return { file: files[0]!, results: merged.results };

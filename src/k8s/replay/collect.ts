@@ -276,6 +276,7 @@ export function collectRun(
       overcommitTolerance: 1,
       pagingModel: 'measured on the live cluster',
       horizon: makespan,
+      horizonSet: false,
       version: o.version,
       schemaVersion: RESULTS_SCHEMA_VERSION,
     },

@@ -7,16 +7,34 @@ import { count, fixed, percent, secondsPlain } from '../format.js';
 import { escapeHtml, table } from '../html.js';
 import type { Cell } from '../html.js';
 import { timeWeightedMean } from '../downsample.js';
+import type { PodClassSummary } from '../../sim/results/types.js';
 import { formatAxisValue } from '../runs.js';
 import type { ReportRun } from '../runs.js';
-import type { FigureContext, Section } from './common.js';
+import type { Coverage, FigureContext, Section } from './common.js';
+import { isPartial, PARTIAL_MARK } from './common.js';
 
 interface Column {
   readonly header: string;
   readonly better: 'lower' | 'higher';
   readonly value: (r: ReportRun) => number | null;
   readonly format: (v: number | null) => string;
+  /** The pods a waiting-time value is computed over, when it may not be every pod of its class. */
+  readonly cover?: (r: ReportRun) => Coverage;
 }
+
+const startedOf = (s: PodClassSummary): Coverage => ({ n: s.waiting.count, of: s.pods, verb: 'started' });
+
+/** Whether a column's value in a run covers only part of its pods (marked, and never ranked best). */
+function partialIn(c: Column, r: ReportRun): boolean {
+  return c.cover !== undefined && c.value(r) !== null && isPartial(c.cover(r));
+}
+
+/** A value cell, marked when it covers only the pods that started. */
+function valueText(c: Column, r: ReportRun): string {
+  return c.format(c.value(r)) + (partialIn(c, r) ? ` ${PARTIAL_MARK}` : '');
+}
+
+const PARTIAL_NOTE = `${PARTIAL_MARK} Some pods of that run never started (never placed, or failed before starting): the waiting time covers only those that did, and can look better than a run where every pod started late; it is not ranked.`;
 
 /** Finished pods per hour of makespan. */
 function throughput(r: ReportRun): number | null {
@@ -57,24 +75,28 @@ const COLUMNS: readonly Column[] = [
     better: 'lower',
     value: (r) => r.run.result.summary.all.waiting.p50,
     format: secondsPlain,
+    cover: (r) => startedOf(r.run.result.summary.all),
   },
   {
     header: 'Waiting p95 (s)',
     better: 'lower',
     value: (r) => r.run.result.summary.all.waiting.p95,
     format: secondsPlain,
+    cover: (r) => startedOf(r.run.result.summary.all),
   },
   {
     header: 'Waiting p99 (s)',
     better: 'lower',
     value: (r) => r.run.result.summary.all.waiting.p99,
     format: secondsPlain,
+    cover: (r) => startedOf(r.run.result.summary.all),
   },
   {
     header: 'SGX waiting p95 (s)',
     better: 'lower',
     value: (r) => r.run.result.summary.sgx.waiting.p95,
     format: secondsPlain,
+    cover: (r) => startedOf(r.run.result.summary.sgx),
   },
   {
     header: 'Throughput (pods/h)',
@@ -123,14 +145,16 @@ export function comparisonSection(ctx: FigureContext): Section {
     // One policy and one set: nothing to rank, so one table of every run, with no marks.
     const rows: Cell[][] = report.runs.map((r) => [
       { text: r.label },
-      ...COLUMNS.map((c) => ({ text: c.format(c.value(r)), numeric: true })),
+      ...COLUMNS.map((c) => ({ text: valueText(c, r), numeric: true })),
     ]);
+    const partial = report.runs.some((r) => COLUMNS.some((c) => partialIn(c, r)));
     return {
       id: 'comparison',
       title: 'Summary per run',
       html: [
         `<p class="note">${DEFINITIONS} These results have one policy (${escapeHtml(report.policies.join(', '))}), so no value is marked best.</p>`,
         table('All runs', ['Run', ...COLUMNS.map((c) => c.header)], rows),
+        partial ? `<p class="note">${escapeHtml(PARTIAL_NOTE)}</p>` : '',
         lateNote(report),
       ].join('\n'),
     };
@@ -146,7 +170,12 @@ export function comparisonSection(ctx: FigureContext): Section {
   }
   const tables: string[] = [];
   for (const [key, runs] of groups) {
-    const bests = COLUMNS.map((c) => best(runs.map(c.value), c.better));
+    const bests = COLUMNS.map((c) =>
+      best(
+        runs.map((r) => (partialIn(c, r) ? null : c.value(r))),
+        c.better,
+      ),
+    );
     const rows: Cell[][] = runs.map((r) => [
       {
         text: report.compared
@@ -155,7 +184,8 @@ export function comparisonSection(ctx: FigureContext): Section {
       },
       ...COLUMNS.map((c, i) => {
         const v = c.value(r);
-        return { text: c.format(v), numeric: true, best: v !== null && v === bests[i] };
+        const ranked = !partialIn(c, r);
+        return { text: valueText(c, r), numeric: true, best: ranked && v !== null && v === bests[i] };
       }),
     ]);
     tables.push(table(key === '' ? 'All runs' : key, ['Policy', ...COLUMNS.map((c) => c.header)], rows));
@@ -164,6 +194,13 @@ export function comparisonSection(ctx: FigureContext): Section {
   return {
     id: 'comparison',
     title: 'Policy comparison',
-    html: [intro, ...tables, lateNote(report)].join('\n'),
+    html: [
+      intro,
+      ...tables,
+      report.runs.some((r) => COLUMNS.some((c) => partialIn(c, r)))
+        ? `<p class="note">${escapeHtml(PARTIAL_NOTE)}</p>`
+        : '',
+      lateNote(report),
+    ].join('\n'),
   };
 }

@@ -30,6 +30,64 @@ function range(r: ExperimentResult, f: (m: RunMetadata) => number, format: (v: n
   return lo === hi ? format(lo) : `${format(lo)} to ${format(hi)}, depending on the run`;
 }
 
+/**
+ * The horizon: without one, a run's recorded horizon is its makespan, which must not read as a
+ * limit that was set. Results that do not record whether one was set show the recorded values.
+ */
+function horizon(r: ExperimentResult): string {
+  const metas = r.runs.map((run) => run.result.meta);
+  if (metas.length > 0 && metas.every((m) => m.horizonSet === false))
+    return `none (each run went on until every pod had ended or could never be placed): makespan ${makespans(r)}`;
+  if (metas.some((m) => m.horizonSet === false)) {
+    const set = r.runs.filter((run) => run.result.meta.horizonSet !== false);
+    return `${range({ ...r, runs: set }, (m) => m.horizon, seconds)} in ${count(set.length)} run${set.length === 1 ? '' : 's'}; none in the others`;
+  }
+  return range(r, (m) => m.horizon, seconds);
+}
+
+/**
+ * Each distinct cluster once. Runs of an EPC-size sweep share a cluster whose SGX nodes differ only by
+ * their usable EPC: that part is listed per EPC size instead of repeating the whole cluster.
+ */
+function clusters(r: ExperimentResult): string {
+  const groups = new Map<string, { epc: string[]; byEpc: Map<string, string[]> }>();
+  for (const run of r.runs) {
+    const m = run.result.meta;
+    const c = m.cluster;
+    const base = `${c.name}: ${count(c.nodes)} nodes, ${count(c.sgxNodes)} SGX, ${bytes(c.totalMemoryBytes)} memory in total`;
+    const epc = c.epcBytesPerSgxNode === null ? '' : bytes(c.epcBytesPerSgxNode);
+    const which = m.epcMiB === null ? '' : `${fixed(m.epcMiB, 1)} MiB PRM`;
+    const g = groups.get(base) ?? { epc: [], byEpc: new Map<string, string[]>() };
+    groups.set(base, g);
+    if (!g.epc.includes(epc)) g.epc.push(epc);
+    const runs = g.byEpc.get(epc) ?? [];
+    if (which !== '' && !runs.includes(which)) runs.push(which);
+    g.byEpc.set(epc, runs);
+  }
+  if (groups.size === 0) return '–';
+  return [...groups]
+    .map(([base, g]) => {
+      const withEpc = g.epc.filter((e) => e !== '');
+      if (withEpc.length === 0) return base;
+      if (g.epc.length === 1) return `${base}, ${withEpc[0]} usable EPC per SGX node`;
+      const sizes = g.epc.map((e) => {
+        const runs = g.byEpc.get(e) ?? [];
+        const what = e === '' ? 'EPC from the cluster spec' : `${e}`;
+        return runs.length === 0 ? what : `${what} (${runs.join(', ')})`;
+      });
+      return `${base}; usable EPC per SGX node: ${sizes.join(', ')}`;
+    })
+    .join('; ');
+}
+
+/** The range of the runs' makespans. */
+function makespans(r: ExperimentResult): string {
+  const values = r.runs.map((run) => run.result.summary.makespan);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? seconds(lo) : `${seconds(lo)} to ${seconds(hi)}, depending on the run`;
+}
+
 const pc = (v: number): string => `${fixed(v * 100, 1)} %`;
 
 const ROWS: readonly Row[] = [
@@ -63,19 +121,7 @@ const ROWS: readonly Row[] = [
       }),
   },
   { name: 'Usage model', value: (r) => distinct(r, (m) => m.trace.usageModel) },
-  {
-    name: 'Cluster',
-    value: (r) =>
-      distinct(
-        r,
-        (m) =>
-          `${m.cluster.name}: ${count(m.cluster.nodes)} nodes, ${count(m.cluster.sgxNodes)} SGX` +
-          (m.cluster.epcBytesPerSgxNode === null
-            ? ''
-            : `, ${bytes(m.cluster.epcBytesPerSgxNode)} usable EPC each`) +
-          `, ${bytes(m.cluster.totalMemoryBytes)} memory in total`,
-      ),
-  },
+  { name: 'Cluster', value: clusters },
   { name: 'Policies', value: (r) => distinct(r, (m) => m.policy) },
   { name: 'SGX shares', value: (r) => distinct(r, (m) => pc(m.sgxShare)) },
   {
@@ -116,13 +162,14 @@ const ROWS: readonly Row[] = [
       ),
   },
   { name: 'Paging model', value: (r) => distinct(r, (m) => m.pagingModel) },
-  { name: 'Horizon', value: (r) => range(r, (m) => m.horizon, seconds) },
+  { name: 'Horizon', value: horizon },
   {
     name: 'Runs',
     value: (r) =>
       r.shard.count === 1
         ? `${count(r.runs.length)} of ${count(r.totalRuns)}`
-        : `${count(r.runs.length)} of ${count(r.totalRuns)} (shard ${r.shard.index + 1} of ${r.shard.count})`,
+        : // Counted from 0, as `--shard i/n` and the shard files count them.
+          `${count(r.runs.length)} of ${count(r.totalRuns)} (shard ${r.shard.index} of ${r.shard.count}, counted from 0 as in --shard ${r.shard.index}/${r.shard.count})`,
   },
   { name: 'Version', value: (r) => `sgx-orchestrator ${r.version}, results schema ${r.schemaVersion}` },
 ];
@@ -133,7 +180,8 @@ export function wallClock(r: ExperimentResult, total?: number): string {
   let sum = 0;
   for (const run of r.runs) {
     const ms = run.result.meta.wallMs;
-    if (ms === undefined) return 'not recorded (results files leave out wall-clock times)';
+    if (ms === undefined)
+      return 'not in the results (results files leave it out, so that the same results give the same report; simulate and experiment print it in their summary)';
     sum += ms;
   }
   return r.runs.length === 0 ? '–' : `${wallTime(sum)} (sum over runs)`;

@@ -1,6 +1,6 @@
 /**
- * The pending queue over time (the paper's queue figures): requested EPC of the waiting pods, and
- * their number, per run; and the same queue for several EPC sizes when the sweep varies them.
+ * The pending queue over time (the paper's queue figures): requested EPC of the pods still waiting
+ * after a scheduler pass, and their number, per run; and the same queue for several EPC sizes when the sweep varies them.
  * Series are downsampled for drawing (largest-triangle buckets keep the peaks); the tables are
  * computed from every sample.
  */
@@ -13,7 +13,16 @@ import { Plot, sequentialColours } from '../plot.js';
 import { AXIS_NAMES, facetDomain, formatAxisValue, layoutFor } from '../runs.js';
 import type { Layout, ReportRun } from '../runs.js';
 import type { FigureContext, Section, TimeUnit } from './common.js';
-import { compareNote, figure, FULL_WIDTH, policyColour, rowLabelMargin, timeUnit } from './common.js';
+import {
+  compareNote,
+  figure,
+  FULL_WIDTH,
+  policyColour,
+  rowLabelMargin,
+  spanDomain,
+  timeUnit,
+  viaColourScale,
+} from './common.js';
 
 const MIB = 1024 * 1024;
 
@@ -86,7 +95,7 @@ function queuePlot(
   legend: boolean,
 ): string {
   const unit = timeUnit(span(runs));
-  const fxDomain = layout.fx === null ? [''] : facetDomain(runs, layout.fx);
+  const fxDomain = layout.fx === null ? [''] : facetDomain(ctx.report, layout.fx, runs);
   // About two points per pixel of a panel: more would not show, and would only weigh on the page.
   // A big sweep shares a budget of points per plot, so that a 150-run report stays a few MB.
   const perSeries = Math.min(
@@ -95,7 +104,7 @@ function queuePlot(
     Math.max(60, Math.floor(POINTS_PER_PLOT / runs.length)),
   );
   const data = points(perSeries, runs, spec.field, unit, layout);
-  const fyDomain = layout.fy === null ? [''] : facetDomain(runs, layout.fy);
+  const fyDomain = layout.fy === null ? [''] : facetDomain(ctx.report, layout.fy, runs);
   return ctx.plots.render({
     width: FULL_WIDTH,
     height: 60 + 190 * fyDomain.length,
@@ -105,8 +114,23 @@ function queuePlot(
     marginBottom: 42,
     style: { fontSize: '12px' },
     color: { ...colour, legend },
-    x: { label: `Time (${unit.name}) →`, grid: true },
-    y: { label: spec.yLabel, grid: true, nice: true, zero: true },
+    x: {
+      label: `Time (${unit.name}) →`,
+      grid: true,
+      domain: spanDomain(
+        data.flatMap((d) => d.map((p) => p.t)),
+        false,
+      ),
+    },
+    y: {
+      label: spec.yLabel,
+      grid: true,
+      nice: true,
+      domain: spanDomain(
+        data.flatMap((d) => d.map((p) => p.v)),
+        true,
+      ),
+    },
     fx: layout.fx === null ? { axis: null } : { domain: fxDomain, label: null },
     fy: layout.fy === null ? { axis: null } : { domain: fyDomain, label: null },
     marks: [
@@ -116,7 +140,7 @@ function queuePlot(
           x: 't',
           y: 'v',
           z: 'key',
-          stroke: spec.colour,
+          stroke: viaColourScale(spec.colour),
           strokeWidth: 1.25,
           strokeOpacity: 0.9,
           ...(set === 0 ? {} : { strokeDasharray: '6,3' }),
@@ -140,6 +164,14 @@ function queueRow(r: ReportRun, q: PendingQueueSeries): Cell[] {
     cell(bytes(maxOf(q.memoryRequestedBytes)), true),
   ];
 }
+
+/**
+ * The simulator samples the queue once a pass has placed what it could (an event-driven scheduler's
+ * queue every sample period, as its last pass left it): pods that found a node in the pass they
+ * arrived for never show, so an uncongested run reads 0 throughout.
+ */
+const AFTER_PASS =
+  'The queue is sampled after each pass has placed what it could: pods placed by the pass they arrived for are not counted, so a run without congestion reads 0.';
 
 const QUEUE_HEADERS = [
   'Run',
@@ -170,7 +202,7 @@ export function pendingSection(ctx: FigureContext): Section {
     ctx,
     runs,
     layout,
-    { field: 'epcRequestedBytes', yLabel: '↑ Pending EPC requested (MiB)', colour: 'policy' },
+    { field: 'epcRequestedBytes', yLabel: '↑ EPC requested by pods still waiting (MiB)', colour: 'policy' },
     colour,
     true,
   );
@@ -178,7 +210,7 @@ export function pendingSection(ctx: FigureContext): Section {
     ctx,
     runs,
     layout,
-    { field: 'count', yLabel: '↑ Pending pods', colour: 'policy' },
+    { field: 'count', yLabel: '↑ Pods still waiting after a pass', colour: 'policy' },
     colour,
     false,
   );
@@ -193,13 +225,13 @@ export function pendingSection(ctx: FigureContext): Section {
       'pending-epc',
       'Requested EPC of the pending pods over time, per run',
       epc,
-      `EPC requested by the pods waiting to be placed (the paper's pending-queue figure), one line per run, colour: policy.${facets}${compareNote(ctx.report)}`,
+      `EPC requested by the pods still waiting after each scheduler pass (the paper's pending-queue figure), one line per run, colour: policy. ${AFTER_PASS}${facets}${compareNote(ctx.report)}`,
     ),
     figure(
       'pending-count',
       'Number of pending pods over time, per run',
       pods,
-      `Pods waiting to be placed (SGX and standard). ${sampled}`,
+      `Pods still waiting after each scheduler pass (SGX and standard). ${sampled}`,
       dataTable(
         'Pending queue per run',
         QUEUE_HEADERS,
@@ -219,7 +251,10 @@ export function epcSizesSection(ctx: FigureContext): Section {
     return { id, title, html: note(why), omitted: why };
   }
   const runs = withSamples(ctx.report.runs);
-  const sizes = facetDomain(runs, 'epcMiB');
+  // Light to dark is small to large, whatever order the sizes were swept in.
+  const sizes = [...new Set(runs.map((r) => r.values.epcMiB))]
+    .sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : 0))
+    .map((v) => formatAxisValue('epcMiB', v));
   const colour = {
     domain: sizes,
     range: sequentialColours(sizes.length),
@@ -235,7 +270,7 @@ export function epcSizesSection(ctx: FigureContext): Section {
     ctx,
     runs,
     layout,
-    { field: 'epcRequestedBytes', yLabel: '↑ Pending EPC requested (MiB)', colour: 'epcSize' },
+    { field: 'epcRequestedBytes', yLabel: '↑ EPC requested by pods still waiting (MiB)', colour: 'epcSize' },
     colour,
     true,
   );
@@ -253,7 +288,7 @@ export function epcSizesSection(ctx: FigureContext): Section {
       'epc-sizes',
       'Requested EPC of the pending pods over time for each EPC size',
       svg,
-      `EPC requested by waiting pods for EPC sizes ${sizes.map((s) => s.replace('EPC ', '')).join(', ')} (colour: EPC size, darker is larger).${facets}${compareNote(ctx.report)}`,
+      `EPC requested by the pods still waiting after each scheduler pass, for EPC sizes ${sizes.map((s) => s.replace('EPC ', '')).join(', ')} (colour: EPC size, darker is larger).${facets}${compareNote(ctx.report)}`,
       dataTable('Pending queue per EPC size', QUEUE_HEADERS, rows),
     ),
   };

@@ -234,6 +234,7 @@ function runMetadata(spec: RunSpec, cluster: Cluster, trace: TraceMetadata, make
     ...(sampled === undefined ? {} : { percentageOfNodesToScore: sampled }),
     pagingModel: pagingModel(c.paging).name,
     horizon: c.horizon ?? makespan,
+    horizonSet: c.horizon !== null,
     version: spec.version,
     schemaVersion: RESULTS_SCHEMA_VERSION,
   };

@@ -326,8 +326,16 @@ export interface RunMetadata {
   readonly percentageOfNodesToScore?: number;
   /** Name and parameters of the paging slowdown model (docs/models.md). */
   readonly pagingModel: string;
-  /** Simulation horizon in seconds: pods still running then are `failed` / `cut-at-horizon`. */
+  /**
+   * Simulation horizon in seconds: pods still running then are `failed` / `cut-at-horizon`. Without
+   * a horizon, the run's makespan.
+   */
   readonly horizon: number;
+  /**
+   * Whether a horizon was set (`--horizon`); false when the run went on until every pod had ended
+   * or could never be placed. Absent in results written before it was recorded.
+   */
+  readonly horizonSet?: boolean;
   /** sgx-orchestrator version that produced the run. */
   readonly version: string;
   /** `RESULTS_SCHEMA_VERSION`. */
